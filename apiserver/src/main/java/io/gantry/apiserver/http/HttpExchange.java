@@ -1,0 +1,143 @@
+package io.gantry.apiserver.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Fields;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** One request and its response, with blocking helpers (handlers run on virtual threads). */
+public final class HttpExchange {
+    /** Kubernetes refuses request bodies over 3 MiB. */
+    static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private final Fields query;
+    private OutputStream out;
+
+    HttpExchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+        this.query = Request.extractQueryParameters(request);
+    }
+
+    public Request request() {
+        return request;
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    public String path() {
+        return request.getHttpURI().getDecodedPath();
+    }
+
+    public String header(HttpHeader header) {
+        return request.getHeaders().get(header);
+    }
+
+    public String header(String header) {
+        return request.getHeaders().get(header);
+    }
+
+    public String query(String name) {
+        Fields.Field f = query.get(name);
+        return f == null ? null : f.getValue();
+    }
+
+    public List<String> queryValues(String name) {
+        Fields.Field f = query.get(name);
+        return f == null ? List.of() : f.getValues();
+    }
+
+    public boolean queryFlag(String name) {
+        String v = query(name);
+        return v != null && (v.isEmpty() || v.equals("true") || v.equals("1"));
+    }
+
+    public byte[] body() throws IOException {
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+            byte[] chunk = new byte[16384];
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                buffer.write(chunk, 0, n);
+                if (buffer.size() > MAX_BODY_BYTES) {
+                    throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
+                }
+            }
+            return buffer.toByteArray();
+        }
+    }
+
+    public void addWarning(String text) {
+        response.getHeaders().add(new HttpField(HttpHeader.WARNING, "299 - \"" + text.replace("\"", "\\\"") + "\""));
+    }
+
+    public void header(HttpHeader header, String value) {
+        response.getHeaders().put(header, value);
+    }
+
+    /** Sends a complete response. */
+    public void send(int status, String contentType, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        OutputStream stream = stream();
+        stream.write(body);
+        stream.flush();
+    }
+
+    public void sendJson(int status, JsonNode body) throws IOException {
+        send(status, "application/json", Json.bytes(body));
+    }
+
+    public void sendText(int status, String text) throws IOException {
+        send(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Starts a streamed response (watch): no Content-Length, so Jetty uses chunked encoding. */
+    public OutputStream startStream(int status, String contentType) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        return stream();
+    }
+
+    public boolean clientGone() {
+        return !request.getConnectionMetaData().getConnection().getEndPoint().isOpen();
+    }
+
+    private OutputStream stream() {
+        if (out == null) {
+            out = Content.Sink.asOutputStream(response);
+        }
+        return out;
+    }
+
+    boolean committed() {
+        return response.isCommitted();
+    }
+
+    void finish() throws IOException {
+        if (out != null) {
+            out.close();
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package io.gantry.apiserver.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.api.selector.FieldSelector;
+import io.gantry.api.selector.LabelSelector;
+import io.gantry.api.table.Tables;
+import io.gantry.apiserver.rest.DeleteOptions;
+import io.gantry.apiserver.rest.ListOptions;
+import io.gantry.apiserver.rest.ListResponse;
+import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.PatchType;
+import io.gantry.apiserver.rest.WriteOptions;
+import io.gantry.apiserver.subresources.Subresources;
+import io.gantry.apiserver.watch.WatchCaches;
+import org.eclipse.jetty.http.HttpHeader;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+
+/** Maps resource requests (verbs on collections, objects and subresources) onto the {@link ObjectService}. */
+public final class ResourceHandler {
+    private final ObjectService service;
+    private final Subresources subresources;
+    private final WatchStreamer watches;
+
+    public ResourceHandler(ObjectService service, Subresources subresources, WatchCaches caches) {
+        this.service = service;
+        this.subresources = subresources;
+        this.watches = new WatchStreamer(caches);
+    }
+
+    void handle(HttpExchange ex, RequestInfo info) throws IOException {
+        ResourceType type = info.type();
+        String method = ex.method();
+        Negotiation negotiation = Negotiation.of(ex.header(HttpHeader.ACCEPT), ex.query("includeObject"));
+        if (!info.subresource().isEmpty()) {
+            subresources.handle(ex, info, this);
+            return;
+        }
+        if (info.collection()) {
+            switch (method) {
+                case "GET" -> {
+                    if (ex.queryFlag("watch")) {
+                        watches.stream(ex, info, listOptions(ex), negotiation);
+                    } else {
+                        sendList(ex, type, service.list(type, info.namespace(), listOptions(ex)), negotiation);
+                    }
+                }
+                case "POST" -> {
+                    requireNamespaceForWrite(info);
+                    WriteOptions options = writeOptions(ex);
+                    ObjectNode created = service.create(type, info.namespace(), bodyObject(ex), options);
+                    sendObject(ex, options.dryRun() ? 200 : 201, type, created, negotiation, options);
+                }
+                case "DELETE" -> {
+                    List<ObjectNode> deleted = service.deleteCollection(type, info.namespace(), listOptions(ex),
+                            deleteOptions(ex));
+                    ObjectNode list = listObject(type, deleted, Long.toString(service.storage().store().currentRevision()), "");
+                    ex.sendJson(200, list);
+                }
+                default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+            }
+            return;
+        }
+        switch (method) {
+            case "GET" -> sendObject(ex, 200, type, service.get(type, info.namespace(), info.name()), negotiation, null);
+            case "PUT" -> {
+                WriteOptions options = writeOptions(ex);
+                ObjectNode updated = service.update(type, info.namespace(), info.name(), bodyObject(ex), "", options);
+                sendObject(ex, 200, type, updated, negotiation, options);
+            }
+            case "PATCH" -> {
+                WriteOptions options = writeOptions(ex);
+                PatchType patchType = PatchType.fromContentType(ex.header(HttpHeader.CONTENT_TYPE));
+                if (patchType == PatchType.APPLY && (options.fieldManager() == null || options.fieldManager().isEmpty())) {
+                    throw ApiException.badRequest("PATCH requests with apply content type must specify fieldManager");
+                }
+                ObjectNode patched = service.patch(type, info.namespace(), info.name(), patchType,
+                        patchBody(ex, patchType), "", options);
+                sendObject(ex, 200, type, patched, negotiation, options);
+            }
+            case "DELETE" -> {
+                ObjectService.DeleteResult result = service.delete(type, info.namespace(), info.name(), deleteOptions(ex));
+                sendObject(ex, result.gone() ? 200 : 202, type, result.object(), negotiation, null);
+            }
+            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static void requireNamespaceForWrite(RequestInfo info) {
+        if (info.type().namespaced() && info.namespace().isEmpty()) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+    }
+
+    // ---- decoding ----
+
+    public static ObjectNode bodyObject(HttpExchange ex) throws IOException {
+        JsonNode node = decode(ex.body(), ex.header(HttpHeader.CONTENT_TYPE));
+        if (!(node instanceof ObjectNode o)) {
+            throw ApiException.badRequest("the request body must be a single object");
+        }
+        return o;
+    }
+
+    public static JsonNode patchBody(HttpExchange ex, PatchType type) throws IOException {
+        byte[] body = ex.body();
+        return type == PatchType.APPLY ? decode(body, "application/yaml") : decode(body, "application/json");
+    }
+
+    static JsonNode decode(byte[] body, String contentType) {
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        String ct = contentType == null ? "application/json" : contentType.split(";")[0].trim();
+        try {
+            JsonNode node;
+            if (ct.equals("application/yaml") || ct.equals("application/apply-patch+yaml")) {
+                node = Json.YAML.readTree(body);
+            } else if (ct.isEmpty() || ct.equals("application/json") || ct.endsWith("+json") || ct.equals("*/*")) {
+                node = Json.MAPPER.readTree(body);
+            } else {
+                throw ApiException.unsupportedMediaType(contentType);
+            }
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("the request body is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("the request body could not be decoded: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    public static WriteOptions writeOptions(HttpExchange ex) {
+        List<String> dryRun = ex.queryValues("dryRun");
+        for (String d : dryRun) {
+            if (!d.equals("All")) {
+                throw ApiException.badRequest("Invalid dryRun value: \"" + d + "\", supported values: All");
+            }
+        }
+        return new WriteOptions(!dryRun.isEmpty(), ex.query("fieldManager"),
+                WriteOptions.parseFieldValidation(ex.query("fieldValidation")), ex.queryFlag("force"),
+                new java.util.ArrayList<>());
+    }
+
+    static ListOptions listOptions(HttpExchange ex) {
+        String labels = ex.query("labelSelector");
+        String fields = ex.query("fieldSelector");
+        long limit = 0;
+        if (ex.query("limit") != null && !ex.query("limit").isEmpty()) {
+            try {
+                limit = Long.parseLong(ex.query("limit"));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("limit must be a number: " + ex.query("limit"));
+            }
+        }
+        return new ListOptions(
+                labels == null || labels.isEmpty() ? null : LabelSelector.parse(labels),
+                fields == null || fields.isEmpty() ? null : FieldSelector.parse(fields),
+                ex.query("resourceVersion") == null ? "" : ex.query("resourceVersion"),
+                ex.query("resourceVersionMatch") == null ? "" : ex.query("resourceVersionMatch"),
+                limit,
+                ex.query("continue"));
+    }
+
+    public static DeleteOptions deleteOptions(HttpExchange ex) throws IOException {
+        Long grace = null;
+        DeleteOptions.Propagation propagation = null;
+        String uid = null;
+        String version = null;
+        boolean dryRun = !ex.queryValues("dryRun").isEmpty();
+        byte[] body = ex.body();
+        if (body.length > 0) {
+            JsonNode opts = decode(body, ex.header(HttpHeader.CONTENT_TYPE));
+            if (opts.hasNonNull("gracePeriodSeconds")) {
+                grace = opts.get("gracePeriodSeconds").asLong();
+            }
+            if (opts.hasNonNull("propagationPolicy")) {
+                propagation = propagation(opts.get("propagationPolicy").asText());
+            } else if (opts.hasNonNull("orphanDependents")) {
+                propagation = opts.get("orphanDependents").asBoolean() ? DeleteOptions.Propagation.ORPHAN
+                        : DeleteOptions.Propagation.BACKGROUND;
+            }
+            uid = opts.path("preconditions").hasNonNull("uid") ? opts.path("preconditions").get("uid").asText() : null;
+            version = opts.path("preconditions").hasNonNull("resourceVersion")
+                    ? opts.path("preconditions").get("resourceVersion").asText() : null;
+            dryRun |= opts.path("dryRun").size() > 0;
+        }
+        if (ex.query("gracePeriodSeconds") != null) {
+            try {
+                grace = Long.parseLong(ex.query("gracePeriodSeconds"));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("gracePeriodSeconds must be a number");
+            }
+        }
+        if (ex.query("propagationPolicy") != null) {
+            propagation = propagation(ex.query("propagationPolicy"));
+        }
+        return new DeleteOptions(grace, propagation, uid, version, dryRun);
+    }
+
+    private static DeleteOptions.Propagation propagation(String value) {
+        return switch (value) {
+            case "Background" -> DeleteOptions.Propagation.BACKGROUND;
+            case "Foreground" -> DeleteOptions.Propagation.FOREGROUND;
+            case "Orphan" -> DeleteOptions.Propagation.ORPHAN;
+            default -> throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + value
+                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        };
+    }
+
+    // ---- encoding ----
+
+    public void sendObject(HttpExchange ex, int status, ResourceType type, ObjectNode object, Negotiation negotiation,
+                    WriteOptions options) throws IOException {
+        if (options != null) {
+            options.warnings().forEach(ex::addWarning);
+        }
+        if (negotiation.table()) {
+            ex.sendJson(status, Tables.table(type, List.of(object), object.path("metadata").path("resourceVersion").asText(),
+                    null, null, negotiation.includeObject(), Instant.now()));
+        } else if (negotiation.yaml()) {
+            ex.send(status, "application/yaml", Json.YAML.writeValueAsBytes(object));
+        } else {
+            ex.sendJson(status, object);
+        }
+    }
+
+    private void sendList(HttpExchange ex, ResourceType type, ListResponse list, Negotiation negotiation) throws IOException {
+        String rv = Long.toString(list.resourceVersion());
+        if (negotiation.table()) {
+            ex.sendJson(200, Tables.table(type, list.items(), rv, list.continueToken(), list.remainingItemCount(),
+                    negotiation.includeObject(), Instant.now()));
+            return;
+        }
+        ex.sendJson(200, listObject(type, list.items(), rv, list.continueToken()));
+    }
+
+    static ObjectNode listObject(ResourceType type, List<ObjectNode> items, String resourceVersion, String continueToken) {
+        ObjectNode list = Json.object();
+        list.put("kind", type.listKind());
+        list.put("apiVersion", type.apiVersion());
+        ObjectNode meta = list.putObject("metadata");
+        meta.put("resourceVersion", resourceVersion);
+        if (continueToken != null && !continueToken.isEmpty()) {
+            meta.put("continue", continueToken);
+        }
+        ArrayNode array = list.putArray("items");
+        for (ObjectNode item : items) {
+            ObjectNode copy = item.deepCopy();
+            // Items keep apiVersion and kind (Kubernetes omits them; every client accepts both).
+            array.add(copy);
+        }
+        return list;
+    }
+
+    ObjectService service() {
+        return service;
+    }
+}

@@ -1,0 +1,484 @@
+package io.gantry.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
+import io.gantry.api.StatusCause;
+import io.gantry.api.defaults.Defaulter;
+import io.gantry.api.schema.UnknownFields;
+import io.gantry.api.selector.FieldValues;
+import io.gantry.api.validation.Validator;
+import io.gantry.apiserver.storage.Meta;
+import io.gantry.apiserver.storage.ObjectKeys;
+import io.gantry.apiserver.storage.ObjectPage;
+import io.gantry.apiserver.storage.ObjectStorage;
+import io.gantry.apiserver.storage.StoredObject;
+import io.gantry.store.CompactedException;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The generic semantics of the Kubernetes API for every kind: create, read, update, patch, delete and list,
+ * with optimistic concurrency, generateName, uid and timestamps, generation, status separation, graceful
+ * deletion and finalizers, defaulting and validation. Transport-independent: the HTTP layer maps requests here.
+ */
+public final class ObjectService {
+    private static final int MAX_PATCH_ATTEMPTS = 16;
+    private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+
+    private final ResourceRegistry registry;
+    private final ObjectStorage storage;
+    private final Map<String, ResourceStrategy> strategies;
+    private final NamespaceLookup namespaces;
+    private final SecureRandom random = new SecureRandom();
+
+    /**
+     * @param strategies kind-specific behaviour keyed by {@code apiVersion/kind}; others use the default
+     * @param namespaces tells whether a namespace exists and is not terminating
+     */
+    public ObjectService(ResourceRegistry registry, ObjectStorage storage, Map<String, ResourceStrategy> strategies,
+                         NamespaceLookup namespaces) {
+        this.registry = registry;
+        this.storage = storage;
+        this.strategies = Map.copyOf(strategies);
+        this.namespaces = namespaces;
+    }
+
+    public ResourceRegistry registry() {
+        return registry;
+    }
+
+    public ObjectStorage storage() {
+        return storage;
+    }
+
+    private ResourceStrategy strategy(ResourceType type) {
+        return strategies.getOrDefault(type.apiVersion() + "/" + type.kind(), ResourceStrategy.DEFAULT);
+    }
+
+    // ---- read ----
+
+    public ObjectNode get(ResourceType type, String namespace, String name) {
+        return storage.get(type, namespace, name).map(StoredObject::object)
+                .orElseThrow(() -> ApiException.notFound(type, name));
+    }
+
+    public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+        return storage.get(type, namespace, name).map(StoredObject::object);
+    }
+
+    public ListResponse list(ResourceType type, String namespace, ListOptions options) {
+        long revision = 0;
+        String startAfter = null;
+        if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+            ContinueToken token = ContinueToken.decode(options.continueToken());
+            if (!token.lastKey().startsWith(ObjectKeys.prefix(type, namespace))) {
+                throw ApiException.badRequest("continue key is not valid: key is outside of the requested list");
+            }
+            revision = token.revision();
+            startAfter = token.lastKey();
+        } else if ("Exact".equals(options.resourceVersionMatch())) {
+            revision = parseVersion(options.resourceVersion());
+        }
+        if (options.fields() != null) {
+            options.fields().requireSupported(type.fieldSelectors());
+        }
+        int limit = options.limit() > 0 ? (int) Math.min(options.limit(), 100_000) : 0;
+        List<ObjectNode> items = new ArrayList<>();
+        try {
+            while (true) {
+                int chunk = limit == 0 ? 0 : Math.max(limit - items.size(), Math.min(limit, 500));
+                ObjectPage page = storage.list(type, namespace, revision, startAfter, chunk);
+                revision = page.revision();
+                String lastIncludedKey = startAfter;
+                boolean full = false;
+                for (StoredObject o : page.items()) {
+                    lastIncludedKey = o.key();
+                    if (matches(o.object(), options)) {
+                        items.add(o.object());
+                        if (limit > 0 && items.size() == limit) {
+                            full = true;
+                            break;
+                        }
+                    }
+                }
+                boolean moreAfterLast = full
+                        ? page.more() || !o(lastIncludedKey).equals(o(page.lastKey()))
+                        : page.more();
+                if (full || !page.more()) {
+                    String token = full && moreAfterLast ? new ContinueToken(revision, lastIncludedKey).encode() : "";
+                    return new ListResponse(items, revision, token, null);
+                }
+                startAfter = page.lastKey();
+            }
+        } catch (CompactedException e) {
+            if (options.continueToken() != null && !options.continueToken().isEmpty()) {
+                throw ApiException.resourceExpired("The provided continue parameter is too old to display a "
+                        + "consistent list result. You can start a new list without the continue parameter.");
+            }
+            throw ApiException.resourceExpired("too old resource version: " + revision + " (" + e.compacted() + ")");
+        }
+    }
+
+    private static String o(String s) {
+        return s == null ? "" : s;
+    }
+
+    public static boolean matches(ObjectNode object, ListOptions options) {
+        if (options.labels() != null && !options.labels().matches(Meta.labels(object))) {
+            return false;
+        }
+        return options.fields() == null || options.fields().matches(path -> FieldValues.get(object, path));
+    }
+
+    private static long parseVersion(String resourceVersion) {
+        try {
+            long v = Long.parseLong(resourceVersion);
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("Invalid value: \"" + resourceVersion + "\": resourceVersion must be a number");
+        }
+    }
+
+    // ---- create ----
+
+    public ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
+        ObjectNode object = body.deepCopy();
+        checkTypeMeta(type, object);
+        ObjectNode meta = Meta.metadata(object);
+        scopeNamespace(type, namespace, object);
+        checkUnknownFields(type, object, options);
+        if (meta.hasNonNull("resourceVersion") && !meta.path("resourceVersion").asText().isEmpty()) {
+            throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
+        }
+        if (Meta.name(object).isEmpty() && !meta.path("generateName").asText("").isEmpty()) {
+            meta.put("name", meta.path("generateName").asText() + randomSuffix());
+        }
+        meta.put("uid", UUID.randomUUID().toString());
+        meta.put("creationTimestamp", Clock.now());
+        meta.remove(List.of("deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+        ResourceStrategy strategy = strategy(type);
+        strategy.prepareForCreate(type, object);
+        if (strategy.tracksGeneration(type)) {
+            meta.put("generation", 1);
+        } else {
+            meta.remove("generation");
+        }
+        Defaulter.apply(type, object);
+        List<StatusCause> causes = Validator.validateCreate(type, object);
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(type, Meta.name(object), causes);
+        }
+        if (type.namespaced()) {
+            namespaces.requireWritable(Meta.namespace(object));
+        }
+        if (options.dryRun()) {
+            return object;
+        }
+        strategy.beforeCreate(object);
+        try {
+            return storage.create(type, object);
+        } catch (RuntimeException e) {
+            strategy.release(object);
+            throw e;
+        }
+    }
+
+    private String randomSuffix() {
+        StringBuilder s = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            s.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+        }
+        return s.toString();
+    }
+
+    // ---- update ----
+
+    /**
+     * Replaces an object (PUT). A body without resourceVersion is an unconditional update; with one, a stale
+     * version is a 409 Conflict.
+     *
+     * @param subresource "" for the main resource, or "status"
+     */
+    public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode body, String subresource,
+                             WriteOptions options) {
+        ObjectNode object = body.deepCopy();
+        checkTypeMeta(type, object);
+        scopeNamespace(type, namespace, object);
+        if (!name.equals(Meta.name(object))) {
+            throw ApiException.badRequest("the name of the object (" + Meta.name(object)
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+        checkUnknownFields(type, object, options);
+        String precondition = Meta.metadata(object).path("resourceVersion").asText("");
+        for (int attempt = 0; ; attempt++) {
+            StoredObject old = storage.get(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+            if (!precondition.isEmpty() && !precondition.equals(Long.toString(old.revision()))) {
+                throw ApiException.conflict(type, name);
+            }
+            try {
+                return write(type, old, object.deepCopy(), subresource, options);
+            } catch (ApiException e) {
+                if (e.code() != 409 || !precondition.isEmpty() || !"Conflict".equals(e.reason())
+                        || attempt >= MAX_PATCH_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Applies a patch to the current object and stores the result; retried on concurrent changes unless the
+     * patch itself pins a resourceVersion.
+     */
+    public ObjectNode patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
+                            String subresource, WriteOptions options) {
+        for (int attempt = 0; ; attempt++) {
+            Optional<StoredObject> current = storage.get(type, namespace, name);
+            if (current.isEmpty()) {
+                if (patchType == PatchType.APPLY && subresource.isEmpty()) {
+                    ObjectNode created = (ObjectNode) patch.deepCopy();
+                    Meta.metadata(created).put("name", name);
+                    return create(type, namespace, created, options);
+                }
+                throw ApiException.notFound(type, name);
+            }
+            StoredObject old = current.get();
+            ObjectNode patched = Patches.apply(patchType, old.object(), patch, type);
+            String pinned = Meta.metadata(patched).path("resourceVersion").asText("");
+            if (!pinned.isEmpty() && !pinned.equals(Long.toString(old.revision()))) {
+                throw ApiException.conflict(type, name);
+            }
+            checkTypeMeta(type, patched);
+            if (!name.equals(Meta.name(patched))) {
+                throw ApiException.badRequest("metadata.name: Invalid value: \"" + Meta.name(patched)
+                        + "\": field is immutable");
+            }
+            checkUnknownFields(type, patched, options);
+            try {
+                return write(type, old, patched, subresource, options);
+            } catch (ApiException e) {
+                boolean patchPinned = patch.path("metadata").hasNonNull("resourceVersion");
+                if (e.code() != 409 || patchPinned || !"Conflict".equals(e.reason()) || attempt >= MAX_PATCH_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The shared tail of update and patch: merge server-owned fields, default, validate, store. */
+    private ObjectNode write(ResourceType type, StoredObject old, ObjectNode object, String subresource,
+                             WriteOptions options) {
+        ObjectNode oldObject = old.object();
+        ObjectNode meta = Meta.metadata(object);
+        ObjectNode oldMeta = Meta.metadata(oldObject);
+        if ("status".equals(subresource)) {
+            // A status write changes only status; everything else stays as it was.
+            ObjectNode merged = oldObject.deepCopy();
+            if (object.has("status")) {
+                merged.set("status", object.get("status"));
+            } else {
+                merged.remove("status");
+            }
+            object = merged;
+            meta = Meta.metadata(object);
+        } else if (type.hasSubresource("status")) {
+            if (oldObject.has("status")) {
+                object.set("status", oldObject.get("status"));
+            } else {
+                object.remove("status");
+            }
+        }
+        for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                "generation")) {
+            if (oldMeta.has(field)) {
+                meta.set(field, oldMeta.get(field));
+            } else {
+                meta.remove(field);
+            }
+        }
+        meta.put("resourceVersion", Long.toString(old.revision()));
+        ResourceStrategy strategy = strategy(type);
+        strategy.prepareForUpdate(object, oldObject);
+        Defaulter.apply(type, object);
+        if (strategy.tracksGeneration(type) && specChanged(object, oldObject)) {
+            meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
+        }
+        List<StatusCause> causes = Validator.validateUpdate(type, object, oldObject);
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(type, Meta.name(object), causes);
+        }
+        if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
+            // The last finalizer is gone: the pending deletion completes now.
+            if (!options.dryRun()) {
+                storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
+                strategy.release(oldObject);
+            }
+            return object;
+        }
+        if (object.equals(oldObject) || options.dryRun()) {
+            return object;
+        }
+        return storage.update(type, object, old.revision());
+    }
+
+    private static boolean specChanged(ObjectNode object, ObjectNode oldObject) {
+        ObjectNode a = object.deepCopy();
+        ObjectNode b = oldObject.deepCopy();
+        a.remove(List.of("metadata", "status"));
+        b.remove(List.of("metadata", "status"));
+        return !a.equals(b);
+    }
+
+    // ---- delete ----
+
+    /**
+     * Deletes an object, or starts its graceful deletion: objects with finalizers, Foreground or Orphan
+     * propagation, or a grace period get a deletionTimestamp and disappear once those are done.
+     * Returns the object as it was last stored (with deletionTimestamp if the deletion is pending).
+     */
+    public DeleteResult delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+        ResourceStrategy strategy = strategy(type);
+        for (int attempt = 0; ; attempt++) {
+            StoredObject old = storage.get(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+            ObjectNode object = old.object().deepCopy();
+            checkPreconditions(type, name, object, options);
+            long grace = options.gracePeriodSeconds() != null ? Math.max(0, options.gracePeriodSeconds())
+                    : strategy.defaultGracePeriodSeconds(object);
+            DeleteOptions.Propagation propagation = options.propagation() != null ? options.propagation()
+                    : DeleteOptions.Propagation.BACKGROUND;
+            try {
+                if (propagation == DeleteOptions.Propagation.FOREGROUND) {
+                    Meta.removeFinalizer(object, Finalizers.ORPHAN);
+                    Meta.addFinalizer(object, Finalizers.FOREGROUND);
+                } else if (propagation == DeleteOptions.Propagation.ORPHAN) {
+                    Meta.removeFinalizer(object, Finalizers.FOREGROUND);
+                    Meta.addFinalizer(object, Finalizers.ORPHAN);
+                }
+                boolean graceful = strategy.gracefulDeletionNeeded(object, grace);
+                if (!Meta.hasFinalizers(object) && !graceful) {
+                    if (!options.dryRun()) {
+                        storage.delete(type, namespace, name, old.revision());
+                        strategy.release(object);
+                    }
+                    return new DeleteResult(object, true);
+                }
+                ObjectNode meta = Meta.metadata(object);
+                if (!Meta.deleting(object)) {
+                    meta.put("deletionTimestamp", Clock.format(Instant.now().plusSeconds(graceful ? grace : 0)));
+                    meta.put("deletionGracePeriodSeconds", graceful ? grace : 0);
+                } else if (graceful && grace < meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE)) {
+                    // A shorter grace period may replace a longer one, never the reverse.
+                    meta.put("deletionTimestamp", Clock.format(Instant.now().plusSeconds(grace)));
+                    meta.put("deletionGracePeriodSeconds", grace);
+                }
+                strategy.prepareForUpdate(object, old.object());
+                if (options.dryRun() || object.equals(old.object())) {
+                    return new DeleteResult(object, false);
+                }
+                return new DeleteResult(storage.update(type, object, old.revision()), false);
+            } catch (ApiException e) {
+                if (e.code() != 409 || !"Conflict".equals(e.reason()) || attempt >= MAX_PATCH_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** The outcome of a delete: the object, and whether it is gone already or its deletion is pending. */
+    public record DeleteResult(ObjectNode object, boolean gone) {
+    }
+
+    private static void checkPreconditions(ResourceType type, String name, ObjectNode object, DeleteOptions options) {
+        if (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(object))) {
+            throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+                    + options.preconditionUid() + ", UID in object meta: " + Meta.uid(object));
+        }
+        if (options.preconditionVersion() != null
+                && !options.preconditionVersion().equals(Meta.metadata(object).path("resourceVersion").asText())) {
+            throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+                    + options.preconditionVersion() + ", ResourceVersion in object meta: "
+                    + Meta.metadata(object).path("resourceVersion").asText());
+        }
+    }
+
+    /** Deletes every object of a list; returns those deleted or pending deletion. */
+    public List<ObjectNode> deleteCollection(ResourceType type, String namespace, ListOptions listOptions,
+                                             DeleteOptions deleteOptions) {
+        List<ObjectNode> deleted = new ArrayList<>();
+        for (ObjectNode o : list(type, namespace, listOptions).items()) {
+            try {
+                deleted.add(delete(type, Meta.namespace(o), Meta.name(o), deleteOptions).object());
+            } catch (ApiException e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    // ---- checks ----
+
+    private static void checkTypeMeta(ResourceType type, ObjectNode object) {
+        String apiVersion = object.path("apiVersion").asText("");
+        String kind = object.path("kind").asText("");
+        if (kind.isEmpty()) {
+            throw ApiException.badRequest("Object 'Kind' is missing in the request body");
+        }
+        if (apiVersion.isEmpty()) {
+            throw ApiException.badRequest("Object 'apiVersion' is missing in the request body");
+        }
+        if (!apiVersion.equals(type.apiVersion()) || !kind.equals(type.kind())) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion + ") and kind (" + kind
+                    + ") do not match the expected API version (" + type.apiVersion() + ") and kind ("
+                    + type.kind() + ") of " + type.groupResource());
+        }
+        if (!object.path("metadata").isObject() && object.has("metadata")) {
+            throw ApiException.badRequest("metadata must be an object");
+        }
+    }
+
+    private static void scopeNamespace(ResourceType type, String namespace, ObjectNode object) {
+        ObjectNode meta = Meta.metadata(object);
+        if (!type.namespaced()) {
+            meta.remove("namespace");
+            return;
+        }
+        String inBody = meta.path("namespace").asText("");
+        if (!inBody.isEmpty() && !inBody.equals(namespace)) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
+        }
+        meta.put("namespace", namespace);
+    }
+
+    private static void checkUnknownFields(ResourceType type, ObjectNode object, WriteOptions options) {
+        if (options.fieldValidation() == WriteOptions.FieldValidation.IGNORE) {
+            UnknownFields.prune(object, type.modelClass());
+            return;
+        }
+        List<String> unknown = UnknownFields.find(object, type.modelClass());
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (options.fieldValidation() == WriteOptions.FieldValidation.STRICT) {
+            String detail = unknown.size() == 1 ? unknown.get(0) : String.join(", ", unknown);
+            throw ApiException.badRequest(type.kind() + " in version \"" + type.version() + "\" cannot be handled as a "
+                    + type.kind() + ": strict decoding error: " + detail);
+        }
+        options.warnings().addAll(unknown);
+        UnknownFields.prune(object, type.modelClass());
+    }
+}

@@ -1,0 +1,47 @@
+package io.gantry.apiserver.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.ResourceType;
+import io.gantry.api.patch.ApplyMerge;
+import io.gantry.api.patch.JsonPatch;
+import io.gantry.api.patch.MergePatch;
+import io.gantry.api.patch.PatchException;
+import io.gantry.api.patch.StrategicMergePatch;
+
+/** Applies a patch of any supported format to an object, turning patch errors into API errors. */
+final class Patches {
+    private Patches() {
+    }
+
+    static ObjectNode apply(PatchType type, ObjectNode original, JsonNode patch, ResourceType resource) {
+        try {
+            JsonNode result = switch (type) {
+                case JSON -> {
+                    if (!patch.isArray()) {
+                        throw ApiException.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+                    }
+                    yield JsonPatch.apply(original.deepCopy(), patch);
+                }
+                case MERGE -> MergePatch.apply(original.deepCopy(), requireObject(patch));
+                case STRATEGIC -> StrategicMergePatch.apply(original.deepCopy(), requireObject(patch), resource.modelClass());
+                case APPLY -> ApplyMerge.apply(original.deepCopy(), requireObject(patch), resource.modelClass());
+            };
+            if (!(result instanceof ObjectNode object)) {
+                throw ApiException.badRequest("the patch did not produce an object");
+            }
+            return object;
+        } catch (PatchException e) {
+            throw new ApiException(422, "Invalid", e.getMessage(), resource.group(), resource.kind(),
+                    original.path("metadata").path("name").asText(), java.util.List.of());
+        }
+    }
+
+    private static ObjectNode requireObject(JsonNode patch) {
+        if (!(patch instanceof ObjectNode o)) {
+            throw ApiException.badRequest("the patch must be a JSON object");
+        }
+        return o;
+    }
+}

@@ -1,0 +1,132 @@
+package io.gantry.apiserver.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.store.ConflictException;
+import io.gantry.store.KeyExistsException;
+import io.gantry.store.KeyNotFoundException;
+import io.gantry.store.KeyValue;
+import io.gantry.store.ListResult;
+import io.gantry.store.Store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * Typed access to API objects in the {@link Store}. The resourceVersion is never stored inside the JSON: it is
+ * the store revision of the object's last change, filled in on every read, as Kubernetes does with etcd.
+ */
+public final class ObjectStorage {
+    private static final int MAX_UPDATE_ATTEMPTS = 32;
+    private final Store store;
+
+    public ObjectStorage(Store store) {
+        this.store = store;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public Optional<StoredObject> get(ResourceType type, String namespace, String name) {
+        return store.get(ObjectKeys.key(type, namespace, name)).map(ObjectStorage::decode);
+    }
+
+    public ObjectNode create(ResourceType type, ObjectNode object) {
+        String key = keyOf(type, object);
+        try {
+            long revision = store.create(key, encode(object));
+            return withVersion(object, revision);
+        } catch (KeyExistsException e) {
+            throw ApiException.alreadyExists(type, Meta.name(object));
+        }
+    }
+
+    /** Replaces an object last changed at {@code expectedRevision}; 409 Conflict if it changed since. */
+    public ObjectNode update(ResourceType type, ObjectNode object, long expectedRevision) {
+        String key = keyOf(type, object);
+        try {
+            long revision = store.update(key, encode(object), expectedRevision);
+            return withVersion(object, revision);
+        } catch (ConflictException e) {
+            throw ApiException.conflict(type, Meta.name(object));
+        } catch (KeyNotFoundException e) {
+            throw ApiException.notFound(type, Meta.name(object));
+        }
+    }
+
+    /** Removes an object last changed at {@code expectedRevision} (0: whatever its revision). */
+    public void delete(ResourceType type, String namespace, String name, long expectedRevision) {
+        try {
+            store.delete(ObjectKeys.key(type, namespace, name), expectedRevision);
+        } catch (ConflictException e) {
+            throw ApiException.conflict(type, name);
+        } catch (KeyNotFoundException e) {
+            throw ApiException.notFound(type, name);
+        }
+    }
+
+    /**
+     * Reads, changes and writes back an object, retrying when another writer got there first. The mutation
+     * sees a fresh copy each attempt; returning the same object unchanged skips the write.
+     */
+    public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutation) {
+        for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+            StoredObject current = get(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+            ObjectNode before = current.object().deepCopy();
+            ObjectNode changed = mutation.apply(current.object().deepCopy());
+            if (changed.equals(before)) {
+                return before;
+            }
+            try {
+                return update(type, changed, current.revision());
+            } catch (ApiException e) {
+                if (e.code() != 409) {
+                    throw e;
+                }
+            }
+        }
+        throw ApiException.conflict(type, name);
+    }
+
+    public ObjectPage list(ResourceType type, String namespace, long revision, String startAfter, int limit) {
+        ListResult result = store.list(ObjectKeys.prefix(type, namespace), revision, startAfter, limit);
+        List<StoredObject> items = new ArrayList<>(result.items().size());
+        for (KeyValue kv : result.items()) {
+            items.add(decode(kv));
+        }
+        String lastKey = result.items().isEmpty() ? startAfter : result.items().get(result.items().size() - 1).key();
+        return new ObjectPage(items, result.revision(), result.more(), lastKey);
+    }
+
+    public static StoredObject decode(KeyValue kv) {
+        ObjectNode object = Json.parseObject(kv.value());
+        return new StoredObject(kv.key(), withVersion(object, kv.modRevision()), kv.modRevision());
+    }
+
+    public static ObjectNode decode(byte[] value, long revision) {
+        return withVersion(Json.parseObject(value), revision);
+    }
+
+    private static byte[] encode(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        ObjectNode meta = (ObjectNode) copy.get("metadata");
+        if (meta != null) {
+            meta.remove("resourceVersion");
+        }
+        return Json.bytes(copy);
+    }
+
+    private static ObjectNode withVersion(ObjectNode object, long revision) {
+        Meta.metadata(object).put("resourceVersion", Long.toString(revision));
+        return object;
+    }
+
+    private static String keyOf(ResourceType type, ObjectNode object) {
+        return ObjectKeys.key(type, Meta.namespace(object), Meta.name(object));
+    }
+}

@@ -1,0 +1,193 @@
+package io.gantry.apiserver.subresources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.api.selector.LabelSelector;
+import io.gantry.apiserver.http.HttpExchange;
+import io.gantry.apiserver.http.Negotiation;
+import io.gantry.apiserver.http.RequestInfo;
+import io.gantry.apiserver.http.ResourceHandler;
+import io.gantry.apiserver.rest.DeleteOptions;
+import io.gantry.apiserver.rest.ListOptions;
+import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.PatchType;
+import io.gantry.apiserver.rest.WriteOptions;
+import io.gantry.apiserver.storage.Meta;
+import org.eclipse.jetty.http.HttpHeader;
+
+import java.io.IOException;
+
+/** The subresources: status, scale, pods/binding, pods/eviction and namespaces/finalize. */
+public final class Subresources {
+    private final ObjectService service;
+
+    public Subresources(ObjectService service) {
+        this.service = service;
+    }
+
+    public void handle(HttpExchange ex, RequestInfo info, ResourceHandler resources) throws IOException {
+        ResourceType type = info.type();
+        Negotiation negotiation = Negotiation.of(ex.header(HttpHeader.ACCEPT), null);
+        switch (info.subresource()) {
+            case "status" -> status(ex, info, resources, negotiation);
+            case "scale" -> scale(ex, info);
+            case "binding" -> {
+                requireMethod(ex, "POST");
+                ex.sendJson(201, bind(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex)));
+            }
+            case "eviction" -> {
+                requireMethod(ex, "POST");
+                ex.sendJson(201, evict(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex)));
+            }
+            case "finalize" -> {
+                requireMethod(ex, "PUT");
+                ObjectNode body = ResourceHandler.bodyObject(ex);
+                ObjectNode result = service.storage().guaranteedUpdate(type, "", info.name(), ns -> {
+                    ns.set("spec", body.path("spec").isObject() ? body.get("spec") : Json.object());
+                    return ns;
+                });
+                resources.sendObject(ex, 200, type, finishIfFinalized(type, result), negotiation, null);
+            }
+            default -> throw ApiException.notFound("the server could not find the requested resource");
+        }
+    }
+
+    private ObjectNode finishIfFinalized(ResourceType type, ObjectNode namespace) {
+        if (Meta.deleting(namespace) && namespace.path("spec").path("finalizers").isEmpty()
+                && !Meta.hasFinalizers(namespace)) {
+            service.storage().delete(type, "", Meta.name(namespace), 0);
+        }
+        return namespace;
+    }
+
+    private void status(HttpExchange ex, RequestInfo info, ResourceHandler resources, Negotiation negotiation)
+            throws IOException {
+        ResourceType type = info.type();
+        switch (ex.method()) {
+            case "GET" -> resources.sendObject(ex, 200, type, service.get(type, info.namespace(), info.name()),
+                    negotiation, null);
+            case "PUT" -> {
+                WriteOptions options = ResourceHandler.writeOptions(ex);
+                resources.sendObject(ex, 200, type, service.update(type, info.namespace(), info.name(),
+                        ResourceHandler.bodyObject(ex), "status", options), negotiation, options);
+            }
+            case "PATCH" -> {
+                WriteOptions options = ResourceHandler.writeOptions(ex);
+                PatchType patchType = PatchType.fromContentType(ex.header(HttpHeader.CONTENT_TYPE));
+                resources.sendObject(ex, 200, type, service.patch(type, info.namespace(), info.name(), patchType,
+                        ResourceHandler.patchBody(ex, patchType), "status", options), negotiation, options);
+            }
+            default -> throw ApiException.methodNotAllowed("status supports get, update and patch");
+        }
+    }
+
+    // ---- scale ----
+
+    private void scale(HttpExchange ex, RequestInfo info) throws IOException {
+        ResourceType type = info.type();
+        switch (ex.method()) {
+            case "GET" -> ex.sendJson(200, Scale.of(service.get(type, info.namespace(), info.name())));
+            case "PUT", "PATCH" -> {
+                ObjectNode body;
+                if (ex.method().equals("PUT")) {
+                    body = ResourceHandler.bodyObject(ex);
+                } else {
+                    PatchType patchType = PatchType.fromContentType(ex.header(HttpHeader.CONTENT_TYPE));
+                    JsonNode patch = ResourceHandler.patchBody(ex, patchType);
+                    ObjectNode current = Scale.of(service.get(type, info.namespace(), info.name()));
+                    body = Scale.patch(current, patchType, patch);
+                }
+                JsonNode replicas = body.path("spec").path("replicas");
+                if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
+                    throw ApiException.invalid(type, info.name(), java.util.List.of(io.gantry.api.StatusCause.field(
+                            "spec.replicas", "FieldValueInvalid", "Invalid value: " + replicas
+                                    + ": must be greater than or equal to 0")));
+                }
+                String pinned = body.path("metadata").path("resourceVersion").asText("");
+                WriteOptions options = ResourceHandler.writeOptions(ex);
+                ObjectNode updated = service.patch(type, info.namespace(), info.name(), PatchType.MERGE,
+                        scalePatch(replicas.asInt(), pinned), "", options);
+                ex.sendJson(200, Scale.of(updated));
+            }
+            default -> throw ApiException.methodNotAllowed("scale supports get, update and patch");
+        }
+    }
+
+    private static ObjectNode scalePatch(int replicas, String resourceVersion) {
+        ObjectNode patch = Json.object();
+        patch.putObject("spec").put("replicas", replicas);
+        if (!resourceVersion.isEmpty()) {
+            patch.putObject("metadata").put("resourceVersion", resourceVersion);
+        }
+        return patch;
+    }
+
+    // ---- pods/binding ----
+
+    private ObjectNode bind(ResourceType type, String namespace, String name, ObjectNode binding) {
+        String node = binding.path("target").path("name").asText("");
+        if (node.isEmpty()) {
+            throw ApiException.invalid(type, name, java.util.List.of(io.gantry.api.StatusCause.field("target.name",
+                    "FieldValueRequired", "Required value")));
+        }
+        service.storage().guaranteedUpdate(type, namespace, name, pod -> {
+            if (Meta.deleting(pod)) {
+                throw ApiException.conflict(type, name, "pod " + name + " is being deleted, cannot be assigned to a host");
+            }
+            String current = pod.path("spec").path("nodeName").asText("");
+            if (!current.isEmpty()) {
+                throw ApiException.conflict(type, name, "pod " + name + " is already assigned to node \"" + current + "\"");
+            }
+            pod.with("spec").put("nodeName", node);
+            PodConditions.set(pod, "PodScheduled", "True", null, null);
+            return pod;
+        });
+        return success();
+    }
+
+    // ---- pods/eviction ----
+
+    private ObjectNode evict(ResourceType type, String namespace, String name, ObjectNode eviction) {
+        ObjectNode pod = service.get(type, namespace, name);
+        ResourceType pdbType = service.registry().byKind("policy/v1", "PodDisruptionBudget").orElseThrow();
+        String phase = pod.path("status").path("phase").asText("");
+        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        if (!terminal && !Meta.deleting(pod)) {
+            for (ObjectNode pdb : service.list(pdbType, namespace, new ListOptions(null, null, "", "", 0, null)).items()) {
+                LabelSelector selector = LabelSelector.fromJson(pdb.path("spec").path("selector"));
+                if (!selector.isEverything() || pdb.path("spec").has("selector")) {
+                    if (selector.matches(Meta.labels(pod)) && pdb.path("status").path("disruptionsAllowed").asInt(0) < 1) {
+                        throw ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption "
+                                + "budget.", 10);
+                    }
+                }
+            }
+        }
+        DeleteOptions options = DeleteOptions.defaults();
+        JsonNode deleteOptions = eviction.path("deleteOptions");
+        if (deleteOptions.hasNonNull("gracePeriodSeconds")) {
+            options = options.withGracePeriod(deleteOptions.get("gracePeriodSeconds").asLong());
+        }
+        service.delete(type, namespace, name, options);
+        return success();
+    }
+
+    private static ObjectNode success() {
+        ObjectNode status = Json.object();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        status.put("code", 201);
+        return status;
+    }
+
+    private static void requireMethod(HttpExchange ex, String method) {
+        if (!ex.method().equals(method)) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.gantry.apiserver.watch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+
+/**
+ * One change of one object as the watch cache saw it. {@code object} is the new state (for DELETED the last
+ * state); {@code previous} the state before (null for ADDED). Both are shared by every watcher and must not be
+ * modified; the JSON encoding is computed once and reused for every watcher.
+ */
+public final class CacheEvent {
+    public enum Type { ADDED, MODIFIED, DELETED }
+
+    private final Type type;
+    private final ObjectNode object;
+    private final ObjectNode previous;
+    private final long revision;
+    private volatile byte[] objectJson;
+
+    public CacheEvent(Type type, ObjectNode object, ObjectNode previous, long revision) {
+        this.type = type;
+        this.object = object;
+        this.previous = previous;
+        this.revision = revision;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public ObjectNode object() {
+        return object;
+    }
+
+    public ObjectNode previous() {
+        return previous;
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    /** The object's JSON, encoded once for all watchers. */
+    public byte[] objectJson() {
+        byte[] json = objectJson;
+        if (json == null) {
+            json = Json.bytes(object);
+            objectJson = json;
+        }
+        return json;
+    }
+}

@@ -1,0 +1,174 @@
+package io.gantry.apiserver.watch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.ResourceType;
+import io.gantry.apiserver.storage.ObjectKeys;
+import io.gantry.apiserver.storage.ObjectStorage;
+import io.gantry.apiserver.storage.StoredObject;
+import io.gantry.store.ListResult;
+import io.gantry.store.Store;
+import io.gantry.store.Watch;
+import io.gantry.store.WatchEvent;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The current state and recent history of one resource type, fed by a single store watch and fanned out in
+ * memory to every API watcher: a thousand watchers cost one store watch. New watchers start from any revision
+ * still in the history window (or from the current state), atomically with live delivery, so no event is
+ * missed or repeated.
+ */
+public final class WatchCache implements AutoCloseable {
+    private final ResourceType type;
+    private final Store store;
+    private final int historyCapacity;
+    private final Map<String, ObjectNode> current = new HashMap<>();
+    private final Deque<CacheEvent> history = new ArrayDeque<>();
+    private final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
+    private final List<Consumer<CacheEvent>> listeners = new ArrayList<>();
+    private final Object lock = new Object();
+    /** Events after this revision are all in {@link #history}. */
+    private long historyStart;
+    private long revision;
+    private Watch storeWatch;
+
+    public WatchCache(ResourceType type, Store store, int historyCapacity) {
+        this.type = type;
+        this.store = store;
+        this.historyCapacity = historyCapacity;
+    }
+
+    public ResourceType type() {
+        return type;
+    }
+
+    /** Loads the current state and starts following the store. */
+    public void start() {
+        String prefix = ObjectKeys.typePrefix(type);
+        ListResult initial = store.list(prefix, 0, null, 0);
+        synchronized (lock) {
+            for (var kv : initial.items()) {
+                StoredObject o = ObjectStorage.decode(kv);
+                current.put(kv.key(), o.object());
+            }
+            historyStart = initial.revision();
+            revision = initial.revision();
+        }
+        storeWatch = store.watch(prefix, initial.revision(), this::onStoreEvent);
+    }
+
+    /** Internal listeners (garbage collector, allocators) see every event, synchronously and in order. */
+    public void addListener(Consumer<CacheEvent> listener) {
+        synchronized (lock) {
+            listeners.add(listener);
+        }
+    }
+
+    private void onStoreEvent(WatchEvent event) {
+        synchronized (lock) {
+            ObjectNode previous = current.get(event.key());
+            CacheEvent cacheEvent;
+            if (event.type() == WatchEvent.Type.DELETE) {
+                current.remove(event.key());
+                ObjectNode last = event.value() != null
+                        ? ObjectStorage.decode(event.value(), event.revision())
+                        : previous;
+                if (last == null) {
+                    revision = event.revision();
+                    return;
+                }
+                // A deleted object's resourceVersion is the revision of its deletion, as in Kubernetes.
+                last.with("metadata").put("resourceVersion", Long.toString(event.revision()));
+                cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision());
+            } else {
+                ObjectNode object = ObjectStorage.decode(event.value(), event.revision());
+                current.put(event.key(), object);
+                cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
+                        object, previous, event.revision());
+            }
+            revision = event.revision();
+            history.addLast(cacheEvent);
+            if (history.size() > historyCapacity) {
+                historyStart = history.removeFirst().revision();
+            }
+            for (Watcher w : watchers) {
+                w.offer(cacheEvent);
+            }
+            for (Consumer<CacheEvent> l : listeners) {
+                try {
+                    l.accept(cacheEvent);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(WatchCache.class).warn("watch listener failed", e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Starts a watcher.
+     *
+     * @param fromRevision deliver events after this revision; a negative value first delivers the current
+     *                     state as ADDED events (a watch without resourceVersion, or "0")
+     * @param filter       which events this watcher wants (selectors and namespace already applied)
+     * @throws ApiException 410 Expired when {@code fromRevision} is older than the kept history
+     */
+    public Watcher watch(long fromRevision, Predicate<CacheEvent> filter) {
+        synchronized (lock) {
+            Watcher watcher = new Watcher(filter, watchers::remove);
+            if (fromRevision < 0) {
+                for (ObjectNode o : current.values()) {
+                    watcher.offer(new CacheEvent(CacheEvent.Type.ADDED, o, null, revision));
+                }
+            } else {
+                if (fromRevision < historyStart) {
+                    throw ApiException.gone("too old resource version: " + fromRevision + " (" + historyStart + ")");
+                }
+                for (CacheEvent e : history) {
+                    if (e.revision() > fromRevision) {
+                        watcher.offer(e);
+                    }
+                }
+            }
+            watchers.add(watcher);
+            return watcher;
+        }
+    }
+
+    /** The newest revision this cache has applied. */
+    public long revision() {
+        synchronized (lock) {
+            return revision;
+        }
+    }
+
+    /** A copy of the current objects (shared trees: do not modify them). */
+    public Collection<ObjectNode> snapshot() {
+        synchronized (lock) {
+            return new ArrayList<>(current.values());
+        }
+    }
+
+    public int watcherCount() {
+        return watchers.size();
+    }
+
+    @Override
+    public void close() {
+        if (storeWatch != null) {
+            storeWatch.close();
+        }
+        watchers.forEach(Watcher::terminate);
+        watchers.clear();
+    }
+}
