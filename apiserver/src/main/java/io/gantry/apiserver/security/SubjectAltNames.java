@@ -41,6 +41,11 @@ public record SubjectAltNames(SortedSet<String> dnsNames, SortedSet<String> ipAd
             if (name.isEmpty()) {
                 continue;
             }
+            int zone = name.indexOf('%');
+            if (zone > 0 && IPAddress.isValidIPv6(name.substring(0, zone))) {
+                // a certificate cannot carry a zone id; the bare address is what it can name
+                name = name.substring(0, zone);
+            }
             if (IPAddress.isValid(name)) {
                 ips.add(normaliseIp(name));
             } else {
@@ -113,11 +118,9 @@ public record SubjectAltNames(SortedSet<String> dnsNames, SortedSet<String> ipAd
     }
 
     private static String normaliseIp(String literal) {
-        int zone = literal.indexOf('%');
-        String bare = zone < 0 ? literal : literal.substring(0, zone);
         try {
             // a validated literal is parsed locally, never resolved
-            InetAddress address = InetAddress.getByName(bare);
+            InetAddress address = InetAddress.getByName(literal);
             return address instanceof Inet6Address ? compressV6(address.getHostAddress()) : address.getHostAddress();
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + literal, e);
