@@ -89,7 +89,9 @@ public record ClusterCredentials(Path dir, X509Certificate ca, PrivateKey caKey,
                     + ": both ca.crt and ca.key are needed (remove both to create a new CA)");
         } else {
             KeyPair keys = certificates.newKeyPair();
-            ca = certificates.selfSignedCa(keys, CA_COMMON_NAME, now, CA_VALIDITY);
+            // a per-cluster name, so that a client holding another cluster's CA gets a clear error, not a
+            // signature mismatch against a same-named authority
+            ca = certificates.selfSignedCa(keys, CA_COMMON_NAME + "@" + now.getEpochSecond(), now, CA_VALIDITY);
             caKey = keys.getPrivate();
             // key first: a certificate without its key would block the next start
             Pem.writePrivateKey(caKeyFile, caKey);
