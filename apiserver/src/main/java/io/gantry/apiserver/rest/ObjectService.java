@@ -330,7 +330,9 @@ public final class ObjectService {
         if (object.equals(oldObject) || options.dryRun()) {
             return object;
         }
-        return storage.update(type, object, old.revision());
+        ObjectNode stored = storage.update(type, object, old.revision());
+        strategy.afterUpdate(stored, oldObject);
+        return stored;
     }
 
     private static boolean specChanged(ObjectNode object, ObjectNode oldObject) {
@@ -427,6 +429,35 @@ public final class ObjectService {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Removes a finalizer; if the object is being deleted and that was the last one, the deletion completes.
+     * Used by the controllers that own the API machinery's finalizers.
+     */
+    public void removeFinalizer(ResourceType type, String namespace, String name, String finalizer) {
+        ResourceStrategy strategy = strategy(type);
+        for (int attempt = 0; attempt < MAX_PATCH_ATTEMPTS; attempt++) {
+            Optional<StoredObject> current = storage.get(type, namespace, name);
+            if (current.isEmpty() || !Meta.hasFinalizer(current.get().object(), finalizer)) {
+                return;
+            }
+            ObjectNode object = current.get().object().deepCopy();
+            Meta.removeFinalizer(object, finalizer);
+            try {
+                if (Meta.deleting(object) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
+                    storage.delete(type, namespace, name, current.get().revision());
+                    strategy.release(object);
+                } else {
+                    storage.update(type, object, current.get().revision());
+                }
+                return;
+            } catch (ApiException e) {
+                if (e.code() != 409 && e.code() != 404) {
+                    throw e;
+                }
+            }
+        }
     }
 
     // ---- checks ----

@@ -28,6 +28,10 @@ public interface ResourceStrategy {
     default void prepareForUpdate(ObjectNode newObject, ObjectNode oldObject) {
     }
 
+    /** Called after an update was stored, to give back what the old version used and the new one does not. */
+    default void afterUpdate(ObjectNode newObject, ObjectNode oldObject) {
+    }
+
     /** The grace period a delete without an explicit one gets; 0 deletes at once. */
     default long defaultGracePeriodSeconds(ObjectNode object) {
         return 0;

@@ -152,6 +152,13 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
+    /** The current state of one object by store key (a shared tree: do not modify it). */
+    public java.util.Optional<ObjectNode> get(String key) {
+        synchronized (lock) {
+            return java.util.Optional.ofNullable(current.get(key));
+        }
+    }
+
     /** A copy of the current objects (shared trees: do not modify them). */
     public Collection<ObjectNode> snapshot() {
         synchronized (lock) {

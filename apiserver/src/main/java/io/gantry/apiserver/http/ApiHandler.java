@@ -1,0 +1,133 @@
+package io.gantry.apiserver.http;
+
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.apiserver.discovery.Discovery;
+import io.gantry.apiserver.openapi.OpenApiV3;
+import io.gantry.apiserver.security.Principal;
+import io.gantry.apiserver.security.TlsContexts;
+import io.gantry.apiserver.security.TokenAuthenticator;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The root of the HTTP API: authenticates every request, then routes it to health checks, discovery,
+ * OpenAPI or the resource handler, and turns every failure into a Kubernetes {@code Status}.
+ * Handlers block; Jetty runs them on virtual threads.
+ */
+public final class ApiHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    private final TokenAuthenticator authenticator;
+    private final Discovery discovery;
+    private final OpenApiV3 openApi;
+    private final ResourceHandler resources;
+    private final BooleanSupplier ready;
+
+    public ApiHandler(TokenAuthenticator authenticator, Discovery discovery, OpenApiV3 openApi,
+                      ResourceHandler resources, BooleanSupplier ready) {
+        this.authenticator = authenticator;
+        this.discovery = discovery;
+        this.openApi = openApi;
+        this.resources = resources;
+        this.ready = ready;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        HttpExchange ex = new HttpExchange(request, response);
+        try {
+            authorize(ex);
+            route(ex);
+        } catch (ApiException e) {
+            sendStatus(ex, e);
+        } catch (Exception e) {
+            LOG.warn("{} {} failed", ex.method(), ex.path(), e);
+            sendStatus(ex, ApiException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        try {
+            ex.finish();
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+        return true;
+    }
+
+    private void authorize(HttpExchange ex) {
+        Optional<Principal> principal = authenticator.authenticate(ex.header(HttpHeader.AUTHORIZATION),
+                TlsContexts.clientCertificates(ex.request()));
+        if (principal.isEmpty() || principal.get() instanceof Principal.Anonymous) {
+            throw ApiException.unauthorized();
+        }
+        if (principal.get() instanceof Principal.Joiner) {
+            throw ApiException.forbidden("the join token may only be used to join a node");
+        }
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.path();
+        switch (path) {
+            case "/livez", "/healthz" -> {
+                ex.sendText(200, "ok");
+                return;
+            }
+            case "/readyz" -> {
+                if (ready.getAsBoolean()) {
+                    ex.sendText(200, "ok");
+                } else {
+                    ex.sendText(503, "not ready");
+                }
+                return;
+            }
+            case "/openapi/v3", "/openapi/v3/" -> {
+                ex.send(200, "application/json", openApi.index());
+                return;
+            }
+            default -> {
+            }
+        }
+        if (path.startsWith("/openapi/v3/")) {
+            byte[] doc = openApi.document(path.substring("/openapi/v3/".length()))
+                    .orElseThrow(() -> ApiException.notFound("the server could not find the requested resource"));
+            ex.send(200, "application/json", doc);
+            return;
+        }
+        if (path.startsWith("/api") || path.equals("/version") || path.equals("/version/")) {
+            Optional<Discovery.Answer> answer = "GET".equals(ex.method())
+                    ? discovery.answer(path, ex.header(HttpHeader.ACCEPT)) : Optional.empty();
+            if (answer.isPresent()) {
+                ex.send(200, answer.get().contentType(), answer.get().bytes());
+                return;
+            }
+            Optional<RequestInfo> info = RequestInfo.parse(resources.service().registry(), path);
+            if (info.isPresent()) {
+                resources.handle(ex, info.get());
+                return;
+            }
+        }
+        throw ApiException.notFound("the server could not find the requested resource");
+    }
+
+    private static void sendStatus(HttpExchange ex, ApiException e) {
+        if (ex.committed()) {
+            return;
+        }
+        try {
+            if (e.retryAfterSeconds() != null) {
+                ex.header(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+            }
+            ex.send(e.code(), "application/json", Json.bytes(e.toStatus()));
+        } catch (IOException io) {
+            LOG.debug("could not send status", io);
+        }
+    }
+}
