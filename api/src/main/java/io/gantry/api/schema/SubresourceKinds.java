@@ -11,9 +11,9 @@ import java.util.List;
 
 /** What each known subresource exchanges, as the Kubernetes API server advertises it. */
 public final class SubresourceKinds {
-    /** Models that are not kinds of the registry but appear in requests or responses. */
-    static final List<Class<?>> MODEL_CLASSES =
-            List.of(Scale.class, Eviction.class, Binding.class, Status.class, DeleteOptions.class);
+    /** Models that are not kinds of the registry but subresources, errors, deletes and lists exchange. */
+    static final List<Class<?>> MODEL_CLASSES = List.of(Scale.class, Eviction.class, Binding.class, Status.class,
+            DeleteOptions.class, io.fabric8.kubernetes.api.model.ListMeta.class);
 
     private static final List<String> READ_WRITE = List.of("get", "patch", "update");
 
