@@ -38,7 +38,8 @@ final class DocumentServer implements AutoCloseable {
             public boolean handle(Request request, Response response, Callback callback) {
                 String path = request.getHttpURI().getPath();
                 String accept = request.getHeaders().get(HttpHeader.ACCEPT);
-                requests.add(request.getMethod() + " " + path + " [" + accept + "]");
+                String query = request.getHttpURI().getQuery();
+                requests.add(request.getMethod() + " " + path + (query == null ? "" : "?" + query) + " [" + accept + "]");
                 Optional<Discovery.Answer> answer = discovery.answer(path, aggregated ? accept : null);
                 if (answer.isPresent()) {
                     send(response, callback, 200, answer.get().contentType(), answer.get().bytes());

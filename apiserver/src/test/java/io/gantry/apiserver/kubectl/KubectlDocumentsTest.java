@@ -47,7 +47,9 @@ class KubectlDocumentsTest {
                 .containsPattern("(?m)^deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment\\s*$")
                 .containsPattern("(?m)^pods\\s+po\\s+v1\\s+true\\s+Pod\\s*$")
                 .containsPattern("(?m)^nodes\\s+no\\s+v1\\s+false\\s+Node\\s*$");
-        assertThat(aggregated.requests()).anyMatch(r -> r.startsWith("GET /apis ["));
+        // Having understood the aggregated documents, kubectl needs no per group version lists.
+        assertThat(aggregated.requests()).anyMatch(r -> r.startsWith("GET /apis?"))
+                .noneMatch(r -> r.startsWith("GET /apis/apps/v1?") || r.startsWith("GET /api/v1?"));
     }
 
     @Test
@@ -57,7 +59,7 @@ class KubectlDocumentsTest {
         assertThat(result.stdout()).as(result.toString())
                 .containsPattern("(?m)^deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment\\s*$")
                 .containsPattern("(?m)^horizontalpodautoscalers\\s+hpa\\s+autoscaling/v2\\s+true\\s+HorizontalPodAutoscaler\\s*$");
-        assertThat(legacy.requests()).anyMatch(r -> r.startsWith("GET /apis/apps/v1 "));
+        assertThat(legacy.requests()).anyMatch(r -> r.startsWith("GET /apis/apps/v1?"));
     }
 
     @Test
@@ -74,6 +76,31 @@ class KubectlDocumentsTest {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         assertThat(result.stdout()).as(result.toString())
                 .contains("Pod", "image", "ports", "resources", "name");
+    }
+
+    @Test
+    void strictValidationIsLeftToTheServer(@TempDir Path home) throws Exception {
+        Path manifest = home.resolve("deployment.yaml");
+        java.nio.file.Files.writeString(manifest, """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web, namespace: default}
+                spec:
+                  replicass: 1
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec: {containers: [{name: web, image: nginx}]}
+                """);
+        Kubectl.Result result = new Kubectl(legacy.url(), home).run("create", "-f", manifest.toString());
+        // The server answers 404 to everything but documents; what matters is that kubectl sent the object
+        // with fieldValidation=Strict instead of validating it (or fetching OpenAPI v2) itself.
+        assertThat(legacy.requests()).as(result.toString())
+                .anyMatch(r -> r.startsWith("GET /openapi/v3/apis/apps/v1?hash=" + OPENAPI.hash("apis/apps/v1")))
+                .anyMatch(r -> r.startsWith("POST /apis/apps/v1/namespaces/default/deployments?")
+                        && r.contains("fieldValidation=Strict"))
+                .noneMatch(r -> r.contains("/openapi/v2"));
+        assertThat(result.stderr()).doesNotContain("unknown field");
     }
 
     @Test
