@@ -25,6 +25,14 @@ final class SchemaWriter {
         }
     }
 
+    /** The fields every kind shares; their meaning is the same everywhere, so kubectl explain can show it. */
+    private static final Map<String, String> STANDARD_FIELDS = Map.of(
+            "apiVersion", "APIVersion defines the versioned schema of this representation of an object.",
+            "kind", "Kind is a string value representing the REST resource this object represents.",
+            "metadata", "Standard object's metadata.",
+            "spec", "Specification of the desired behavior of the object.",
+            "status", "Most recently observed status of the object. Read-only.");
+
     private final TypeGraph graph;
 
     SchemaWriter(TypeGraph graph) {
@@ -43,7 +51,14 @@ final class SchemaWriter {
             schema.put("description", type.simpleName());
             schema.put("type", "object");
             ObjectNode properties = schema.putObject("properties");
-            type.properties().forEach((property, node) -> properties.set(property, node(node, schemas)));
+            type.properties().forEach((property, node) -> {
+                ObjectNode out = node(node, schemas);
+                String description = STANDARD_FIELDS.get(property);
+                if (description != null) {
+                    out.put("description", description);
+                }
+                properties.set(property, out);
+            });
             List<Gvk> kinds = gvks.get(name);
             if (kinds != null) {
                 kinds.forEach(k -> schema.withArray("x-kubernetes-group-version-kind").add(k.toJson()));

@@ -71,6 +71,17 @@ class KubectlDocumentsTest {
     }
 
     @Test
+    void explainDeploymentAndIntOrStringFields(@TempDir Path home) throws Exception {
+        Kubectl kubectl = new Kubectl(aggregated.url(), home);
+        Kubectl.Result top = kubectl.run("explain", "deployments");
+        assertThat(top.exitCode()).as(top.toString()).isZero();
+        assertThat(top.stdout()).as(top.toString()).contains("metadata", "Standard object's metadata", "spec", "status");
+        Kubectl.Result rolling = kubectl.run("explain", "deploy.spec.strategy.rollingUpdate");
+        assertThat(rolling.exitCode()).as(rolling.toString()).isZero();
+        assertThat(rolling.stdout()).as(rolling.toString()).contains("maxSurge", "maxUnavailable");
+    }
+
+    @Test
     void explainPodContainers(@TempDir Path home) throws Exception {
         Kubectl.Result result = new Kubectl(legacy.url(), home).run("explain", "pods.spec.containers");
         assertThat(result.exitCode()).as(result.toString()).isZero();
