@@ -1,6 +1,7 @@
 package io.gantry.api.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -33,16 +34,33 @@ public final class UnknownFields {
 
     /** @return the paths of unknown fields, e.g. {@code spec.template.spec.containers[0].bogus} */
     public List<String> paths(JsonNode object, Class<?> modelClass) {
+        return unknown(object, modelClass).stream().map(Unknown::path).toList();
+    }
+
+    /**
+     * Removes the unknown fields, as decoding into Kubernetes' typed structs drops them, so they are never
+     * stored or served back.
+     */
+    public void prune(JsonNode object, Class<?> modelClass) {
+        for (Unknown u : unknown(object, modelClass)) {
+            u.parent().remove(u.field());
+        }
+    }
+
+    private record Unknown(String path, ObjectNode parent, String field) {
+    }
+
+    private List<Unknown> unknown(JsonNode object, Class<?> modelClass) {
         ObjectType type = graph.type(modelClass).orElseThrow(
                 () -> new IllegalArgumentException("Not in the type graph: " + modelClass.getName()));
-        List<String> found = new ArrayList<>();
+        List<Unknown> found = new ArrayList<>();
         if (object != null && object.isObject()) {
             checkObject(object, type, "", true, found);
         }
         return found;
     }
 
-    private void checkObject(JsonNode object, ObjectType type, String path, boolean topLevel, List<String> found) {
+    private void checkObject(JsonNode object, ObjectType type, String path, boolean topLevel, List<Unknown> found) {
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
@@ -51,12 +69,12 @@ public final class UnknownFields {
             if (node != null) {
                 check(field.getValue(), node, fieldPath, found);
             } else if (!(topLevel && TOP_LEVEL.contains(field.getKey()))) {
-                found.add(fieldPath);
+                found.add(new Unknown(fieldPath, (ObjectNode) object, field.getKey()));
             }
         }
     }
 
-    private void check(JsonNode value, SchemaNode node, String path, List<String> found) {
+    private void check(JsonNode value, SchemaNode node, String path, List<Unknown> found) {
         switch (node) {
             case SchemaNode.Ref ref -> {
                 if (value.isObject()) {

@@ -14,7 +14,7 @@ import java.util.OptionalInt;
 /**
  * Cluster IPs from the service CIDR and node ports from the node-port range, as the Kubernetes API server
  * allocates them when a Service is created. The state is rebuilt from the stored Services at start-up.
- * The first address of the range is the {@code kubernetes} Service's.
+ * The first address of the range is the {@code kubernetes} Service's, created before any other.
  */
 public final class ServiceAllocators {
     private final IpRange serviceRange;
@@ -30,7 +30,6 @@ public final class ServiceAllocators {
         this.ips = new BitmapAllocator((int) Math.min(serviceRange.size(), 1 << 20));
         ips.allocate(0);
         ips.allocate((int) Math.min(serviceRange.size(), 1 << 20) - 1);
-        ips.allocate(1);
         this.portBase = nodePortMin;
         this.portMax = nodePortMax;
         this.ports = new BitmapAllocator(nodePortMax - nodePortMin + 1);
@@ -50,7 +49,7 @@ public final class ServiceAllocators {
         for (ObjectNode s : services) {
             for (String ip : clusterIps(s)) {
                 long offset = serviceRange.offset(ip);
-                if (offset > 1) {
+                if (offset > 0) {
                     ips.allocate((int) offset);
                 }
             }
@@ -112,7 +111,7 @@ public final class ServiceAllocators {
 
     private void releaseIp(String ip) {
         long offset = serviceRange.offset(ip);
-        if (offset > 1) {
+        if (offset > 0) {
             ips.release((int) offset);
         }
     }

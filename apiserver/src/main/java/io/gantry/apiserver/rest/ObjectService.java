@@ -38,6 +38,7 @@ public final class ObjectService {
     private final ObjectStorage storage;
     private final Map<String, ResourceStrategy> strategies;
     private final NamespaceLookup namespaces;
+    private final UnknownFields unknownFields;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -45,7 +46,8 @@ public final class ObjectService {
      * @param namespaces tells whether a namespace exists and is not terminating
      */
     public ObjectService(ResourceRegistry registry, ObjectStorage storage, Map<String, ResourceStrategy> strategies,
-                         NamespaceLookup namespaces) {
+                         NamespaceLookup namespaces, UnknownFields unknownFields) {
+        this.unknownFields = unknownFields;
         this.registry = registry;
         this.storage = storage;
         this.strategies = Map.copyOf(strategies);
@@ -495,12 +497,12 @@ public final class ObjectService {
         meta.put("namespace", namespace);
     }
 
-    private static void checkUnknownFields(ResourceType type, ObjectNode object, WriteOptions options) {
+    private void checkUnknownFields(ResourceType type, ObjectNode object, WriteOptions options) {
         if (options.fieldValidation() == WriteOptions.FieldValidation.IGNORE) {
-            UnknownFields.prune(object, type.modelClass());
+            unknownFields.prune(object, type.modelClass());
             return;
         }
-        List<String> unknown = UnknownFields.find(object, type.modelClass());
+        List<String> unknown = unknownFields.find(object, type.modelClass());
         if (unknown.isEmpty()) {
             return;
         }
@@ -510,6 +512,6 @@ public final class ObjectService {
                     + type.kind() + ": strict decoding error: " + detail);
         }
         options.warnings().addAll(unknown);
-        UnknownFields.prune(object, type.modelClass());
+        unknownFields.prune(object, type.modelClass());
     }
 }

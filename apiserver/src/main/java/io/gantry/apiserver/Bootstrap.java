@@ -1,0 +1,52 @@
+package io.gantry.apiserver;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.apiserver.allocation.ServiceAllocators;
+import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.WriteOptions;
+
+import java.util.List;
+
+/** Creates what every cluster has from the start: the system namespaces and the {@code kubernetes} Service. */
+final class Bootstrap {
+    static final List<String> NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    private Bootstrap() {
+    }
+
+    static void run(ObjectService service, ServiceAllocators allocators, int port) {
+        ResourceType namespace = service.registry().byKind("v1", "Namespace").orElseThrow();
+        for (String name : NAMESPACES) {
+            ObjectNode ns = Json.object().put("apiVersion", "v1").put("kind", "Namespace");
+            ns.putObject("metadata").put("name", name).putObject("labels").put("kubernetes.io/metadata.name", name);
+            createIfAbsent(service, namespace, "", ns);
+        }
+        ResourceType serviceType = service.registry().byKind("v1", "Service").orElseThrow();
+        ObjectNode svc = Json.object().put("apiVersion", "v1").put("kind", "Service");
+        ObjectNode meta = svc.putObject("metadata").put("name", "kubernetes").put("namespace", "default");
+        meta.putObject("labels").put("component", "apiserver").put("provider", "kubernetes");
+        ObjectNode spec = svc.putObject("spec");
+        spec.put("clusterIP", allocators.apiServerServiceIp());
+        spec.putArray("ports").addObject().put("name", "https").put("port", 443).put("protocol", "TCP")
+                .put("targetPort", port);
+        spec.put("type", "ClusterIP");
+        createIfAbsent(service, serviceType, "default", svc);
+    }
+
+    private static void createIfAbsent(ObjectService service, ResourceType type, String namespace, ObjectNode object) {
+        String name = object.path("metadata").path("name").asText();
+        if (service.find(type, namespace, name).isPresent()) {
+            return;
+        }
+        try {
+            service.create(type, namespace, object, WriteOptions.defaults());
+        } catch (ApiException e) {
+            if (e.code() != 409) {
+                throw e;
+            }
+        }
+    }
+}

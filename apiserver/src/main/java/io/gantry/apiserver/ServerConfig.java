@@ -1,0 +1,43 @@
+package io.gantry.apiserver;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How to run the API server.
+ *
+ * @param dataDir        where the embedded store, certificates and tokens live
+ * @param bindAddress    address of the HTTPS listener ("0.0.0.0" for all)
+ * @param port           HTTPS port (0 picks a free one, for tests)
+ * @param insecurePort   plain-HTTP port on 127.0.0.1 only, or -1 for none (the default)
+ * @param store          "sqlite" (embedded) or "etcd"
+ * @param etcdEndpoints  etcd client URLs when store is etcd
+ * @param serviceCidr    range cluster IPs of Services come from
+ * @param nodePortMin    lowest NodePort
+ * @param nodePortMax    highest NodePort
+ * @param extraSans      more names/addresses for the server certificate
+ */
+public record ServerConfig(Path dataDir, String bindAddress, int port, int insecurePort, String store,
+                           List<String> etcdEndpoints, String serviceCidr, int nodePortMin, int nodePortMax,
+                           List<String> extraSans) {
+
+    public static ServerConfig defaults(Path dataDir) {
+        return new ServerConfig(dataDir, "0.0.0.0", 6443, -1, "sqlite", List.of(), "10.96.0.0/12", 30000, 32767,
+                List.of());
+    }
+
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(dataDir, bindAddress, newPort, insecurePort, store, etcdEndpoints, serviceCidr,
+                nodePortMin, nodePortMax, extraSans);
+    }
+
+    public ServerConfig withStore(String newStore, List<String> endpoints) {
+        return new ServerConfig(dataDir, bindAddress, port, insecurePort, newStore, endpoints, serviceCidr,
+                nodePortMin, nodePortMax, extraSans);
+    }
+
+    public ServerConfig withInsecurePort(int newInsecurePort) {
+        return new ServerConfig(dataDir, bindAddress, port, newInsecurePort, store, etcdEndpoints, serviceCidr,
+                nodePortMin, nodePortMax, extraSans);
+    }
+}

@@ -1,0 +1,96 @@
+package io.gantry.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.Json;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+
+/** An in-process API server on a free port with an HTTPS client that trusts only its CA. */
+public final class TestCluster implements AutoCloseable {
+    private final ApiServer server;
+    private final HttpClient client;
+    private final String base;
+    private final String token;
+
+    public record Reply(int status, JsonNode body, String raw, HttpResponse<String> response) {
+    }
+
+    public TestCluster(Path dataDir) throws Exception {
+        this.server = ApiServer.start(ServerConfig.defaults(dataDir).withPort(0));
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", server.credentials().ca());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+        this.base = "https://127.0.0.1:" + server.port();
+        this.token = server.credentials().adminToken();
+    }
+
+    public ApiServer server() {
+        return server;
+    }
+
+    public HttpClient client() {
+        return client;
+    }
+
+    public String url(String path) {
+        return base + path;
+    }
+
+    public Reply send(String method, String path, String contentType, byte[] body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        try {
+            json = Json.MAPPER.readTree(response.body());
+        } catch (IOException ignored) {
+            // not JSON
+        }
+        return new Reply(response.statusCode(), json, response.body(), response);
+    }
+
+    public Reply get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null, null);
+    }
+
+    public Reply post(String path, String json) throws IOException, InterruptedException {
+        return send("POST", path, "application/json", json.getBytes());
+    }
+
+    public Reply put(String path, String json) throws IOException, InterruptedException {
+        return send("PUT", path, "application/json", json.getBytes());
+    }
+
+    public Reply patch(String path, String contentType, String body) throws IOException, InterruptedException {
+        return send("PATCH", path, contentType, body.getBytes());
+    }
+
+    public Reply delete(String path) throws IOException, InterruptedException {
+        return send("DELETE", path, null, null);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.gantry.cli;
+
+import io.gantry.apiserver.ServerConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Options shared by the commands that run a control plane. */
+final class ClusterOptions {
+    @Option(names = "--data-dir", description = "Where the store, certificates and tokens live (default: ${DEFAULT-VALUE}).")
+    Path dataDir = DataDir.defaultPath();
+
+    @Option(names = "--port", description = "HTTPS port of the API server (default: ${DEFAULT-VALUE}).")
+    int port = 6443;
+
+    @Option(names = "--bind-address", description = "Address the API server listens on (default: ${DEFAULT-VALUE}).")
+    String bindAddress = "0.0.0.0";
+
+    @Option(names = "--store", description = "sqlite (embedded, default) or etcd.")
+    String store = "sqlite";
+
+    @Option(names = "--etcd-endpoints", split = ",", description = "etcd client URLs, e.g. http://127.0.0.1:2379.")
+    List<String> etcdEndpoints = List.of();
+
+    @Option(names = "--service-cidr", description = "Range of Service cluster IPs (default: ${DEFAULT-VALUE}).")
+    String serviceCidr = "10.96.0.0/12";
+
+    @Option(names = "--service-node-port-range", description = "NodePort range (default: ${DEFAULT-VALUE}).")
+    String nodePortRange = "30000-32767";
+
+    @Option(names = "--insecure-port", description = "Also serve plain HTTP on 127.0.0.1 at this port (off by default).")
+    int insecurePort = -1;
+
+    @Option(names = "--tls-san", split = ",", description = "More names or addresses for the server certificate.")
+    List<String> extraSans = List.of();
+
+    ServerConfig toConfig() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--port must be between 0 and 65535");
+        }
+        String[] range = nodePortRange.split("-");
+        int min;
+        int max;
+        try {
+            min = Integer.parseInt(range[0].trim());
+            max = Integer.parseInt(range[range.length - 1].trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--service-node-port-range must look like 30000-32767");
+        }
+        if (range.length != 2 || min < 1 || max > 65535 || min > max) {
+            throw new IllegalArgumentException("--service-node-port-range must look like 30000-32767");
+        }
+        try {
+            io.gantry.apiserver.allocation.IpRange.parse(serviceCidr);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--service-cidr: " + e.getMessage());
+        }
+        if (!store.equals("sqlite") && !store.equals("etcd")) {
+            throw new IllegalArgumentException("--store must be sqlite or etcd, not \"" + store + "\"");
+        }
+        return new ServerConfig(dataDir.toAbsolutePath(), bindAddress, port, insecurePort, store, etcdEndpoints,
+                serviceCidr, min, max, extraSans);
+    }
+}

@@ -1,0 +1,68 @@
+package io.gantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.apiserver.ApiServer;
+import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.WriteOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.Callable;
+
+/** Everything that exists so far in one process, on the embedded store. */
+@Command(name = "up", description = "Start a single-node cluster in this process.")
+final class UpCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions options = new ClusterOptions();
+
+    @Option(names = "--sample", description = "Also deploy the sample web app (namespace 'demo').")
+    boolean sample;
+
+    @Override
+    public Integer call() throws Exception {
+        ApiServer server = ApiServer.start(options.toConfig());
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        if (sample) {
+            deploySample(server.service());
+            System.err.println("gantry: sample app deployed: kubectl get all -n demo");
+        }
+        System.err.println("gantry: cluster up on https://" + ServerCommand.displayHost(options.bindAddress) + ":"
+                + server.port() + "; use it with: gantry kubeconfig -o ~/.kube/config && kubectl get all -A");
+        server.join();
+        return 0;
+    }
+
+    /** Applies the bundled sample manifest, leaving objects that already exist alone. */
+    static void deploySample(ObjectService service) throws IOException {
+        try (InputStream in = UpCommand.class.getResourceAsStream("sample-app.yaml")) {
+            if (in == null) {
+                throw new IOException("sample manifest missing from the distribution");
+            }
+            var parser = Json.YAML.getFactory().createParser(in);
+            var documents = Json.YAML.readValues(parser, JsonNode.class);
+            while (documents.hasNext()) {
+                ObjectNode object = (ObjectNode) documents.next();
+                ResourceType type = service.registry().byKind(object.path("apiVersion").asText(),
+                        object.path("kind").asText()).orElseThrow();
+                String namespace = type.namespaced() ? object.path("metadata").path("namespace").asText("default") : "";
+                if (service.find(type, namespace, object.path("metadata").path("name").asText()).isPresent()) {
+                    continue;
+                }
+                try {
+                    service.create(type, namespace, object, WriteOptions.defaults());
+                } catch (ApiException e) {
+                    if (e.code() != 409) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+}

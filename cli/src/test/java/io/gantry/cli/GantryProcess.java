@@ -1,0 +1,117 @@
+package io.gantry.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real {@code gantry server} (or {@code up}) process started from the test class path, on a free port, with
+ * its own data directory. Its output goes to a log file beside the data directory.
+ */
+final class GantryProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("on https://[^:]+:(\\d+)");
+    private final Process process;
+    private final Path dataDir;
+    private final int port;
+    private final Path log;
+
+    private GantryProcess(Process process, Path dataDir, int port, Path log) {
+        this.process = process;
+        this.dataDir = dataDir;
+        this.port = port;
+        this.log = log;
+    }
+
+    static GantryProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
+        return start(dataDir, 0, extraArgs);
+    }
+
+    static GantryProcess start(Path dataDir, int port, String... extraArgs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1g");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        command.add(extraArgs.length > 0 && extraArgs[0].equals("up") ? "up" : "server");
+        command.add("--data-dir");
+        command.add(dataDir.toString());
+        command.add("--port");
+        command.add(Integer.toString(port));
+        command.add("--bind-address");
+        command.add("127.0.0.1");
+        for (String a : extraArgs) {
+            if (!a.equals("up")) {
+                command.add(a);
+            }
+        }
+        Files.createDirectories(dataDir);
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        CompletableFuture<Integer> ready = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)); var out = Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    out.write(line);
+                    out.newLine();
+                    out.flush();
+                    Matcher m = READY.matcher(line);
+                    if (line.contains("gantry:") && m.find()) {
+                        ready.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            ready.completeExceptionally(new IllegalStateException("gantry exited before it was ready"));
+        });
+        try {
+            int actualPort = ready.get(90, TimeUnit.SECONDS);
+            return new GantryProcess(process, dataDir, actualPort, log);
+        } catch (Exception e) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("gantry did not start: " + Files.readString(log), e);
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    String url() {
+        return "https://127.0.0.1:" + port;
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    /** SIGKILL, as a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        }
+    }
+}

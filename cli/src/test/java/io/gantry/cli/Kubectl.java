@@ -1,0 +1,83 @@
+package io.gantry.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real kubectl binary against a cluster, with its own HOME so no cache or config leaks in. */
+final class Kubectl {
+    static final Path BINARY = Path.of("/usr/bin/kubectl");
+    private final Path kubeconfig;
+    private final Path home;
+
+    record Result(int exitCode, String out, String err) {
+        Result requireSuccess() {
+            if (exitCode != 0) {
+                throw new AssertionError("kubectl failed (" + exitCode + "): " + err + out);
+            }
+            return this;
+        }
+    }
+
+    Kubectl(Path kubeconfig, Path home) {
+        if (!Files.isExecutable(BINARY)) {
+            throw new AssertionError("kubectl is not installed at " + BINARY + "; the tests need the real binary");
+        }
+        this.kubeconfig = kubeconfig;
+        this.home = home;
+    }
+
+    Result run(String... args) throws IOException, InterruptedException {
+        return run(Map.of(), null, args);
+    }
+
+    Result runWithInput(String stdin, String... args) throws IOException, InterruptedException {
+        return run(Map.of(), stdin, args);
+    }
+
+    Result run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
+        Process p = start(env, args);
+        if (stdin != null) {
+            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        p.getOutputStream().close();
+        byte[][] captured = new byte[2][];
+        Thread o = Thread.ofVirtual().start(() -> captured[0] = readAll(p.getInputStream()));
+        Thread e = Thread.ofVirtual().start(() -> captured[1] = readAll(p.getErrorStream()));
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        o.join();
+        e.join();
+        return new Result(p.exitValue(), new String(captured[0], StandardCharsets.UTF_8),
+                new String(captured[1], StandardCharsets.UTF_8));
+    }
+
+    /** Starts kubectl without waiting, for long-running commands such as {@code get -w}. */
+    Process start(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(BINARY.toString());
+        command.add("--kubeconfig");
+        command.add(kubeconfig.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("KUBE") || k.toLowerCase().contains("proxy"));
+        builder.environment().put("HOME", home.toString());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static byte[] readAll(java.io.InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}
