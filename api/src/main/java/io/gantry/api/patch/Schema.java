@@ -53,13 +53,23 @@ sealed interface Schema {
             protected Map<String, Schema> computeValue(Class<?> type) {
                 ObjectMapper mapper = Json.MAPPER;
                 Map<String, Schema> properties = new HashMap<>();
-                for (BeanPropertyDefinition property : mapper.getSerializationConfig()
-                        .introspect(mapper.constructType(type)).findProperties()) {
-                    properties.put(property.getName(), of(property.getPrimaryType()));
+                try {
+                    for (BeanPropertyDefinition property : mapper.getSerializationConfig()
+                            .introspect(mapper.constructType(type)).findProperties()) {
+                        properties.put(property.getName(), of(property.getPrimaryType()));
+                    }
+                } catch (RuntimeException e) {
+                    // a class Jackson cannot describe is treated as unknown: its fields merge like a merge patch
+                    return Map.of();
                 }
                 return Map.copyOf(properties);
             }
         };
+
+        /** The JSON properties of this class and their schemas. */
+        Map<String, Schema> properties() {
+            return PROPERTIES.get(type);
+        }
 
         @Override
         public Field field(String name) {

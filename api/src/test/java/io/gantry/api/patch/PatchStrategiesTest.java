@@ -18,7 +18,18 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSetSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -81,6 +92,56 @@ class PatchStrategiesTest {
     @Test
     void strategyIsRequired() {
         assertThatThrownBy(() -> new ListStrategy(" ", "name")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void everyTaggedFieldIsAListOrObjectPropertyOfItsOwner() {
+        record Tagged(Class<?> owner, String field) {
+        }
+        List<Tagged> tagged = List.of(
+                new Tagged(ObjectMeta.class, "finalizers"), new Tagged(ObjectMeta.class, "ownerReferences"),
+                new Tagged(PodSpec.class, "volumes"), new Tagged(PodSpec.class, "containers"),
+                new Tagged(PodSpec.class, "initContainers"), new Tagged(PodSpec.class, "ephemeralContainers"),
+                new Tagged(PodSpec.class, "imagePullSecrets"), new Tagged(PodSpec.class, "hostAliases"),
+                new Tagged(PodSpec.class, "topologySpreadConstraints"), new Tagged(PodSpec.class, "schedulingGates"),
+                new Tagged(PodSpec.class, "resourceClaims"), new Tagged(Container.class, "env"),
+                new Tagged(Container.class, "ports"), new Tagged(Container.class, "volumeMounts"),
+                new Tagged(Container.class, "volumeDevices"), new Tagged(EphemeralContainer.class, "ports"),
+                new Tagged(PodStatus.class, "conditions"), new Tagged(PodStatus.class, "podIPs"),
+                new Tagged(PodStatus.class, "hostIPs"), new Tagged(PodStatus.class, "resourceClaimStatuses"),
+                new Tagged(ServiceSpec.class, "ports"), new Tagged(NodeSpec.class, "podCIDRs"),
+                new Tagged(NodeStatus.class, "conditions"), new Tagged(NodeStatus.class, "addresses"),
+                new Tagged(DeploymentSpec.class, "strategy"), new Tagged(DeploymentStatus.class, "conditions"));
+        for (Tagged t : tagged) {
+            assertThat(PatchStrategies.of(t.owner(), t.field())).as(t.toString()).isPresent();
+            Schema schema = new Schema.Bean(t.owner()).properties().get(t.field());
+            assertThat(schema).as(t + " is a property known to Jackson").isNotNull();
+            if (PatchStrategies.of(t.owner(), t.field()).orElseThrow().merges()) {
+                assertThat(schema).as(t.toString()).isInstanceOf(Schema.ListOf.class);
+            }
+        }
+    }
+
+    @Test
+    void wholeModelGraphsCanBeWalked() {
+        Set<Class<?>> seen = new HashSet<>();
+        Deque<Schema> todo = new ArrayDeque<>(List.of(Schema.of(Deployment.class), Schema.of(Pod.class),
+                Schema.of(Service.class), Schema.of(Node.class), Schema.of(CronJob.class), Schema.of(StatefulSet.class)));
+        while (!todo.isEmpty()) {
+            switch (todo.pop()) {
+                case Schema.Bean bean -> {
+                    if (seen.add(bean.type())) {
+                        todo.addAll(bean.properties().values());
+                    }
+                }
+                case Schema.ListOf list -> todo.add(list.element());
+                case Schema.MapOf map -> todo.add(map.value());
+                case Schema.Unknown unknown -> {
+                }
+            }
+        }
+        assertThat(seen).contains(PodSpec.class, Container.class, ObjectMeta.class, NodeStatus.class)
+                .hasSizeGreaterThan(100);
     }
 
     @Test
