@@ -33,6 +33,9 @@ final class Patches {
             }
             return object;
         } catch (PatchException e) {
+            if (e.code() == 400) {
+                throw ApiException.badRequest(e.getMessage());
+            }
             throw new ApiException(422, "Invalid", e.getMessage(), resource.group(), resource.kind(),
                     original.path("metadata").path("name").asText(), java.util.List.of());
         }
