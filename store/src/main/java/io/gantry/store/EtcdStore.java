@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -170,17 +171,33 @@ public final class EtcdStore implements Store {
                 .withRevision(afterRevision + 1)
                 .withPrevKV(true)
                 .build();
-        io.etcd.jetcd.Watch.Watcher watcher = client.getWatchClient().watch(bytes(prefix), option,
+        AtomicReference<io.etcd.jetcd.Watch.Watcher> watcher = new AtomicReference<>();
+        watcher.set(client.getWatchClient().watch(bytes(prefix), option,
                 response -> deliver(response, pump),
-                error -> {
-                    if (error instanceof io.etcd.jetcd.common.exception.CompactedException c) {
-                        compactedRevision.accumulateAndGet(c.getCompactedRevision(), Math::max);
-                    }
-                    pump.fail(error);
-                });
-        pump.onClose(watcher::close);
+                error -> onWatchError(error, pump, watcher)));
+        pump.onClose(() -> watcher.get().close());
         pump.start(null);
         return pump;
+    }
+
+    /**
+     * jetcd reports transient stream errors too and then resumes the watch by itself from the last seen
+     * revision, so only a compaction, or a watcher jetcd has given up on, ends the watch.
+     */
+    private void onWatchError(Throwable error, EventPump pump,
+                              AtomicReference<io.etcd.jetcd.Watch.Watcher> watcher) {
+        if (error instanceof io.etcd.jetcd.common.exception.CompactedException c) {
+            compactedRevision.accumulateAndGet(c.getCompactedRevision(), Math::max);
+            pump.fail(error);
+            return;
+        }
+        // jetcd closes a watcher it will not resume right after this callback returns.
+        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+            io.etcd.jetcd.Watch.Watcher w = watcher.get();
+            if (w != null && w.isClosed()) {
+                pump.fail(error);
+            }
+        });
     }
 
     /**

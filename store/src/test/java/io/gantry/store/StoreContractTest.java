@@ -262,6 +262,43 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void watchStartedFromHistoryWhileWritesContinueHasNoGapOrDuplicate() throws Exception {
+        long start = store.currentRevision();
+        int threads = 4;
+        int perThread = 50;
+        ConcurrentLinkedQueue<Long> written = new ConcurrentLinkedQueue<>();
+        List<WatchEvent> events = new CopyOnWriteArrayList<>();
+        Watch watch = null;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        written.add(store.create(p + thread + "-" + i, b("v")));
+                    }
+                    return null;
+                }));
+            }
+            // Subscribe mid-stream from the beginning: history replay must hand over to live events.
+            await().atMost(Duration.ofSeconds(10)).until(() -> written.size() >= threads * perThread / 3);
+            watch = store.watch(p, start, events::add);
+            for (Future<?> f : done) {
+                f.get();
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.size() >= threads * perThread);
+            Thread.sleep(100);
+        } finally {
+            if (watch != null) {
+                watch.close();
+            }
+        }
+        List<Long> sorted = new ArrayList<>(written);
+        Collections.sort(sorted);
+        assertThat(events).extracting(WatchEvent::revision).isEqualTo(sorted);
+    }
+
+    @Test
     void watchResumesStrictlyAfterTheGivenRevisionAndDeleteCarriesTheLastValue() throws Exception {
         long r1 = store.create(p + "k", b("v1"));
         long r2 = store.update(p + "k", b("v2"), r1);
