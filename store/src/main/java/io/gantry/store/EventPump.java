@@ -3,6 +3,7 @@ package io.gantry.store;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +18,13 @@ import org.slf4j.LoggerFactory;
 final class EventPump implements Watch {
     private static final Logger LOG = LoggerFactory.getLogger(EventPump.class);
 
-    /** Feeds historical events to the sink before live ones; runs on the pump thread. */
+    /**
+     * Feeds historical events to the sink before live ones; runs on the pump thread. The sink answers
+     * false once the watch is closed, so a long replay can stop early.
+     */
     @FunctionalInterface
     interface Replay {
-        void run(Consumer<WatchEvent> sink) throws Exception;
+        void run(Predicate<WatchEvent> sink) throws Exception;
     }
 
     private sealed interface Item permits Event, Stop {
@@ -105,15 +109,16 @@ final class EventPump implements Watch {
         }
     }
 
-    private void deliver(WatchEvent event) {
+    private boolean deliver(WatchEvent event) {
         // Events at or before the start point can arrive when a watch starts at a future revision.
         if (closed || event.revision() <= afterRevision) {
-            return;
+            return !closed;
         }
         try {
             listener.accept(event);
         } catch (RuntimeException e) {
             LOG.warn("watch {} listener failed on revision {}", name, event.revision(), e);
         }
+        return !closed;
     }
 }

@@ -336,8 +336,9 @@ public final class SqliteStore implements Store {
             Connection connection = c;
             return sink -> {
                 try (connection; rs) {
-                    while (rs.next()) {
-                        sink.accept(event(Keys.string(rs.getBytes(2)), rs.getBytes(3), rs.getLong(4),
+                    boolean open = true;
+                    while (open && rs.next()) {
+                        open = sink.test(event(Keys.string(rs.getBytes(2)), rs.getBytes(3), rs.getLong(4),
                                 rs.getLong(1), rs.getInt(5) != 0));
                     }
                 }
@@ -488,8 +489,15 @@ public final class SqliteStore implements Store {
                 batch.removeLast();
                 running = false;
             }
-            if (!batch.isEmpty()) {
-                applyBatch(batch);
+            try {
+                if (!batch.isEmpty()) {
+                    applyBatch(batch);
+                }
+            } catch (Throwable t) {
+                // Keep the writer alive; callers of this batch must not wait forever.
+                for (Write w : batch) {
+                    resultOf(w).completeExceptionally(new StoreUnavailableException("SQLite write failed", t));
+                }
             }
             batch.clear();
         }

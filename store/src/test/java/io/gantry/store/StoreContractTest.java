@@ -160,6 +160,14 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void futureRevisionsAreRejected() {
+        store.create(p + "a", b("1"));
+        long future = store.currentRevision() + 100;
+        assertThatThrownBy(() -> store.list(p, future, null, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.compact(future)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void paginatedListAtOneRevisionStaysConsistentWhileWritesContinue() {
         List<Long> revisions = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
