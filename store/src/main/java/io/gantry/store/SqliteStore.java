@@ -575,12 +575,12 @@ public final class SqliteStore implements Store {
                 yield new WatchEvent(WatchEvent.Type.CREATE, c.key(), c.value(), revision);
             }
             case Update u -> {
-                Row row = liveRow(u.key(), u.expected());
+                Row row = liveRow(u.key(), u.expected(), false);
                 insert(revision, u.key(), u.value(), row.createRevision(), row.revision(), false);
                 yield new WatchEvent(WatchEvent.Type.UPDATE, u.key(), u.value(), revision);
             }
             case Delete d -> {
-                Row row = liveRow(d.key(), d.expected());
+                Row row = liveRow(d.key(), d.expected(), true);
                 insert(revision, d.key(), row.value(), row.createRevision(), row.revision(), true);
                 yield new WatchEvent(WatchEvent.Type.DELETE, d.key(), row.value(), revision);
             }
@@ -592,12 +592,13 @@ public final class SqliteStore implements Store {
         };
     }
 
-    private Row liveRow(String key, long expected) throws SQLException {
+    /** The key's live row if it was last modified at {@code expected} (0 matches any, if allowed). */
+    private Row liveRow(String key, long expected, boolean zeroMatchesAny) throws SQLException {
         Row row = latestRow(key);
         if (row == null || row.deleted()) {
             throw new KeyNotFoundException(key);
         }
-        if (expected != 0 && row.revision() != expected) {
+        if (!(expected == 0 && zeroMatchesAny) && row.revision() != expected) {
             throw new ConflictException(key);
         }
         return row;

@@ -105,6 +105,8 @@ abstract class StoreContractTest {
 
         assertThatThrownBy(() -> store.update(p + "k", b("stale"), created)).isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> store.delete(p + "k", created)).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> store.update(p + "k", b("blind"), 0))
+                .as("0 means 'any' only for delete").isInstanceOf(ConflictException.class);
         assertThatThrownBy(() -> store.update(p + "nope", b("x"), created))
                 .isInstanceOf(KeyNotFoundException.class);
         assertThatThrownBy(() -> store.update(p + "nope", b("x"), 0)).isInstanceOf(KeyNotFoundException.class);
