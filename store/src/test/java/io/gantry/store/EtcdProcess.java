@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * A missing binary is an error rather than a skip, so a broken environment cannot pass as green.
  */
 final class EtcdProcess implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/etcd");
+    /** Overridable (-Dgantry.etcd.binary) for machines that keep etcd elsewhere. */
+    static final Path BINARY = Path.of(System.getProperty("gantry.etcd.binary", "/usr/bin/etcd"));
     private static final Duration STARTUP = Duration.ofSeconds(20);
 
     private final Process process;

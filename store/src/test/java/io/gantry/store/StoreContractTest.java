@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -327,6 +328,37 @@ abstract class StoreContractTest {
                             org.assertj.core.groups.Tuple.tuple(WatchEvent.Type.DELETE, p + "k", "v2", r3),
                             org.assertj.core.groups.Tuple.tuple(WatchEvent.Type.CREATE, p + "j", "j1", r4),
                             org.assertj.core.groups.Tuple.tuple(WatchEvent.Type.UPDATE, p + "j", "j2", r5));
+        }
+    }
+
+    @Test
+    void aStuckListenerDoesNotBlockWritersOrOtherWatches() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<WatchEvent> slow = new CopyOnWriteArrayList<>();
+        List<WatchEvent> fast = new CopyOnWriteArrayList<>();
+        long start = store.currentRevision();
+        try (Watch s = store.watch(p, start, e -> {
+                 awaitQuietly(release);
+                 slow.add(e);
+             });
+             Watch f = store.watch(p, start, fast::add)) {
+            for (int i = 0; i < 20; i++) {
+                store.create(p + i, b("v"));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> fast.size() == 20);
+            assertThat(slow).isEmpty();
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> slow.size() == 20);
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
