@@ -60,16 +60,21 @@ public final class ApiException extends RuntimeException {
                 + name + "\": " + detail, type.group(), type.plural(), name, List.of());
     }
 
+    /**
+     * 422 Invalid, worded like apimachinery's NewInvalid: {@code Deployment.apps "x" is invalid: <field>: <body>},
+     * several causes as {@code [a, b]} with repeated texts dropped.
+     */
     public static ApiException invalid(ResourceType type, String name, List<StatusCause> causes) {
-        StringBuilder message = new StringBuilder(type.kind() + " \"" + name + "\" is invalid: ");
-        if (causes.size() == 1) {
-            message.append(causeText(causes.get(0)));
-        } else {
-            message.append('[');
-            for (int i = 0; i < causes.size(); i++) {
-                message.append(i == 0 ? "" : ", ").append(causeText(causes.get(i)));
-            }
-            message.append(']');
+        String qualifiedKind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
+        StringBuilder message = new StringBuilder(qualifiedKind + " \"" + name + "\" is invalid");
+        java.util.LinkedHashSet<String> texts = new java.util.LinkedHashSet<>();
+        for (StatusCause cause : causes) {
+            texts.add(causeText(cause));
+        }
+        if (texts.size() == 1) {
+            message.append(": ").append(texts.iterator().next());
+        } else if (texts.size() > 1) {
+            message.append(": [").append(String.join(", ", texts)).append(']');
         }
         return new ApiException(422, "Invalid", message.toString(), type.group(), type.kind(), name, causes);
     }
