@@ -2,6 +2,7 @@ package io.gantry.apiserver.openapi;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.api.patch.PatchStrategies;
 import io.gantry.api.schema.ObjectType;
 import io.gantry.api.schema.SchemaNode;
 import io.gantry.api.schema.TypeGraph;
@@ -57,6 +58,13 @@ final class SchemaWriter {
                 if (description != null) {
                     out.put("description", description);
                 }
+                // kubectl computes apply patches from these; without them it treats every list as atomic.
+                PatchStrategies.of(type.modelClass(), property).ifPresent(strategy -> {
+                    if (strategy.mergeKey() != null && !strategy.mergeKey().isEmpty()) {
+                        out.put("x-kubernetes-patch-merge-key", strategy.mergeKey());
+                    }
+                    out.put("x-kubernetes-patch-strategy", strategy.patchStrategy());
+                });
                 properties.set(property, out);
             });
             List<Gvk> kinds = gvks.get(name);
