@@ -37,7 +37,12 @@ final class Trees {
 
     static void put(ObjectNode node, String field, long value) {
         if (unset(node, field)) {
-            node.put(field, value);
+            // Small numbers as ints, so trees equal those parsed from JSON text.
+            if (value == (int) value) {
+                node.put(field, (int) value);
+            } else {
+                node.put(field, value);
+            }
         }
     }
 
