@@ -30,7 +30,8 @@ final class Trees {
     }
 
     static void put(ObjectNode node, String field, String value) {
-        if (blank(node, field)) {
+        // Only a missing or empty string counts as unset: an explicit 0 in an IntOrString field is a value.
+        if (unset(node, field) || (node.get(field).isTextual() && node.get(field).asText().isEmpty())) {
             node.put(field, value);
         }
     }
