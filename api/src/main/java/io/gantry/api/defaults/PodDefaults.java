@@ -13,7 +13,7 @@ import java.util.List;
  * the default admission plugins add to pods (service account, priority, not-ready/unreachable tolerations).
  */
 final class PodDefaults {
-    static final long DEFAULT_TOLERATION_SECONDS = 300;
+    static final int DEFAULT_TOLERATION_SECONDS = 300;
     private static final List<String> VOLUME_SOURCES = List.of("hostPath", "emptyDir", "gitRepo", "gcePersistentDisk",
             "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume",
             "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte",

@@ -30,14 +30,20 @@ final class Trees {
     }
 
     static void put(ObjectNode node, String field, String value) {
-        if (blank(node, field)) {
+        // Only a missing or empty string counts as unset: an explicit 0 in an IntOrString field is a value.
+        if (unset(node, field) || (node.get(field).isTextual() && node.get(field).asText().isEmpty())) {
             node.put(field, value);
         }
     }
 
     static void put(ObjectNode node, String field, long value) {
         if (unset(node, field)) {
-            node.put(field, value);
+            // Small numbers as ints, so trees equal those parsed from JSON text.
+            if (value == (int) value) {
+                node.put(field, (int) value);
+            } else {
+                node.put(field, value);
+            }
         }
     }
 
