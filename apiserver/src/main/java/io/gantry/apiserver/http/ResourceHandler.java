@@ -47,7 +47,11 @@ public final class ResourceHandler {
         if (info.collection()) {
             switch (method) {
                 case "GET" -> {
-                    if (ex.queryFlag("watch")) {
+                    if (ex.queryFlag("watch") && "websocket".equalsIgnoreCase(ex.header(HttpHeader.UPGRADE))) {
+                        // Watches are served over plain HTTP streaming; a 200 (not 101) tells WebSocket clients
+                        // such as fabric8 to fall back to it at once, where a 503 would make them retry first.
+                        ex.sendText(200, "watch over WebSocket is not supported; use an HTTP watch");
+                    } else if (ex.queryFlag("watch")) {
                         watches.stream(ex, info, listOptions(ex), negotiation);
                     } else {
                         sendList(ex, type, service.list(type, info.namespace(), listOptions(ex)), negotiation);
