@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * directory removal on {@link #close()} (and from a shutdown hook, in case the test JVM is stopped first).
  * A missing binary is an error rather than a skip, so a broken environment cannot pass as green.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
     /** Overridable (-Dgantry.etcd.binary) for machines that keep etcd elsewhere. */
     static final Path BINARY = Path.of(System.getProperty("gantry.etcd.binary", "/usr/bin/etcd"));
     private static final Duration STARTUP = Duration.ofSeconds(20);
@@ -41,7 +41,7 @@ final class EtcdProcess implements AutoCloseable {
     }
 
     /** Starts etcd and returns once it reports healthy. */
-    static EtcdProcess start() throws IOException, InterruptedException {
+    public static EtcdProcess start() throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("etcd is required for this test but " + BINARY
                     + " is missing or not executable (Debian: apt-get install etcd-server)");
@@ -74,7 +74,7 @@ final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    String endpoint() {
+    public String endpoint() {
         return endpoint;
     }
 

@@ -1,0 +1,95 @@
+package io.gantry.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Start-up problems end the process with one clear line and a non-zero exit code. */
+class CliErrorsTest {
+    @TempDir
+    Path tmp;
+
+    private record Outcome(int exitCode, String output) {
+    }
+
+    private Outcome gantry(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("gantry " + String.join(" ", args) + " did not exit");
+        }
+        return new Outcome(p.exitValue(), new String(p.getInputStream().readAllBytes()));
+    }
+
+    private static String lastLine(String output) {
+        String[] lines = output.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    @Test
+    void portInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+            Outcome o = gantry("server", "--data-dir", tmp.resolve("d").toString(), "--bind-address", "127.0.0.1",
+                    "--port", Integer.toString(taken.getLocalPort()));
+            assertThat(o.exitCode()).isNotZero();
+            assertThat(lastLine(o.output())).startsWith("gantry: port " + taken.getLocalPort() + " is already in use");
+        }
+    }
+
+    @Test
+    void dataDirNotWritable() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plain-file"), "x");
+        Outcome o = gantry("server", "--data-dir", file.resolve("sub").toString(), "--port", "0");
+        assertThat(o.exitCode()).isNotZero();
+        assertThat(lastLine(o.output())).startsWith("gantry: data directory").contains("is not writable");
+    }
+
+    @Test
+    void etcdUnreachable() throws Exception {
+        int free;
+        try (ServerSocket s = new ServerSocket(0)) {
+            free = s.getLocalPort();
+        }
+        Outcome o = gantry("server", "--data-dir", tmp.resolve("e").toString(), "--port", "0", "--store", "etcd",
+                "--etcd-endpoints", "http://127.0.0.1:" + free);
+        assertThat(o.exitCode()).isNotZero();
+        assertThat(lastLine(o.output())).startsWith("gantry: etcd unreachable at http://127.0.0.1:" + free);
+    }
+
+    @Test
+    void badOptions() throws Exception {
+        Outcome o = gantry("server", "--data-dir", tmp.resolve("b").toString(), "--store", "mysql");
+        assertThat(o.exitCode()).isNotZero();
+        assertThat(lastLine(o.output())).isEqualTo("gantry: --store must be sqlite or etcd, not \"mysql\"");
+        Outcome k = gantry("kubeconfig", "--data-dir", tmp.resolve("nothing").toString());
+        assertThat(k.exitCode()).isNotZero();
+        assertThat(lastLine(k.output())).startsWith("gantry: no cluster in");
+    }
+
+    @Test
+    void version() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(out, true));
+        try {
+            assertThat(Main.run("version")).isZero();
+        } finally {
+            System.setOut(previous);
+        }
+        assertThat(out.toString()).startsWith("gantry ");
+    }
+}
