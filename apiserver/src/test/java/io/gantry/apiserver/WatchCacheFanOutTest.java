@@ -1,0 +1,91 @@
+package io.gantry.apiserver;
+
+import io.gantry.api.Json;
+import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
+import io.gantry.apiserver.watch.CacheEvent;
+import io.gantry.apiserver.watch.WatchCache;
+import io.gantry.apiserver.watch.Watcher;
+import io.gantry.store.ListResult;
+import io.gantry.store.SqliteStore;
+import io.gantry.store.Store;
+import io.gantry.store.Watch;
+import io.gantry.store.WatchEvent;
+import io.gantry.store.KeyValue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A thousand watchers cost one store watch, and each sees every event once, in order. */
+class WatchCacheFanOutTest {
+    @TempDir
+    Path tmp;
+
+    /** Counts the watches opened on the store it wraps. */
+    private record CountingStore(Store delegate, AtomicInteger watches) implements Store {
+        public long currentRevision() { return delegate.currentRevision(); }
+        public Optional<KeyValue> get(String key) { return delegate.get(key); }
+        public ListResult list(String p, long r, String s, int l) { return delegate.list(p, r, s, l); }
+        public long create(String k, byte[] v) { return delegate.create(k, v); }
+        public long update(String k, byte[] v, long e) { return delegate.update(k, v, e); }
+        public long delete(String k, long e) { return delegate.delete(k, e); }
+        public Watch watch(String p, long a, Consumer<WatchEvent> l) {
+            watches.incrementAndGet();
+            return delegate.watch(p, a, l);
+        }
+        public void compact(long r) { delegate.compact(r); }
+        public long compactedRevision() { return delegate.compactedRevision(); }
+        public void close() { delegate.close(); }
+    }
+
+    @Test
+    void thousandWatchersOneStoreWatch() throws Exception {
+        AtomicInteger storeWatches = new AtomicInteger();
+        try (Store store = new CountingStore(SqliteStore.open(tmp.resolve("s.db")), storeWatches)) {
+            ResourceType configMaps = ResourceRegistry.builtIn().byKind("v1", "ConfigMap").orElseThrow();
+            WatchCache cache = new WatchCache(configMaps, store, 1000);
+            cache.start();
+            long start = store.currentRevision();
+            List<Watcher> watchers = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                watchers.add(cache.watch(start, e -> true));
+            }
+            int changes = 50;
+            for (int i = 0; i < changes; i++) {
+                var cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+                cm.putObject("metadata").put("name", "c" + i).put("namespace", "default");
+                store.create("/registry/configmaps/default/c" + i, Json.bytes(cm));
+            }
+            for (Watcher w : watchers) {
+                long last = start;
+                for (int i = 0; i < changes; i++) {
+                    CacheEvent e = w.poll(10, TimeUnit.SECONDS);
+                    assertThat(e).isNotNull();
+                    assertThat(e.revision()).isGreaterThan(last);
+                    assertThat(e.type()).isEqualTo(CacheEvent.Type.ADDED);
+                    last = e.revision();
+                }
+                assertThat(w.poll(0, TimeUnit.SECONDS)).isNull();
+                w.close();
+            }
+            assertThat(storeWatches.get()).isEqualTo(1);
+            assertThat(cache.watcherCount()).isZero();
+            cache.close();
+            // A watch from a revision older than a cache's history is refused with 410.
+            WatchCache later = new WatchCache(configMaps, store, 10);
+            later.start();
+            assertThatThrownBy(() -> later.watch(start, e -> true)).hasMessageContaining("too old");
+            later.close();
+        }
+    }
+}
