@@ -1,18 +1,27 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Gantry needs, if missing. "test" adds what the test suite drives for real.
+# Installs the Debian/Ubuntu packages Gantry needs, if missing, saying what it does.
+# "test" adds what the test suite drives for real (etcd). kubectl is expected on PATH (see README).
 set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want=(maven)
 [ "${1:-}" = test ] && want+=(etcd-server etcd-client)
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
 done
+# A JDK >= 21: Debian 13 and Ubuntu 24.04 ship openjdk-21; older releases need one installed by hand.
+if ! (source "$root/scripts/find-java.sh") >/dev/null 2>&1; then
+  missing+=(openjdk-21-jdk-headless)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-  echo "gantry: missing packages ${missing[*]}; run as root or install them" >&2
+  echo "gantry: missing packages: ${missing[*]}; run as root or install them" >&2
   exit 1
 fi
 echo "gantry: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
-apt-get install -y -qq "${missing[@]}" >&2
+if ! apt-get install -y -qq "${missing[@]}" >&2; then
+  echo "gantry: could not install ${missing[*]} (a JDK >= 21 may need to come from your vendor, e.g. Temurin)" >&2
+  exit 1
+fi
