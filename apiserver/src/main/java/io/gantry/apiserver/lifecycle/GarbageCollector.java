@@ -10,6 +10,7 @@ import io.gantry.apiserver.rest.Finalizers;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.storage.Meta;
 import io.gantry.apiserver.storage.StoredObject;
+import io.gantry.apiserver.watch.CacheEvent;
 import io.gantry.apiserver.watch.WatchCaches;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,9 +18,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Deletes objects whose owners are gone, following ownerReferences as Kubernetes' garbage collector does:
@@ -43,7 +47,24 @@ public final class GarbageCollector extends ReconcileLoop {
         this.service = service;
         this.caches = caches;
         for (ResourceType type : service.registry().all()) {
-            caches.get(type).addListener(e -> changed());
+            caches.get(type).addListener(this::observe);
+        }
+    }
+
+    /** UIDs that some object names as its owner, so the deletion of any other object needs no pass. */
+    private final Set<String> referencedOwners = ConcurrentHashMap.newKeySet();
+
+    /** Wakes the collector only for changes that can matter to it; plain writes cost one look at the object. */
+    private void observe(CacheEvent event) {
+        JsonNode refs = event.object().path("metadata").path("ownerReferences");
+        refs.forEach(r -> referencedOwners.add(r.path("uid").asText()));
+        boolean relevant = refs.size() > 0
+                || (event.previous() != null && event.previous().path("metadata").path("ownerReferences").size() > 0)
+                || Meta.hasFinalizer(event.object(), Finalizers.FOREGROUND)
+                || Meta.hasFinalizer(event.object(), Finalizers.ORPHAN)
+                || (event.type() == CacheEvent.Type.DELETED && referencedOwners.contains(Meta.uid(event.object())));
+        if (relevant) {
+            changed();
         }
     }
 
@@ -57,6 +78,7 @@ public final class GarbageCollector extends ReconcileLoop {
     @Override
     void reconcile() {
         Map<String, Node> byUid = new HashMap<>();
+        Set<String> owners = new HashSet<>();
         Map<String, List<Node>> dependents = new HashMap<>();
         for (ResourceType type : service.registry().all()) {
             for (ObjectNode o : caches.get(type).snapshot()) {
@@ -64,6 +86,7 @@ public final class GarbageCollector extends ReconcileLoop {
                 byUid.put(Meta.uid(o), node);
                 for (JsonNode ref : o.path("metadata").path("ownerReferences")) {
                     dependents.computeIfAbsent(ref.path("uid").asText(), k -> new ArrayList<>()).add(node);
+                    owners.add(ref.path("uid").asText());
                 }
             }
         }
@@ -84,6 +107,7 @@ public final class GarbageCollector extends ReconcileLoop {
                 }
             }
         }
+        referencedOwners.retainAll(owners);
         for (Map.Entry<String, List<Node>> entry : dependents.entrySet()) {
             if (byUid.containsKey(entry.getKey())) {
                 continue;
