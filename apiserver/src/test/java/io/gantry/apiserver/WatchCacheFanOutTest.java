@@ -31,17 +31,24 @@ class WatchCacheFanOutTest {
     @TempDir
     Path tmp;
 
-    /** Counts the watches opened on the store it wraps. */
-    private record CountingStore(Store delegate, AtomicInteger watches) implements Store {
+    /** Counts the watches opened on the store it wraps, and keeps the last failure callback. */
+    private record CountingStore(Store delegate, AtomicInteger watches,
+                                 java.util.concurrent.atomic.AtomicReference<Consumer<Throwable>> lastFailure)
+            implements Store {
+        CountingStore(Store delegate, AtomicInteger watches) {
+            this(delegate, watches, new java.util.concurrent.atomic.AtomicReference<>());
+        }
+
         public long currentRevision() { return delegate.currentRevision(); }
         public Optional<KeyValue> get(String key) { return delegate.get(key); }
         public ListResult list(String p, long r, String s, int l) { return delegate.list(p, r, s, l); }
         public long create(String k, byte[] v) { return delegate.create(k, v); }
         public long update(String k, byte[] v, long e) { return delegate.update(k, v, e); }
         public long delete(String k, long e) { return delegate.delete(k, e); }
-        public Watch watch(String p, long a, Consumer<WatchEvent> l) {
+        public Watch watch(String p, long a, Consumer<WatchEvent> l, Consumer<Throwable> f) {
             watches.incrementAndGet();
-            return delegate.watch(p, a, l);
+            lastFailure.set(f);
+            return delegate.watch(p, a, l, f);
         }
         public void compact(long r) { delegate.compact(r); }
         public long compactedRevision() { return delegate.compactedRevision(); }
@@ -86,6 +93,27 @@ class WatchCacheFanOutTest {
             later.start();
             assertThatThrownBy(() -> later.watch(start, e -> true)).hasMessageContaining("too old");
             later.close();
+        }
+    }
+
+    @Test
+    void aFailedStoreWatchEndsWatchersAndRebuildsTheCache() throws Exception {
+        AtomicInteger storeWatches = new AtomicInteger();
+        CountingStore store = new CountingStore(SqliteStore.open(tmp.resolve("f.db")), storeWatches);
+        try (store) {
+            ResourceType configMaps = ResourceRegistry.builtIn().byKind("v1", "ConfigMap").orElseThrow();
+            WatchCache cache = new WatchCache(configMaps, store, 100);
+            cache.start();
+            Watcher watcher = cache.watch(-1, e -> true);
+            store.lastFailure().get().accept(new IllegalStateException("compacted"));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(watcher::isDone);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> storeWatches.get() == 2);
+            var cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+            cm.putObject("metadata").put("name", "after").put("namespace", "default");
+            store.create("/registry/configmaps/default/after", Json.bytes(cm));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> cache.get("/registry/configmaps/default/after").isPresent());
+            cache.close();
         }
     }
 }

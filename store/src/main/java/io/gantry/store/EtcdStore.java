@@ -163,9 +163,10 @@ public final class EtcdStore implements Store {
     }
 
     @Override
-    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+                       Consumer<Throwable> onFailure) {
         checkWatchable(prefix, afterRevision);
-        EventPump pump = new EventPump("etcd-watch " + prefix, afterRevision, listener);
+        EventPump pump = new EventPump("etcd-watch " + prefix, afterRevision, listener, onFailure);
         WatchOption option = WatchOption.builder()
                 .withRange(rangeEnd(prefix))
                 .withRevision(afterRevision + 1)

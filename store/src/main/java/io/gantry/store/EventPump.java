@@ -40,10 +40,12 @@ final class EventPump implements Watch {
     private final String name;
     private final long afterRevision;
     private final Consumer<WatchEvent> listener;
+    private final Consumer<Throwable> onFailure;
     private volatile Runnable onClose = () -> { };
     private volatile boolean closed;
 
-    EventPump(String name, long afterRevision, Consumer<WatchEvent> listener) {
+    EventPump(String name, long afterRevision, Consumer<WatchEvent> listener, Consumer<Throwable> onFailure) {
+        this.onFailure = onFailure;
         this.name = name;
         this.afterRevision = afterRevision;
         this.listener = listener;
@@ -64,11 +66,16 @@ final class EventPump implements Watch {
         }
     }
 
-    /** Ends the watch because the source failed; the interface has no error channel, so it is logged. */
+    /** Ends the watch because the source failed, and tells the watch's owner. */
     void fail(Throwable cause) {
         if (!closed) {
             LOG.warn("watch {} stopped: {}", name, cause.toString());
             close();
+            try {
+                onFailure.accept(cause);
+            } catch (RuntimeException e) {
+                LOG.warn("watch {} failure handler failed", name, e);
+            }
         }
     }
 

@@ -289,9 +289,10 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+                       Consumer<Throwable> onFailure) {
         checkNotCompacted(afterRevision);
-        EventPump pump = new EventPump("sqlite-watch " + prefix, afterRevision, listener);
+        EventPump pump = new EventPump("sqlite-watch " + prefix, afterRevision, listener, onFailure);
         Subscriber subscriber = new Subscriber(prefix, pump);
         long subscribedAt;
         publishLock.lock();

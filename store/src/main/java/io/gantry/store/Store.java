@@ -53,7 +53,16 @@ public interface Store extends AutoCloseable {
      *
      * @throws CompactedException if changes after {@code afterRevision} are no longer kept
      */
-    Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener);
+    default Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener) {
+        return watch(prefix, afterRevision, listener, failure -> { });
+    }
+
+    /**
+     * Like {@link #watch(String, long, Consumer)}, and tells {@code onFailure} (once)
+     * if the watch ends because the store failed, for example when the history it needs was compacted away.
+     * After a failure no more events are delivered; the caller re-lists and watches again.
+     */
+    Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener, Consumer<Throwable> onFailure);
 
     /** Forgets the history older than {@code revision}; later reads or watches before it are "too old". */
     void compact(long revision);

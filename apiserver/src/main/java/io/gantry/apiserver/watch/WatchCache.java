@@ -41,7 +41,9 @@ public final class WatchCache implements AutoCloseable {
     /** Events after this revision are all in {@link #history}. */
     private long historyStart;
     private long revision;
-    private Watch storeWatch;
+    private volatile Watch storeWatch;
+    private volatile boolean closed;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchCache.class);
 
     public WatchCache(ResourceType type, Store store, int historyCapacity) {
         this.type = type;
@@ -58,6 +60,8 @@ public final class WatchCache implements AutoCloseable {
         String prefix = ObjectKeys.typePrefix(type);
         ListResult initial = store.list(prefix, 0, null, 0);
         synchronized (lock) {
+            current.clear();
+            history.clear();
             for (var kv : initial.items()) {
                 StoredObject o = ObjectStorage.decode(kv);
                 current.put(kv.key(), o.object());
@@ -65,7 +69,37 @@ public final class WatchCache implements AutoCloseable {
             historyStart = initial.revision();
             revision = initial.revision();
         }
-        storeWatch = store.watch(prefix, initial.revision(), this::onStoreEvent);
+        storeWatch = store.watch(prefix, initial.revision(), this::onStoreEvent, this::onStoreFailure);
+    }
+
+    /**
+     * The store watch ended (its history was compacted, the store went away): end every API watcher, whose
+     * clients re-list as after any ended watch, and rebuild the cache from a fresh list, retrying until the
+     * store answers again.
+     */
+    private void onStoreFailure(Throwable cause) {
+        LOG.warn("watch cache for {} lost its store watch ({}); rebuilding", type.groupResource(), cause.toString());
+        synchronized (lock) {
+            watchers.forEach(Watcher::terminate);
+            watchers.clear();
+        }
+        Thread.ofVirtual().name("watch-cache-rebuild").start(() -> {
+            long delay = 100;
+            while (!closed) {
+                try {
+                    start();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("rebuilding the watch cache for {} failed: {}", type.groupResource(), e.toString());
+                }
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 5_000);
+            }
+        });
     }
 
     /** Internal listeners (garbage collector, allocators) see every event, synchronously and in order. */
@@ -109,7 +143,7 @@ public final class WatchCache implements AutoCloseable {
                 try {
                     l.accept(cacheEvent);
                 } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(WatchCache.class).warn("watch listener failed", e);
+                    LOG.warn("watch listener failed", e);
                 }
             }
         }
@@ -172,6 +206,7 @@ public final class WatchCache implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         if (storeWatch != null) {
             storeWatch.close();
         }

@@ -49,7 +49,7 @@ public final class Watcher implements AutoCloseable {
     }
 
     public boolean isDone() {
-        return closed && queue.isEmpty();
+        return closed && (queue.isEmpty() || queue.peek() == CLOSED);
     }
 
     /** True if the watcher ended because its client could not keep up. */
