@@ -313,28 +313,36 @@ public final class ObjectService {
         meta.put("resourceVersion", Long.toString(old.revision()));
         ResourceStrategy strategy = strategy(type);
         strategy.prepareForUpdate(object, oldObject);
-        Defaulter.apply(type, object);
-        if (strategy.tracksGeneration(type) && specChanged(object, oldObject)) {
-            meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
-        }
-        List<StatusCause> causes = Validator.validateUpdate(type, object, oldObject);
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(type, Meta.name(object), causes);
-        }
-        if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
-            // The last finalizer is gone: the pending deletion completes now.
-            if (!options.dryRun()) {
-                storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
-                strategy.release(oldObject);
+        boolean stored = false;
+        try {
+            Defaulter.apply(type, object);
+            if (strategy.tracksGeneration(type) && specChanged(object, oldObject)) {
+                meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
             }
-            return object;
+            List<StatusCause> causes = Validator.validateUpdate(type, object, oldObject);
+            if (!causes.isEmpty()) {
+                throw ApiException.invalid(type, Meta.name(object), causes);
+            }
+            if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
+                // The last finalizer is gone: the pending deletion completes now.
+                if (!options.dryRun()) {
+                    storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
+                    strategy.release(oldObject);
+                }
+                return object;
+            }
+            if (object.equals(oldObject) || options.dryRun()) {
+                return object;
+            }
+            ObjectNode result = storage.update(type, object, old.revision());
+            stored = true;
+            strategy.afterUpdate(result, oldObject);
+            return result;
+        } finally {
+            if (!stored) {
+                strategy.abortUpdate(object, oldObject);
+            }
         }
-        if (object.equals(oldObject) || options.dryRun()) {
-            return object;
-        }
-        ObjectNode stored = storage.update(type, object, old.revision());
-        strategy.afterUpdate(stored, oldObject);
-        return stored;
     }
 
     private static boolean specChanged(ObjectNode object, ObjectNode oldObject) {

@@ -28,6 +28,10 @@ public interface ResourceStrategy {
     default void prepareForUpdate(ObjectNode newObject, ObjectNode oldObject) {
     }
 
+    /** Undoes what {@link #prepareForUpdate} reserved when the update is refused or not stored. */
+    default void abortUpdate(ObjectNode newObject, ObjectNode oldObject) {
+    }
+
     /** Called after an update was stored, to give back what the old version used and the new one does not. */
     default void afterUpdate(ObjectNode newObject, ObjectNode oldObject) {
     }

@@ -54,6 +54,12 @@ public final class ServiceStrategy implements ResourceStrategy {
     }
 
     @Override
+    public void abortUpdate(ObjectNode service, ObjectNode old) {
+        // Give back what this attempt newly reserved: whatever the new version holds that the old did not.
+        allocators.releaseUnused(old, service);
+    }
+
+    @Override
     public void afterUpdate(ObjectNode service, ObjectNode old) {
         allocators.releaseUnused(service, old);
     }
