@@ -8,6 +8,7 @@ import io.gantry.apiserver.allocation.ServiceAllocators;
 import io.gantry.apiserver.discovery.BuildInfo;
 import io.gantry.apiserver.discovery.Discovery;
 import io.gantry.apiserver.http.ApiHandler;
+import io.gantry.apiserver.http.RequestMetrics;
 import io.gantry.apiserver.http.ResourceHandler;
 import io.gantry.apiserver.lifecycle.CacheNamespaceLookup;
 import io.gantry.apiserver.lifecycle.Compactor;
@@ -101,8 +102,15 @@ public final class ApiServer implements AutoCloseable {
         ApiHandler handler = new ApiHandler(new TokenAuthenticator(credentials),
                 new Discovery(registry, BuildInfo.gantry("", Instant.now())),
                 new OpenApiV3(registry, types, "v1.32.0-gantry"),
-                new ResourceHandler(service, new Subresources(service), caches), () -> ready);
+                new ResourceHandler(service, new Subresources(service), caches), () -> ready, metrics(store, caches));
         this.http = httpServer(handler);
+    }
+
+    private static RequestMetrics metrics(Store store, WatchCaches caches) {
+        RequestMetrics metrics = new RequestMetrics();
+        metrics.gauge("gantry_store_revision", store::currentRevision);
+        metrics.gauge("apiserver_registered_watchers", caches::watcherCount);
+        return metrics;
     }
 
     /** Starts everything; returns when the API is being served. */

@@ -243,4 +243,13 @@ class ApiSemanticsTest {
         assertThat(body.at("/metadata/resourceVersion").asText()).isNotEmpty();
         assertThat(body.path("rows").findValuesAsText("name")).contains("default", "kube-system");
     }
+
+    @Test
+    void prometheusMetrics() throws Exception {
+        cluster.get("/api/v1/namespaces");
+        var metrics = cluster.get("/metrics");
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.raw()).contains("apiserver_request_duration_seconds_count{code=\"200\",resource=\"namespaces\",verb=\"GET\"}")
+                .contains("gantry_store_revision");
+    }
 }

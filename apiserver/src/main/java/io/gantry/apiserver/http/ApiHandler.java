@@ -31,9 +31,11 @@ public final class ApiHandler extends Handler.Abstract {
     private final OpenApiV3 openApi;
     private final ResourceHandler resources;
     private final BooleanSupplier ready;
+    private final RequestMetrics metrics;
 
     public ApiHandler(TokenAuthenticator authenticator, Discovery discovery, OpenApiV3 openApi,
-                      ResourceHandler resources, BooleanSupplier ready) {
+                      ResourceHandler resources, BooleanSupplier ready, RequestMetrics metrics) {
+        this.metrics = metrics;
         this.authenticator = authenticator;
         this.discovery = discovery;
         this.openApi = openApi;
@@ -43,15 +45,20 @@ public final class ApiHandler extends Handler.Abstract {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        long started = System.nanoTime();
         HttpExchange ex = new HttpExchange(request, response);
+        String resource = "";
         try {
             authorize(ex);
-            route(ex);
+            resource = route(ex);
         } catch (ApiException e) {
             sendStatus(ex, e);
         } catch (Exception e) {
             LOG.warn("{} {} failed", ex.method(), ex.path(), e);
             sendStatus(ex, ApiException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        if (!"WATCH".equals(resource)) {
+            metrics.record(ex.method(), resource, response.getStatus(), java.time.Duration.ofNanos(System.nanoTime() - started));
         }
         try {
             ex.finish();
@@ -73,12 +80,13 @@ public final class ApiHandler extends Handler.Abstract {
         }
     }
 
-    private void route(HttpExchange ex) throws IOException {
+    /** Serves the request; returns the resource name for metrics ("WATCH" for watches, not timed). */
+    private String route(HttpExchange ex) throws IOException {
         String path = ex.path();
         switch (path) {
             case "/livez", "/healthz" -> {
                 ex.sendText(200, "ok");
-                return;
+                return "healthz";
             }
             case "/readyz" -> {
                 if (ready.getAsBoolean()) {
@@ -86,11 +94,16 @@ public final class ApiHandler extends Handler.Abstract {
                 } else {
                     ex.sendText(503, "not ready");
                 }
-                return;
+                return "readyz";
+            }
+            case "/metrics" -> {
+                ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
+                        metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                return "metrics";
             }
             case "/openapi/v3", "/openapi/v3/" -> {
                 ex.send(200, "application/json", openApi.index());
-                return;
+                return "openapi";
             }
             default -> {
             }
@@ -99,19 +112,20 @@ public final class ApiHandler extends Handler.Abstract {
             byte[] doc = openApi.document(path.substring("/openapi/v3/".length()))
                     .orElseThrow(() -> ApiException.notFound("the server could not find the requested resource"));
             ex.send(200, "application/json", doc);
-            return;
+            return "openapi";
         }
         if (path.startsWith("/api") || path.equals("/version") || path.equals("/version/")) {
             Optional<Discovery.Answer> answer = "GET".equals(ex.method())
                     ? discovery.answer(path, ex.header(HttpHeader.ACCEPT)) : Optional.empty();
             if (answer.isPresent()) {
                 ex.send(200, answer.get().contentType(), answer.get().bytes());
-                return;
+                return "discovery";
             }
             Optional<RequestInfo> info = RequestInfo.parse(resources.service().registry(), path);
             if (info.isPresent()) {
                 resources.handle(ex, info.get());
-                return;
+                return ex.queryFlag("watch") ? "WATCH" : info.get().type().groupResource()
+                        + (info.get().subresource().isEmpty() ? "" : "/" + info.get().subresource());
             }
         }
         throw ApiException.notFound("the server could not find the requested resource");

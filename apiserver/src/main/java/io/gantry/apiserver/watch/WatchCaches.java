@@ -30,6 +30,11 @@ public final class WatchCaches implements AutoCloseable {
         return cache;
     }
 
+    /** Watchers currently registered across all kinds. */
+    public int watcherCount() {
+        return caches.values().stream().mapToInt(WatchCache::watcherCount).sum();
+    }
+
     @Override
     public void close() {
         caches.values().forEach(WatchCache::close);
