@@ -1,5 +1,9 @@
 package io.gantry.apiserver;
 
+import com.google.protobuf.ByteString;
+import io.kubernetes.client.proto.Meta;
+import io.kubernetes.client.proto.Runtime;
+import io.kubernetes.client.proto.V1;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +48,35 @@ class BadInputTest {
         assertStatus(cluster.post("/api/v1/namespaces/default/configmaps", "[1,2]"), 400, "BadRequest");
         assertStatus(cluster.send("POST", "/api/v1/namespaces/default/configmaps", "text/csv", "a,b".getBytes()),
                 415, "UnsupportedMediaType");
+    }
+
+    private static byte[] protobuf(String apiVersion, String kind, byte[] raw) {
+        byte[] envelope = Runtime.Unknown.newBuilder()
+                .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
+                .setRaw(ByteString.copyFrom(raw)).build().toByteArray();
+        byte[] body = new byte[envelope.length + 4];
+        System.arraycopy(new byte[] {'k', '8', 's', 0}, 0, body, 0, 4);
+        System.arraycopy(envelope, 0, body, 4, envelope.length);
+        return body;
+    }
+
+    @Test
+    void protobufBodies() throws Exception {
+        String protobuf = "application/vnd.kubernetes.protobuf";
+        byte[] configMap = V1.ConfigMap.newBuilder().setMetadata(Meta.ObjectMeta.newBuilder().setName("from-proto"))
+                .putData("k", "v").build().toByteArray();
+        var created = cluster.send("POST", "/api/v1/namespaces/default/configmaps", protobuf,
+                protobuf("v1", "ConfigMap", configMap));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        assertThat(created.body().at("/data/k").asText()).isEqualTo("v");
+        assertStatus(cluster.send("POST", "/api/v1/namespaces/default/configmaps", protobuf,
+                "k8s\0not a message".getBytes()), 400, "BadRequest");
+        assertStatus(cluster.send("POST", "/api/v1/namespaces/default/configmaps", protobuf,
+                "{}".getBytes()), 400, "BadRequest");
+        var lease = cluster.send("POST", "/apis/coordination.k8s.io/v1/namespaces/default/leases", protobuf,
+                protobuf("coordination.k8s.io/v1", "Lease", new byte[0]));
+        assertStatus(lease, 415, "UnsupportedMediaType");
+        assertThat(lease.body().path("message").asText()).contains("Lease", "application/json");
     }
 
     @Test

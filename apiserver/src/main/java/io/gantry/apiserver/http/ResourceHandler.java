@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.api.protobuf.ProtobufDecoder;
 import io.gantry.api.selector.FieldSelector;
 import io.gantry.api.selector.LabelSelector;
 import io.gantry.api.table.Tables;
@@ -126,7 +127,9 @@ public final class ResourceHandler {
         String ct = contentType == null ? "application/json" : contentType.split(";")[0].trim();
         try {
             JsonNode node;
-            if (ct.equals("application/yaml") || ct.equals("application/apply-patch+yaml")) {
+            if (ct.equals(ProtobufDecoder.MEDIA_TYPE)) {
+                node = ProtobufDecoder.decode(body);
+            } else if (ct.equals("application/yaml") || ct.equals("application/apply-patch+yaml")) {
                 node = Json.YAML.readTree(body);
             } else if (ct.isEmpty() || ct.equals("application/json") || ct.endsWith("+json") || ct.equals("*/*")) {
                 node = Json.MAPPER.readTree(body);
