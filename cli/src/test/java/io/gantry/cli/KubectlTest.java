@@ -182,7 +182,7 @@ class KubectlTest {
             kubectl.runWithInput(dependent, "create", "-f", "-").requireSuccess();
         }
         Process watch = kubectl.start(Map.of(), "get", "configmaps", "-n", "owners", "-w", "--output-watch-events",
-                "-o", "custom-columns=NAME:.metadata.name", "--no-headers", "--request-timeout=60s");
+                "-o", "custom-columns=EVENT:.type,NAME:.object.metadata.name", "--no-headers", "--request-timeout=60s");
         LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
         try {
             Thread.ofVirtual().start(() -> {

@@ -53,7 +53,7 @@ public final class ApiHandler extends Handler.Abstract {
             resource = route(ex);
         } catch (ApiException e) {
             sendStatus(ex, e);
-        } catch (Exception e) {
+        } catch (Exception | LinkageError e) {
             LOG.warn("{} {} failed", ex.method(), ex.path(), e);
             sendStatus(ex, ApiException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
