@@ -12,9 +12,9 @@ source "$root/scripts/find-java.sh"
 java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
-  warmup=2; duration=5; watchers=100; rate=100; watch_seconds=5; pods=1000; runs=3
+  warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
 else
-  warmup=5; duration=20; watchers=1000; rate=500; watch_seconds=20; pods=10000; runs=5
+  warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
 fi
 clients=16
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
@@ -154,9 +154,14 @@ bench WriteBench --url "$server_url" --data-dir "$server_data" --store etcd --cl
 stop_started "$server_pid"
 stop_started "$etcd_pid"
 
-# 2. Watch fan-out on the embedded store.
+# 2. Watch fan-out on the embedded store: the goal's load, then a light load that shows the latency when the
+#    machine is not saturated (each on a fresh server).
 start_server watch
 bench WatchBench --url "$server_url" --data-dir "$server_data" --watchers $watchers --rate $rate \
+  --duration $watch_seconds --server-pid "$server_pid"
+stop_started "$server_pid"
+start_server watch-light
+bench WatchBench --url "$server_url" --data-dir "$server_data" --watchers $watchers --rate $light_rate \
   --duration $watch_seconds --server-pid "$server_pid"
 stop_started "$server_pid"
 
@@ -171,7 +176,7 @@ bench ListBench --url "$server_url" --data-dir "$server_data" --pods $pods --nam
 stop_started "$server_pid"
 
 echo
-echo "==== results ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs) ===="
+echo "==== results ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ===="
 grep -v '^RESULT' "$results" || true
 echo
 grep '^RESULT' "$results"

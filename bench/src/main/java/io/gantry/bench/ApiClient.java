@@ -81,6 +81,11 @@ final class ApiClient {
         }
     }
 
+    <T> java.util.concurrent.CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+                                                                          HttpResponse.BodyHandler<T> handler) {
+        return http.sendAsync(request, handler);
+    }
+
     <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
             throws IOException, InterruptedException {
         return http.send(request, handler);

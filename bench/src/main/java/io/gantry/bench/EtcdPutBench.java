@@ -53,19 +53,17 @@ public final class EtcdPutBench {
 
     private static void run(String bench, String what, int clients, Duration warmUp, Duration measure, long etcdPid,
                             ClosedLoop.Operation op) throws InterruptedException {
-        double etcdCpu0 = ProcessStats.cpuSeconds(etcdPid);
-        double clientCpu0 = ProcessStats.ownCpuSeconds();
+        CpuWindow cpu = new CpuWindow(etcdPid);
         ClosedLoop.Result r = ClosedLoop.run(clients, warmUp, measure, 10_000_000, op);
-        double wall = (warmUp.toNanos() + measure.toNanos()) / 1e9;
-        double etcdCpu = (ProcessStats.cpuSeconds(etcdPid) - etcdCpu0) / wall;
-        double clientCpu = (ProcessStats.ownCpuSeconds() - clientCpu0) / wall;
-        new Report(bench).put("clients", clients).put("seconds", r.seconds()).put("writes", r.ok())
+        CpuWindow.Usage usage = cpu.close();
+        Report report = new Report(bench).put("clients", clients).put("seconds", r.seconds()).put("writes", r.ok())
                 .put("failed", r.failed()).put("writes_per_s", r.opsPerSecond())
-                .put("mean_latency_ms", r.meanLatencyMs()).put("etcd_cpu_cores", etcdCpu)
-                .put("client_cpu_cores", clientCpu).print();
-        System.out.printf("%s: %s from %d clients: %.0f writes/s (mean %.2f ms, %d failed); etcd used %.2f cores, "
-                        + "client %.2f%n", bench, what, clients, r.opsPerSecond(), r.meanLatencyMs(), r.failed(),
-                etcdCpu, clientCpu);
+                .put("mean_latency_ms", r.meanLatencyMs());
+        usage.addTo(report);
+        report.put("load_avg", ProcessStats.loadAverage()).print();
+        System.out.printf("%s: %s from %d clients: %.0f writes/s (mean %.2f ms, %d failed); %s%n", bench, what,
+                clients, r.opsPerSecond(), r.meanLatencyMs(), r.failed(),
+                usage.describe().replace("server", "etcd"));
         if (!r.firstError().isEmpty()) {
             System.out.println("  first failure: " + r.firstError());
         }

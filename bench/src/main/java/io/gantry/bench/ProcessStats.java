@@ -27,6 +27,23 @@ final class ProcessStats {
         }
     }
 
+    /** CPU seconds (all cores, non-idle) used by the whole machine so far, to tell what other processes took. */
+    static double machineCpuSeconds() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+            long busy = 0;
+            // user nice system idle iowait irq softirq steal: everything but idle and iowait is work.
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                if (i != 4 && i != 5) {
+                    busy += Long.parseLong(f[i]);
+                }
+            }
+            return busy / (double) CLOCK_TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     static double ownCpuSeconds() {
         return cpuSeconds(ProcessHandle.current().pid());
     }
@@ -46,6 +63,15 @@ final class ProcessStats {
             // fall through
         }
         return Double.NaN;
+    }
+
+    /** The 1-minute load average, as a hint that something else was running. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     static int processors() {

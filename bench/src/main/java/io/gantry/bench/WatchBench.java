@@ -1,26 +1,22 @@
 package io.gantry.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Benchmark 2: watch fan-out. Many HTTP watchers stream the ConfigMaps of one namespace while a writer creates
  * ConfigMaps at a fixed rate, each carrying its send time (this JVM's nanoTime) in its data. Every watcher
- * measures receive time minus send time for every event; the client finds the time by string search so that
- * its own CPU use stays small next to the server's.
+ * measures receive time minus send time for every event; the client finds the time with a byte scanner
+ * ({@link SentTimeScanner}) so that its own CPU use stays small next to the server's.
  */
 public final class WatchBench {
     private static final String SENT = "\"sent\":\"";
@@ -47,59 +43,55 @@ public final class WatchBench {
         String startRevision = ApiClient.listResourceVersion(list.body());
 
         Latencies latencies = new Latencies();
-        AtomicLong foreignLines = new AtomicLong();
         AtomicReference<String> watchError = new AtomicReference<>("");
         List<ApiClient> clients = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             clients.add(writer.fork(dataDir));
         }
-        ConcurrentLinkedQueue<InputStream> streams = new ConcurrentLinkedQueue<>();
+        List<SentTimeScanner> scanners = new ArrayList<>();
+        AtomicLong streamsEnded = new AtomicLong();
+        AtomicLong open = new AtomicLong();
         CountDownLatch connected = new CountDownLatch(watcherCount);
         Semaphore connecting = new Semaphore(CONNECT_PARALLELISM);
         String watchPath = collection + "?watch=true&resourceVersion=" + startRevision + "&timeoutSeconds="
                 + (durationSeconds + drainSeconds + 120);
         long connectStart = System.nanoTime();
-        List<Thread> readers = new ArrayList<>();
         for (int w = 0; w < watcherCount; w++) {
             ApiClient client = clients.get(w % CLIENTS);
-            readers.add(Thread.ofVirtual().name("watcher-" + w).start(() -> {
-                try {
-                    InputStream body;
-                    connecting.acquire();
-                    try {
-                        HttpResponse<InputStream> r = client.send(client.request(watchPath).timeout(
-                                java.time.Duration.ofMinutes(10)).GET().build(),
-                                HttpResponse.BodyHandlers.ofInputStream());
-                        if (r.statusCode() != 200) {
-                            watchError.compareAndSet("", "watch answered HTTP " + r.statusCode());
-                            r.body().close();
-                            return;
-                        }
-                        body = r.body();
-                        streams.add(body);
-                    } finally {
-                        connecting.release();
-                        connected.countDown();
-                    }
-                    readEvents(body, latencies, foreignLines);
-                } catch (IOException e) {
-                    // closed at the end of the run, or the server ended the stream
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+            SentTimeScanner scanner = new SentTimeScanner(latencies, streamsEnded);
+            scanners.add(scanner);
+            AtomicBoolean answered = new AtomicBoolean();
+            connecting.acquire();
+            // The handler runs when the response headers arrive: the watch is registered on the server by then.
+            client.sendAsync(client.request(watchPath).timeout(Duration.ofMinutes(10)).GET().build(), info -> {
+                answered.set(true);
+                if (info.statusCode() == 200) {
+                    open.incrementAndGet();
+                } else {
+                    watchError.compareAndSet("", "watch answered HTTP " + info.statusCode());
                 }
-            }));
+                connecting.release();
+                connected.countDown();
+                return HttpResponse.BodySubscribers.fromSubscriber(scanner);
+            }).exceptionally(e -> {
+                watchError.compareAndSet("", e.toString());
+                if (!answered.getAndSet(true)) {
+                    connecting.release();
+                    connected.countDown();
+                }
+                return null;
+            });
         }
         boolean allConnected = connected.await(120, TimeUnit.SECONDS);
         double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
-        System.out.printf("watch: %d watchers connected in %.1f s%n", streams.size(), connectSeconds);
-        if (!allConnected || streams.size() != watcherCount) {
+        System.out.printf("watch: %d watchers connected in %.1f s%n", open.get(), connectSeconds);
+        if (!allConnected || open.get() != watcherCount) {
             System.out.println("watch: not every watcher connected" + (watchError.get().isEmpty() ? ""
                     : " (" + watchError.get() + ")"));
         }
-        int watching = streams.size();
+        int watching = (int) open.get();
 
-        double serverCpu0 = ProcessStats.cpuSeconds(serverPid);
-        double clientCpu0 = ProcessStats.ownCpuSeconds();
+        CpuWindow cpu = new CpuWindow(serverPid);
         long writeStart = System.nanoTime();
         WriteOutcome written = writeAtRate(writer, collection, rate, durationSeconds);
         double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
@@ -109,36 +101,30 @@ public final class WatchBench {
             Thread.sleep(20);
         }
         double busySeconds = (System.nanoTime() - writeStart) / 1e9;
-        double serverCpu = ProcessStats.cpuSeconds(serverPid) - serverCpu0;
-        double clientCpu = ProcessStats.ownCpuSeconds() - clientCpu0;
-        for (InputStream s : streams) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // already broken
-            }
-        }
-        for (Thread t : readers) {
-            t.join(TimeUnit.SECONDS.toMillis(5));
-        }
+        CpuWindow.Usage usage = cpu.close();
+        long endedEarly = streamsEnded.get();
+        scanners.forEach(SentTimeScanner::cancel);
 
         long delivered = latencies.count();
-        new Report("watch-fanout").put("watchers", watching).put("rate_per_s", rate).put("seconds", durationSeconds)
-                .put("writes", written.ok()).put("write_failures", written.failed())
+        Latencies acks = written.acks();
+        Report report = new Report("watch-fanout").put("watchers", watching).put("rate_per_s", rate)
+                .put("seconds", durationSeconds).put("writes", written.ok()).put("write_failures", written.failed())
                 .put("expected", expected).put("delivered", delivered)
                 .put("p50_ms", latencies.percentileMs(0.50)).put("p99_ms", latencies.percentileMs(0.99))
-                .put("max_ms", latencies.maxMs()).put("deliveries_per_s", delivered / busySeconds)
-                .put("server_cpu_cores", serverCpu / busySeconds).put("client_cpu_cores", clientCpu / busySeconds)
-                .put("connect_s", connectSeconds).print();
+                .put("max_ms", latencies.maxMs()).put("ack_p50_ms", acks.percentileMs(0.50))
+                .put("ack_p99_ms", acks.percentileMs(0.99)).put("deliveries_per_s", delivered / busySeconds)
+                .put("connect_s", connectSeconds).put("streams_ended_early", endedEarly);
+        usage.addTo(report);
+        report.put("load_avg", ProcessStats.loadAverage()).print();
         System.out.printf("watch-fanout: %d watchers, %d creates at %d/s for %d s (%.1f s actual, %d failed): "
-                        + "delivered %d of %d expected events (%s); latency p50 %.1f ms, p99 %.1f ms, max %.1f ms; "
-                        + "server used %.2f cores, this client %.2f cores of %d%n",
+                        + "delivered %d of %d expected events (%s); delivery latency p50 %.1f ms, p99 %.1f ms, "
+                        + "max %.1f ms (the create's own response: p50 %.1f ms, p99 %.1f ms); %s%n",
                 watching, written.ok(), rate, durationSeconds, writeSeconds, written.failed(), delivered, expected,
                 delivered == expected ? "all" : "MISSING " + (expected - delivered), latencies.percentileMs(0.50),
-                latencies.percentileMs(0.99), latencies.maxMs(), serverCpu / busySeconds, clientCpu / busySeconds,
-                ProcessStats.processors());
-        if (foreignLines.get() > 0) {
-            System.out.println("  lines without a send time (errors or other events): " + foreignLines.get());
+                latencies.percentileMs(0.99), latencies.maxMs(), acks.percentileMs(0.50), acks.percentileMs(0.99),
+                usage.describe());
+        if (endedEarly > 0) {
+            System.out.println("  watch streams the server ended before the run was over: " + endedEarly);
         }
         if (!written.firstFailure().isEmpty()) {
             System.out.println("  first write failure: " + written.firstFailure());
@@ -146,24 +132,7 @@ public final class WatchBench {
         System.exit(0);
     }
 
-    private static void readEvents(InputStream body, Latencies latencies, AtomicLong foreignLines) throws IOException {
-        try (BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8), 65536)) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                long received = System.nanoTime();
-                int at = line.indexOf(SENT);
-                if (at < 0) {
-                    foreignLines.incrementAndGet();
-                    continue;
-                }
-                int start = at + SENT.length();
-                long sent = Long.parseLong(line, start, line.indexOf('"', start), 10);
-                latencies.record(received - sent);
-            }
-        }
-    }
-
-    record WriteOutcome(long ok, long failed, String firstFailure) {
+    record WriteOutcome(long ok, long failed, String firstFailure, Latencies acks) {
     }
 
     /** Open loop: a create is started every 1/rate s whatever the previous ones are doing, bounded in flight. */
@@ -175,6 +144,7 @@ public final class WatchBench {
         AtomicLong ok = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>("");
+        Latencies acks = new Latencies();
         long start = System.nanoTime();
         for (long i = 0; i < total; i++) {
             long due = start + i * intervalNanos;
@@ -189,10 +159,12 @@ public final class WatchBench {
             long n = i;
             Thread.ofVirtual().start(() -> {
                 try {
+                    long sent = System.nanoTime();
                     String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"w-" + n
-                            + "\"},\"data\":{\"sent\":\"" + System.nanoTime() + "\"}}";
+                            + "\"},\"data\":{\"sent\":\"" + sent + "\"}}";
                     HttpResponse<String> r = api.post(collection, body);
                     if (r.statusCode() == 201) {
+                        acks.record(System.nanoTime() - sent);
                         ok.incrementAndGet();
                     } else {
                         failed.incrementAndGet();
@@ -210,6 +182,6 @@ public final class WatchBench {
         if (!inFlight.tryAcquire(256, 60, TimeUnit.SECONDS)) {
             firstFailure.compareAndSet("", "creates still in flight after 60 s");
         }
-        return new WriteOutcome(ok.get(), failed.get(), firstFailure.get());
+        return new WriteOutcome(ok.get(), failed.get(), firstFailure.get(), acks);
     }
 }

@@ -28,8 +28,7 @@ public final class WriteBench {
         String path = "/api/v1/namespaces/" + namespace + "/configmaps";
         AtomicReference<String> firstFailure = new AtomicReference<>("");
 
-        double serverCpu0 = ProcessStats.cpuSeconds(serverPid);
-        double clientCpu0 = ProcessStats.ownCpuSeconds();
+        CpuWindow cpu = new CpuWindow(serverPid);
         ClosedLoop.Result r = ClosedLoop.run(clients, warmUp, measure, 10_000_000, (client, n) -> {
             String name = "c" + client + "-" + n;
             HttpResponse<String> response = api.post(path, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
@@ -41,18 +40,16 @@ public final class WriteBench {
             return true;
         });
         // The CPU figures span warm-up and measurement; they are for proportions, not absolute cost.
-        double serverCpu = ProcessStats.cpuSeconds(serverPid) - serverCpu0;
-        double clientCpu = ProcessStats.ownCpuSeconds() - clientCpu0;
-        double wall = (warmUp.toNanos() + measure.toNanos()) / 1e9;
-
-        new Report("api-writes").put("store", store).put("clients", clients).put("seconds", r.seconds())
-                .put("creates", r.ok()).put("failed", r.failed()).put("creates_per_s", r.opsPerSecond())
-                .put("mean_latency_ms", r.meanLatencyMs())
-                .put("server_cpu_cores", serverCpu / wall).put("client_cpu_cores", clientCpu / wall).print();
+        CpuWindow.Usage usage = cpu.close();
+        Report report = new Report("api-writes").put("store", store).put("clients", clients)
+                .put("seconds", r.seconds()).put("creates", r.ok()).put("failed", r.failed())
+                .put("creates_per_s", r.opsPerSecond()).put("mean_latency_ms", r.meanLatencyMs());
+        usage.addTo(report);
+        report.put("load_avg", ProcessStats.loadAverage()).print();
         System.out.printf("api-writes [%s]: %d clients created %d ConfigMaps in %.0f s = %.0f creates/s "
-                        + "(mean %.2f ms per create, %d failed); server used %.2f cores, client %.2f cores of %d%n",
+                        + "(mean %.2f ms per create, %d failed); %s%n",
                 store, clients, r.ok(), r.seconds(), r.opsPerSecond(), r.meanLatencyMs(), r.failed(),
-                serverCpu / wall, clientCpu / wall, ProcessStats.processors());
+                usage.describe());
         if (!r.firstError().isEmpty() || !firstFailure.get().isEmpty()) {
             System.out.println("  first failure: " + (r.firstError().isEmpty() ? firstFailure.get() : r.firstError()));
         }
