@@ -50,6 +50,9 @@ public final class ListBench {
         Path home = Path.of(args.required("home"));
         String kubectl = args.string("kubectl", "/usr/bin/kubectl");
         timings.add(time("kubectl get pods -A", runs, () -> kubectlGetPods(kubectl, kubeconfig, home)));
+        // kubectl pages by 500 and throttles itself to 5 requests/s after a burst; one request shows the server.
+        timings.add(time("kubectl get pods -A --chunk-size=0", runs,
+                () -> kubectlGetPods(kubectl, kubeconfig, home, "--chunk-size=0")));
         timings.add(time("GET /api/v1/pods?limit=500 (all pages, JSON)", runs, () -> paginated(api, "application/json")));
         timings.add(time("GET /api/v1/pods?limit=500 (all pages, Table)", runs, () -> paginated(api, TABLE)));
         timings.add(time("GET /api/v1/pods (one response, JSON)", runs, () -> whole(api, "application/json")));
@@ -58,16 +61,17 @@ public final class ListBench {
         double rss = ProcessStats.rssMiB(serverPid);
         double dataMiB = ProcessStats.directoryMiB(dataDir);
         int i = 0;
-        String[] keys = {"kubectl", "paged_json", "paged_table", "whole_json", "whole_table"};
+        String[] keys = {"kubectl", "kubectl_unpaged", "paged_json", "paged_table", "whole_json", "whole_table"};
         for (Timing t : timings) {
             new Report("list-pods").put("store", store).put("what", keys[i++]).put("pods", created)
                     .put("items", t.items()).put("runs", runs).put("median_ms", t.medianMs())
                     .put("min_ms", t.minMs()).put("max_ms", t.maxMs()).put("bytes", t.bytes()).print();
         }
         new Report("list-pods-resources").put("store", store).put("pods", created)
-                .put("server_rss_mib", rss).put("data_dir_mib", dataMiB).print();
+                .put("server_rss_mib", rss).put("data_dir_mib", dataMiB).put("create_seconds", createSeconds)
+                .put("creates_per_s", created / createSeconds).put("load_avg", ProcessStats.loadAverage()).print();
         for (Timing t : timings) {
-            System.out.printf("list-pods: %-48s median %7.1f ms (min %.1f, max %.1f) over %d runs, %d items, %.1f MiB%n",
+            System.out.printf("list-pods: %-50s median %7.1f ms (min %.1f, max %.1f) over %d runs, %d items, %.1f MiB%n",
                     t.what(), t.medianMs(), t.minMs(), t.maxMs(), runs, t.items(), t.bytes() / 1048576.0);
         }
         System.out.printf("list-pods: server RSS %.0f MiB after the lists; data directory %.1f MiB%n", rss, dataMiB);
@@ -101,9 +105,12 @@ public final class ListBench {
         return new Timing(what, median, ms[0], ms[runs - 1], first.items(), first.bytes());
     }
 
-    private static Outcome kubectlGetPods(String kubectl, Path kubeconfig, Path home) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(kubectl, "--kubeconfig", kubeconfig.toString(), "get", "pods", "-A")
-                .redirectErrorStream(true);
+    private static Outcome kubectlGetPods(String kubectl, Path kubeconfig, Path home, String... extra)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of(kubectl, "--kubeconfig", kubeconfig.toString(), "get", "pods",
+                "-A"));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("HOME", home.toString());
         pb.environment().remove("KUBECONFIG");
         Process p = pb.start();

@@ -108,7 +108,8 @@ public final class WatchBench {
         long delivered = latencies.count();
         Latencies acks = written.acks();
         Report report = new Report("watch-fanout").put("watchers", watching).put("rate_per_s", rate)
-                .put("seconds", durationSeconds).put("writes", written.ok()).put("write_failures", written.failed())
+                .put("seconds", durationSeconds).put("intended_writes", (long) rate * durationSeconds)
+                .put("writes", written.ok()).put("write_failures", written.failed())
                 .put("expected", expected).put("delivered", delivered)
                 .put("p50_ms", latencies.percentileMs(0.50)).put("p99_ms", latencies.percentileMs(0.99))
                 .put("max_ms", latencies.maxMs()).put("ack_p50_ms", acks.percentileMs(0.50))
@@ -116,10 +117,11 @@ public final class WatchBench {
                 .put("connect_s", connectSeconds).put("streams_ended_early", endedEarly);
         usage.addTo(report);
         report.put("load_avg", ProcessStats.loadAverage()).print();
-        System.out.printf("watch-fanout: %d watchers, %d creates at %d/s for %d s (%.1f s actual, %d failed): "
+        System.out.printf("watch-fanout: %d watchers, %d of %d intended creates at %d/s for %d s (%.1f s actual, "
+                        + "%d failed): "
                         + "delivered %d of %d expected events (%s); delivery latency p50 %.1f ms, p99 %.1f ms, "
                         + "max %.1f ms (the create's own response: p50 %.1f ms, p99 %.1f ms); %s%n",
-                watching, written.ok(), rate, durationSeconds, writeSeconds, written.failed(), delivered, expected,
+                watching, written.ok(), (long) rate * durationSeconds, rate, durationSeconds, writeSeconds, written.failed(), delivered, expected,
                 delivered == expected ? "all" : "MISSING " + (expected - delivered), latencies.percentileMs(0.50),
                 latencies.percentileMs(0.99), latencies.maxMs(), acks.percentileMs(0.50), acks.percentileMs(0.99),
                 usage.describe());
