@@ -23,6 +23,10 @@ for tool in "$etcd_binary" "$kubectl_binary"; do
   [ -x "$tool" ] || { echo "bench: $tool is required (scripts/install-host-deps.sh test installs etcd)" >&2; exit 1; }
 done
 
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
+  echo "bench: WARNING: load average is $load before starting; other processes will compete for the CPUs" >&2
+fi
 echo "bench: building (mvn package, tests skipped)..." >&2
 (mvn -q -B -o -DskipTests package >&2 || mvn -q -B -DskipTests package >&2) || { echo "bench: build failed" >&2; exit 1; }
 gantry_cp="$root/cli/target/gantry.jar:$root/cli/target/lib/*"
@@ -125,6 +129,9 @@ start_etcd() {
 stop_started() {
   local pid=$1 kept=() p
   stop_pid "$pid"
+  if [ "$pid" = "${server_pid:-}" ]; then
+    server_pid=""
+  fi
   for p in "${started_pids[@]}"; do
     [ "$p" = "$pid" ] || kept+=("$p")
   done
@@ -136,6 +143,11 @@ bench() {
   shift
   echo "bench: running $class $*" >&2
   timeout 300 "$java" -Xmx2g -cp "$bench_cp" "io.gantry.bench.$class" "$@" | tee -a "$results"
+  # A server that died during the run makes the numbers meaningless; say so instead of printing them as valid.
+  if [ -n "${server_pid:-}" ] && ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "bench: the server (pid $server_pid) is gone after $class; see its log in $work" >&2
+    return 1
+  fi
 }
 
 # 1a. Creates through the API on the embedded store.
