@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Benchmarks of the Gantry API server (see docs/BENCHMARKS.md): builds the distribution and the benchmark
+# module, then for each benchmark starts a fresh server on 127.0.0.1 (and a throw-away etcd for the etcd case),
+# runs it, and stops everything again, also when a step fails or the script is interrupted.
+#
+# Environment: BENCH_QUICK=1 shortens every run (smoke test); BENCH_KEEP=1 keeps the work directory (logs,
+# data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile).
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+source "$root/scripts/find-java.sh"
+java="$JAVA_HOME/bin/java"
+
+if [ "${BENCH_QUICK:-0}" = 1 ]; then
+  warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
+else
+  warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
+fi
+clients=16
+etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
+kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
+for tool in "$etcd_binary" "$kubectl_binary"; do
+  [ -x "$tool" ] || { echo "bench: $tool is required (scripts/install-host-deps.sh test installs etcd)" >&2; exit 1; }
+done
+
+load=$(cut -d' ' -f1 /proc/loadavg)
+if awk -v l="$load" 'BEGIN { exit !(l > 1.0) }'; then
+  echo "bench: WARNING: load average is $load before starting; other processes will compete for the CPUs" >&2
+fi
+echo "bench: building (mvn package, tests skipped)..." >&2
+(mvn -q -B -o -DskipTests package >&2 || mvn -q -B -DskipTests package >&2) || { echo "bench: build failed" >&2; exit 1; }
+gantry_cp="$root/cli/target/gantry.jar:$root/cli/target/lib/*"
+bench_cp="$root/bench/target/gantry-bench.jar:$root/bench/target/lib/*"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/gantry-bench.XXXXXX")
+results="$work/results.txt"
+: >"$results"
+started_pids=()
+
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$? pid
+  for pid in "${started_pids[@]}"; do
+    stop_pid "$pid"
+  done
+  if [ "${BENCH_KEEP:-0}" = 1 ] || [ $status -ne 0 ]; then
+    echo "bench: logs and data kept in $work" >&2
+  else
+    rm -rf "$work"
+  fi
+  exit $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local p i
+  for i in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if ! ss -Htln "sport = :$p" | grep -q .; then
+      echo "$p"
+      return 0
+    fi
+  done
+  echo "bench: no free port found" >&2
+  return 1
+}
+
+# start_server NAME [extra server options...]: sets server_pid, server_url, server_data.
+start_server() {
+  local name=$1 port i
+  shift
+  server_data="$work/$name"
+  mkdir -p "$server_data"
+  # shellcheck disable=SC2086
+  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
+    --bind-address 127.0.0.1 "$@" >"$work/$name.log" 2>&1 &
+  server_pid=$!
+  started_pids+=("$server_pid")
+  for i in $(seq 1 900); do
+    port=$(sed -n 's/.*ready on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name.log" | head -1)
+    if [ -n "$port" ]; then
+      server_url="https://127.0.0.1:$port"
+      echo "bench: server $name (pid $server_pid) ready on $server_url" >&2
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: server $name did not start:" >&2
+  tail -20 "$work/$name.log" >&2
+  return 1
+}
+
+start_etcd() {
+  local client_port peer_port i
+  client_port=$(free_port)
+  peer_port=$(free_port)
+  etcd_url="http://127.0.0.1:$client_port"
+  "$etcd_binary" --name bench --data-dir "$work/etcd-data" \
+    --listen-client-urls "$etcd_url" --advertise-client-urls "$etcd_url" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "bench=http://127.0.0.1:$peer_port" >"$work/etcd.log" 2>&1 &
+  etcd_pid=$!
+  started_pids+=("$etcd_pid")
+  for i in $(seq 1 200); do
+    if curl -fsS --max-time 1 "$etcd_url/health" 2>/dev/null | grep -q true; then
+      echo "bench: etcd (pid $etcd_pid) ready on $etcd_url" >&2
+      return 0
+    fi
+    kill -0 "$etcd_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: etcd did not start:" >&2
+  tail -20 "$work/etcd.log" >&2
+  return 1
+}
+
+stop_started() {
+  local pid=$1 kept=() p
+  stop_pid "$pid"
+  if [ "$pid" = "${server_pid:-}" ]; then
+    server_pid=""
+  fi
+  for p in "${started_pids[@]}"; do
+    [ "$p" = "$pid" ] || kept+=("$p")
+  done
+  started_pids=("${kept[@]+"${kept[@]}"}")
+}
+
+bench() {
+  local class=$1
+  shift
+  echo "bench: running $class $*" >&2
+  timeout 300 "$java" -Xmx2g -cp "$bench_cp" "io.gantry.bench.$class" "$@" | tee -a "$results"
+  # A server that died during the run makes the numbers meaningless; say so instead of printing them as valid.
+  if [ -n "${server_pid:-}" ] && ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "bench: the server (pid $server_pid) is gone after $class; see its log in $work" >&2
+    return 1
+  fi
+}
+
+# 1a. Creates through the API on the embedded store.
+start_server writes-sqlite
+bench WriteBench --url "$server_url" --data-dir "$server_data" --store sqlite --clients $clients \
+  --warmup $warmup --duration $duration --server-pid "$server_pid"
+stop_started "$server_pid"
+
+# 1b. etcd alone (the peer), then creates through the API on etcd.
+start_etcd
+bench EtcdPutBench --endpoint "$etcd_url" --clients $clients --warmup $warmup --duration $duration \
+  --etcd-pid "$etcd_pid"
+start_server writes-etcd --store etcd --etcd-endpoints "$etcd_url"
+bench WriteBench --url "$server_url" --data-dir "$server_data" --store etcd --clients $clients \
+  --warmup $warmup --duration $duration --server-pid "$server_pid"
+stop_started "$server_pid"
+stop_started "$etcd_pid"
+
+# 2. Watch fan-out on the embedded store: the goal's load, then a light load that shows the latency when the
+#    machine is not saturated (each on a fresh server).
+start_server watch
+bench WatchBench --url "$server_url" --data-dir "$server_data" --watchers $watchers --rate $rate \
+  --duration $watch_seconds --server-pid "$server_pid"
+stop_started "$server_pid"
+start_server watch-light
+bench WatchBench --url "$server_url" --data-dir "$server_data" --watchers $watchers --rate $light_rate \
+  --duration $watch_seconds --server-pid "$server_pid"
+stop_started "$server_pid"
+
+# 3. Listing pods on the embedded store, with the real kubectl.
+start_server list
+mkdir -p "$work/kubectl-home"
+"$java" -cp "$gantry_cp" io.gantry.cli.Main kubeconfig --data-dir "$server_data" --server "$server_url" \
+  -o "$work/kubeconfig" >/dev/null
+bench ListBench --url "$server_url" --data-dir "$server_data" --pods $pods --namespaces 10 --runs $runs \
+  --server-pid "$server_pid" --kubeconfig "$work/kubeconfig" --kubectl "$kubectl_binary" \
+  --home "$work/kubectl-home"
+stop_started "$server_pid"
+
+echo
+echo "==== results ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ===="
+grep -v '^RESULT' "$results" || true
+echo
+grep '^RESULT' "$results"
