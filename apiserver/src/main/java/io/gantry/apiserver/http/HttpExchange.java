@@ -113,11 +113,16 @@ public final class HttpExchange {
         send(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Starts a streamed response (watch): no Content-Length, so Jetty uses chunked encoding. */
+    /**
+     * Starts a streamed response (watch): no Content-Length, so Jetty uses chunked encoding. Writes are
+     * buffered until {@code flush()}, so several events written together leave as one chunk and one TLS
+     * record instead of one per write.
+     */
     public OutputStream startStream(int status, String contentType) {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-        return stream();
+        out = new java.io.BufferedOutputStream(stream(), 64 * 1024);
+        return out;
     }
 
     public boolean clientGone() {

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 final class WatchStreamer {
     private static final Duration BOOKMARK_INTERVAL = Duration.ofSeconds(30);
     private static final long MIN_DEFAULT_TIMEOUT_SECONDS = 1800;
+    private static final int MAX_BATCH = 512;
     private final WatchCaches caches;
 
     WatchStreamer(WatchCaches caches) {
@@ -79,8 +80,13 @@ final class WatchStreamer {
             while (Instant.now().isBefore(deadline) && !ex.clientGone()) {
                 CacheEvent event = watcher.poll(initialEventsPending ? 0 : 1, TimeUnit.SECONDS);
                 if (event != null) {
-                    lastRevision = Math.max(lastRevision, event.revision());
-                    writeEvent(out, type, event, namespace, options, negotiation);
+                    // Write whatever else is already queued too, then flush once: a watcher that is behind
+                    // catches up in a few large writes rather than one small write per event.
+                    int batch = 0;
+                    do {
+                        lastRevision = Math.max(lastRevision, event.revision());
+                        writeEvent(out, type, event, namespace, options, negotiation);
+                    } while (++batch < MAX_BATCH && (event = watcher.poll(0, TimeUnit.SECONDS)) != null);
                     out.flush();
                     continue;
                 }
