@@ -252,4 +252,16 @@ class ApiSemanticsTest {
         assertThat(metrics.raw()).contains("apiserver_request_duration_seconds_count{code=\"200\",resource=\"namespaces\",verb=\"GET\"}")
                 .contains("gantry_store_revision");
     }
+
+    @Test
+    void listAtAnyVersionComesFromTheWatchCache() throws Exception {
+        cluster.post("/api/v1/namespaces/sem/configmaps", configMap("cached-b", ",\"labels\":{\"c\":\"1\"}"));
+        cluster.post("/api/v1/namespaces/sem/configmaps", configMap("cached-a", ",\"labels\":{\"c\":\"1\"}"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.get(
+                "/api/v1/namespaces/sem/configmaps?resourceVersion=0&labelSelector=c%3D1").body().path("items").size() == 2);
+        var list = cluster.get("/api/v1/namespaces/sem/configmaps?resourceVersion=0&labelSelector=c%3D1");
+        assertThat(list.body().path("items").findValuesAsText("name")).containsExactly("cached-a", "cached-b");
+        long rv = Long.parseLong(list.body().at("/metadata/resourceVersion").asText());
+        assertThat(rv).isGreaterThan(0);
+    }
 }

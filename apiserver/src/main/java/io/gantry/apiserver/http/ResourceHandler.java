@@ -18,6 +18,8 @@ import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.rest.PatchType;
 import io.gantry.apiserver.rest.WriteOptions;
 import io.gantry.apiserver.subresources.Subresources;
+import io.gantry.apiserver.storage.ObjectKeys;
+import io.gantry.apiserver.watch.WatchCache;
 import io.gantry.apiserver.watch.WatchCaches;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -30,11 +32,13 @@ public final class ResourceHandler {
     private final ObjectService service;
     private final Subresources subresources;
     private final WatchStreamer watches;
+    private final WatchCaches caches;
 
     public ResourceHandler(ObjectService service, Subresources subresources, WatchCaches caches) {
         this.service = service;
         this.subresources = subresources;
         this.watches = new WatchStreamer(caches);
+        this.caches = caches;
     }
 
     void handle(HttpExchange ex, RequestInfo info) throws IOException {
@@ -55,7 +59,7 @@ public final class ResourceHandler {
                     } else if (ex.queryFlag("watch")) {
                         watches.stream(ex, info, listOptions(ex), negotiation);
                     } else {
-                        sendList(ex, type, service.list(type, info.namespace(), listOptions(ex)), negotiation);
+                        sendList(ex, type, list(info, listOptions(ex)), negotiation);
                     }
                 }
                 case "POST" -> {
@@ -97,6 +101,24 @@ public final class ResourceHandler {
             }
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+    }
+
+    /**
+     * resourceVersion "0" means "any version is fine": such lists (informers start with one) are served from
+     * the watch cache, without paging, as Kubernetes does; all others read the store at one revision.
+     */
+    private ListResponse list(RequestInfo info, ListOptions options) {
+        boolean anyVersion = "0".equals(options.resourceVersion())
+                && (options.continueToken() == null || options.continueToken().isEmpty());
+        if (!anyVersion) {
+            return service.list(info.type(), info.namespace(), options);
+        }
+        if (options.fields() != null) {
+            options.fields().requireSupported(info.type().fieldSelectors());
+        }
+        WatchCache.Snapshot snapshot = caches.get(info.type()).list(ObjectKeys.prefix(info.type(), info.namespace()));
+        List<ObjectNode> items = snapshot.items().stream().filter(o -> ObjectService.matches(o, options)).toList();
+        return new ListResponse(items, snapshot.revision(), "", null);
     }
 
     private static void requireNamespaceForWrite(RequestInfo info) {

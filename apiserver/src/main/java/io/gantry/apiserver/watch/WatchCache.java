@@ -15,7 +15,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,7 +32,7 @@ public final class WatchCache implements AutoCloseable {
     private final ResourceType type;
     private final Store store;
     private final int historyCapacity;
-    private final Map<String, ObjectNode> current = new HashMap<>();
+    private final java.util.NavigableMap<String, ObjectNode> current = new java.util.TreeMap<>();
     private final Deque<CacheEvent> history = new ArrayDeque<>();
     private final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
     private final List<Consumer<CacheEvent>> listeners = new ArrayList<>();
@@ -191,6 +190,18 @@ public final class WatchCache implements AutoCloseable {
         synchronized (lock) {
             return java.util.Optional.ofNullable(current.get(key));
         }
+    }
+
+    /** The current objects under a key prefix, in key order, with the revision they are current at. */
+    public Snapshot list(String prefix) {
+        synchronized (lock) {
+            List<ObjectNode> items = new ArrayList<>(current.subMap(prefix, prefix + Character.MAX_VALUE).values());
+            return new Snapshot(items, revision);
+        }
+    }
+
+    /** Objects as of one revision of this cache (shared trees: do not modify them). */
+    public record Snapshot(List<ObjectNode> items, long revision) {
     }
 
     /** A copy of the current objects (shared trees: do not modify them). */
