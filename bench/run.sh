@@ -126,23 +126,37 @@ start_etcd() {
   return 1
 }
 
-stop_started() {
+forget_pid() {
   local pid=$1 kept=() p
-  stop_pid "$pid"
-  if [ "$pid" = "${server_pid:-}" ]; then
-    server_pid=""
-  fi
   for p in "${started_pids[@]}"; do
     [ "$p" = "$pid" ] || kept+=("$p")
   done
   started_pids=("${kept[@]+"${kept[@]}"}")
 }
 
+stop_started() {
+  local pid=$1
+  stop_pid "$pid"
+  if [ "$pid" = "${server_pid:-}" ]; then
+    server_pid=""
+  fi
+  forget_pid "$pid"
+}
+
 bench() {
   local class=$1
   shift
   echo "bench: running $class $*" >&2
-  timeout 300 "$java" -Xmx2g -cp "$bench_cp" "io.gantry.bench.$class" "$@" | tee -a "$results"
+  # In the background so that a signal to this script is handled at once (bash runs traps only between
+  # foreground commands); the cleanup then stops the benchmark too.
+  timeout 300 "$java" -Xmx2g -cp "$bench_cp" "io.gantry.bench.$class" "$@" > >(tee -a "$results") &
+  local pid=$!
+  started_pids+=("$pid")
+  if ! wait "$pid"; then
+    echo "bench: $class failed" >&2
+    return 1
+  fi
+  forget_pid "$pid"
   # A server that died during the run makes the numbers meaningless; say so instead of printing them as valid.
   if [ -n "${server_pid:-}" ] && ! kill -0 "$server_pid" 2>/dev/null; then
     echo "bench: the server (pid $server_pid) is gone after $class; see its log in $work" >&2
