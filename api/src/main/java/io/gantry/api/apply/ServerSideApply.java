@@ -99,10 +99,9 @@ public final class ServerSideApply {
      * path) still owns them or something below them.
      */
     private static void prune(ObjectNode object, FieldSet dropped, List<ManagedFieldsEntry> entries) {
-        List<FieldPath> paths = new ArrayList<>(dropped.paths());
-        // deepest first, so that an emptied parent is seen empty when its own turn comes
-        paths.sort((a, b) -> Integer.compare(b.elements().size(), a.elements().size()));
-        for (FieldPath path : paths) {
+        // Parents come before their children: a removed list item takes its fields along, and the key that
+        // finds it is still there when its turn comes.
+        for (FieldPath path : dropped.paths()) {
             boolean owned = entries.stream().anyMatch(e -> e.fields().containsPrefixOf(path));
             if (!owned && !isKeyOfKeptItem(path, entries)) {
                 remove(object, path);
