@@ -88,9 +88,12 @@ public final class ResourceHandler {
                 if (patchType == PatchType.APPLY && (explicitManager == null || explicitManager.isEmpty())) {
                     throw ApiException.badRequest("PATCH requests with apply content type must specify fieldManager");
                 }
+                // an apply that creates the object answers 201 Created, as a POST would
+                boolean creates = patchType == PatchType.APPLY && !options.dryRun()
+                        && service.find(type, info.namespace(), info.name()).isEmpty();
                 ObjectNode patched = service.patch(type, info.namespace(), info.name(), patchType,
                         patchBody(ex, patchType), "", options);
-                sendObject(ex, 200, type, patched, negotiation, options);
+                sendObject(ex, creates ? 201 : 200, type, patched, negotiation, options);
             }
             case "DELETE" -> {
                 ObjectService.DeleteResult result = service.delete(type, info.namespace(), info.name(), deleteOptions(ex));
