@@ -8,21 +8,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A simplified server-side apply for an object that already exists: merges the applied configuration into the
- * live object.
+ * The merge step of server-side apply: merges an applied configuration into the live object. Ownership,
+ * conflicts and the removal of fields a manager stopped applying are {@code io.gantry.api.apply.ServerSideApply}'s
+ * job; this class only combines values.
  *
  * <ul>
  *   <li>Every field present in {@code applied} overwrites the live value; objects merge recursively.</li>
- *   <li>Lists whose field has a merge key ({@link PatchStrategies}) merge by that key: an applied element is
- *       merged into the live element with the same key, applied elements with new keys are appended. Every other
- *       list (including sets of primitives such as finalizers) is replaced by the applied list.</li>
+ *   <li>Lists of objects whose field has a merge key ({@link PatchStrategies}) merge by that key: an applied element
+ *       is merged into the live element with the same key, applied elements with new keys are appended.</li>
+ *   <li>Lists of primitives with the merge strategy (finalizers) are sets: applied values missing from the live
+ *       list are appended.</li>
+ *   <li>Every other list is atomic and replaced by the applied list.</li>
  *   <li>Fields absent from {@code applied} are kept, whoever set them.</li>
  *   <li>A {@code null} in {@code applied} removes the field.</li>
  * </ul>
- *
- * <p>There is no {@code managedFields} tracking yet: nothing records which manager owns which field, so a field
- * the applier set before and has now dropped from its configuration is <em>not</em> removed, and there are no
- * conflicts between managers. The live object's {@code metadata.managedFields} is left as it is.
  */
 public final class ApplyMerge {
     private ApplyMerge() {
@@ -53,11 +52,27 @@ public final class ApplyMerge {
         if (current != null && current.isObject() && value.isObject()) {
             return merge((ObjectNode) current, (ObjectNode) value, field.schema());
         }
-        String mergeKey = field.strategy().filter(ListStrategy::merges).map(ListStrategy::mergeKey).orElse(null);
-        if (current != null && current.isArray() && value.isArray() && mergeKey != null) {
-            return mergeByKey((ArrayNode) current, (ArrayNode) value, mergeKey, field.schema().element());
+        boolean merges = field.strategy().map(ListStrategy::merges).orElse(false);
+        String mergeKey = field.strategy().map(ListStrategy::mergeKey).orElse(null);
+        if (merges && current != null && current.isArray() && value.isArray()) {
+            return mergeKey != null
+                    ? mergeByKey((ArrayNode) current, (ArrayNode) value, mergeKey, field.schema().element())
+                    : mergeSet((ArrayNode) current, (ArrayNode) value);
         }
         return value.deepCopy();
+    }
+
+    private static ArrayNode mergeSet(ArrayNode live, ArrayNode applied) {
+        for (JsonNode item : applied) {
+            boolean present = false;
+            for (JsonNode existing : live) {
+                present |= Nodes.same(existing, item);
+            }
+            if (!present) {
+                live.add(item.deepCopy());
+            }
+        }
+        return live;
     }
 
     private static ArrayNode mergeByKey(ArrayNode live, ArrayNode applied, String mergeKey, Schema elementSchema) {

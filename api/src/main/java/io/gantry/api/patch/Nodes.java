@@ -2,8 +2,8 @@ package io.gantry.api.patch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** Small helpers shared by the patch algorithms. */
-final class Nodes {
+/** Small helpers shared by the patch and apply algorithms. */
+public final class Nodes {
     private Nodes() {
     }
 
@@ -11,7 +11,7 @@ final class Nodes {
      * JSON equality in which numbers compare by value, so that 80, 80.0 and a long 80 are the same merge key or
      * the same set member however the parser happened to represent them.
      */
-    static boolean same(JsonNode a, JsonNode b) {
+    public static boolean same(JsonNode a, JsonNode b) {
         if (a == null || b == null) {
             return a == b;
         }

@@ -14,7 +14,7 @@ import java.util.Optional;
  * some value type, or nothing known. Bean properties come from Jackson's own introspection of the fabric8 model
  * class, computed once per class and resolved lazily so recursive types are fine.
  */
-sealed interface Schema {
+public sealed interface Schema {
     /** The schema of property {@code name} of an object value, and the patch strategy tagged on it. */
     Field field(String name);
 
@@ -67,7 +67,7 @@ sealed interface Schema {
         };
 
         /** The JSON properties of this class and their schemas. */
-        Map<String, Schema> properties() {
+        public Map<String, Schema> properties() {
             return PROPERTIES.get(type);
         }
 

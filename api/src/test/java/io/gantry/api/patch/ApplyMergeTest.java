@@ -56,11 +56,11 @@ class ApplyMergeTest {
     }
 
     @Test
-    void listsWithoutMergeKeyAreReplaced() {
+    void atomicListsAreReplacedAndPrimitiveSetsGainTheAppliedValues() {
         ObjectNode result = apply("""
-                {'metadata':{'finalizers':['c.io/three']},
+                {'metadata':{'finalizers':['c.io/three','a.io/one']},
                  'spec':{'template':{'spec':{'tolerations':[{'key':'k2','operator':'Exists'}]}}}}""");
-        assertThat(result.at("/metadata/finalizers")).isEqualTo(node("['c.io/three']"));
+        assertThat(result.at("/metadata/finalizers")).isEqualTo(node("['a.io/one','b.io/two','c.io/three']"));
         assertThat(result.at("/spec/template/spec/tolerations")).isEqualTo(node("[{'key':'k2','operator':'Exists'}]"));
     }
 

@@ -88,12 +88,16 @@ public final class ResourceHandler {
             case "PATCH" -> {
                 WriteOptions options = writeOptions(ex);
                 PatchType patchType = PatchType.fromContentType(ex.header(HttpHeader.CONTENT_TYPE));
-                if (patchType == PatchType.APPLY && (options.fieldManager() == null || options.fieldManager().isEmpty())) {
+                String explicitManager = ex.query("fieldManager");
+                if (patchType == PatchType.APPLY && (explicitManager == null || explicitManager.isEmpty())) {
                     throw ApiException.badRequest("PATCH requests with apply content type must specify fieldManager");
                 }
+                // an apply that creates the object answers 201 Created, as a POST would
+                boolean creates = patchType == PatchType.APPLY && !options.dryRun()
+                        && service.find(type, info.namespace(), info.name()).isEmpty();
                 ObjectNode patched = service.patch(type, info.namespace(), info.name(), patchType,
                         patchBody(ex, patchType), "", options);
-                sendObject(ex, 200, type, patched, negotiation, options);
+                sendObject(ex, creates ? 201 : 200, type, patched, negotiation, options);
             }
             case "DELETE" -> {
                 ObjectService.DeleteResult result = service.delete(type, info.namespace(), info.name(), deleteOptions(ex));
@@ -176,9 +180,29 @@ public final class ResourceHandler {
                 throw ApiException.badRequest("Invalid dryRun value: \"" + d + "\", supported values: All");
             }
         }
-        return new WriteOptions(!dryRun.isEmpty(), ex.query("fieldManager"),
+        String fieldManager = ex.query("fieldManager");
+        if (fieldManager == null || fieldManager.isEmpty()) {
+            fieldManager = managerFromUserAgent(ex.header(HttpHeader.USER_AGENT));
+        }
+        return new WriteOptions(!dryRun.isEmpty(), fieldManager,
                 WriteOptions.parseFieldValidation(ex.query("fieldValidation")), ex.queryFlag("force"),
                 new java.util.ArrayList<>());
+    }
+
+    /**
+     * The field manager of a write that names none, as Kubernetes derives it: the User-Agent up to its first
+     * slash ({@code kubectl/v1.30.0 (linux/amd64) kubernetes/abc} is {@code kubectl}), printable characters only,
+     * at most 128 of them; null without a User-Agent.
+     */
+    static String managerFromUserAgent(String userAgent) {
+        if (userAgent == null) {
+            return null;
+        }
+        String prefix = userAgent.split("/", 2)[0];
+        StringBuilder manager = new StringBuilder();
+        prefix.codePoints().filter(c -> !Character.isISOControl(c) && Character.isDefined(c))
+                .limit(128).forEach(manager::appendCodePoint);
+        return manager.isEmpty() ? null : manager.toString();
     }
 
     static ListOptions listOptions(HttpExchange ex) {

@@ -6,6 +6,10 @@ import io.gantry.api.ApiException;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
+import io.gantry.api.apply.ApplyConflictException;
+import io.gantry.api.apply.Conflict;
+import io.gantry.api.apply.ManagedFields;
+import io.gantry.api.apply.ServerSideApply;
 import io.gantry.api.defaults.Defaulter;
 import io.gantry.api.schema.UnknownFields;
 import io.gantry.api.selector.FieldValues;
@@ -156,6 +160,12 @@ public final class ObjectService {
     // ---- create ----
 
     public ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
+        return create(type, namespace, body, options, false);
+    }
+
+    /** @param applied the body comes from a server-side apply and carries its managedFields already */
+    private ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options,
+                              boolean applied) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(type, object);
         ObjectNode meta = Meta.metadata(object);
@@ -178,6 +188,9 @@ public final class ObjectService {
             meta.remove("generation");
         }
         Defaulter.apply(type, object);
+        if (!applied) {
+            ManagedFields.recordUpdate(null, object, manager(options), "", Instant.now(), type.modelClass());
+        }
         List<StatusCause> causes = Validator.validateCreate(type, object);
         if (!causes.isEmpty()) {
             throw ApiException.invalid(type, Meta.name(object), causes);
@@ -230,7 +243,7 @@ public final class ObjectService {
                 throw ApiException.conflict(type, name);
             }
             try {
-                return write(type, old, object.deepCopy(), subresource, options);
+                return write(type, old, object.deepCopy(), subresource, options, false);
             } catch (ApiException e) {
                 if (e.code() != 409 || !precondition.isEmpty() || !"Conflict".equals(e.reason())
                         || attempt >= MAX_PATCH_ATTEMPTS) {
@@ -246,14 +259,12 @@ public final class ObjectService {
      */
     public ObjectNode patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
                             String subresource, WriteOptions options) {
+        if (patchType == PatchType.APPLY) {
+            return apply(type, namespace, name, patch, subresource, options);
+        }
         for (int attempt = 0; ; attempt++) {
             Optional<StoredObject> current = storage.get(type, namespace, name);
             if (current.isEmpty()) {
-                if (patchType == PatchType.APPLY && subresource.isEmpty()) {
-                    ObjectNode created = (ObjectNode) patch.deepCopy();
-                    Meta.metadata(created).put("name", name);
-                    return create(type, namespace, created, options);
-                }
                 throw ApiException.notFound(type, name);
             }
             StoredObject old = current.get();
@@ -269,7 +280,7 @@ public final class ObjectService {
             }
             checkUnknownFields(type, patched, options);
             try {
-                return write(type, old, patched, subresource, options);
+                return write(type, old, patched, subresource, options, false);
             } catch (ApiException e) {
                 boolean patchPinned = patch.path("metadata").hasNonNull("resourceVersion");
                 if (e.code() != 409 || patchPinned || !"Conflict".equals(e.reason()) || attempt >= MAX_PATCH_ATTEMPTS) {
@@ -279,10 +290,94 @@ public final class ObjectService {
         }
     }
 
-    /** The shared tail of update and patch: merge server-owned fields, default, validate, store. */
-    private ObjectNode write(ResourceType type, StoredObject old, ObjectNode object, String subresource,
+    /**
+     * Server-side apply (PATCH with application/apply-patch+yaml): merges the configuration into the object, or
+     * creates it, keeping track of which manager owns which field. Conflicts with other managers are a 409 unless
+     * the request forces them.
+     */
+    private ObjectNode apply(ResourceType type, String namespace, String name, JsonNode patch, String subresource,
                              WriteOptions options) {
+        if (!(patch instanceof ObjectNode body)) {
+            throw ApiException.badRequest("the apply configuration must be an object");
+        }
+        ObjectNode config = body.deepCopy();
+        checkTypeMeta(type, config);
+        String inBody = Meta.name(config);
+        if (!inBody.isEmpty() && !inBody.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + inBody + ") does not match the name on the URL ("
+                    + name + ")");
+        }
+        Meta.metadata(config).put("name", name);
+        scopeNamespace(type, namespace, config);
+        if (config.path("metadata").has("managedFields")) {
+            throw ApiException.badRequest("metadata.managedFields must be nil");
+        }
+        // Each write path owns its part of the object: status through the status subresource, the rest elsewhere.
+        if ("status".equals(subresource)) {
+            config.retain("apiVersion", "kind", "metadata", "status");
+            Meta.metadata(config).retain("name", "namespace");
+        } else if (type.hasSubresource("status")) {
+            config.remove("status");
+        }
+        checkUnknownFields(type, config, options);
+        String pinned = Meta.metadata(config).path("resourceVersion").asText("");
+        Meta.metadata(config).remove("resourceVersion");
+        for (int attempt = 0; ; attempt++) {
+            Optional<StoredObject> current = storage.get(type, namespace, name);
+            if (current.isEmpty() && !subresource.isEmpty()) {
+                throw ApiException.notFound(type, name);
+            }
+            if (!pinned.isEmpty() && (current.isEmpty() || !pinned.equals(Long.toString(current.get().revision())))) {
+                throw ApiException.conflict(type, name);
+            }
+            ObjectNode merged = serverSideApply(type, current.map(StoredObject::object).orElse(null), config,
+                    subresource, options);
+            try {
+                if (current.isEmpty()) {
+                    return create(type, namespace, merged, options, true);
+                }
+                return write(type, current.get(), merged, subresource, options, true);
+            } catch (ApiException e) {
+                boolean raced = e.code() == 409 && ("Conflict".equals(e.reason()) || "AlreadyExists".equals(e.reason()));
+                if (!raced || !pinned.isEmpty() || attempt >= MAX_PATCH_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static ObjectNode serverSideApply(ResourceType type, ObjectNode live, ObjectNode config,
+                                              String subresource, WriteOptions options) {
+        try {
+            return ServerSideApply.apply(live, config, options.fieldManager(), subresource, options.force(),
+                    type.modelClass(), Instant.now());
+        } catch (ApplyConflictException e) {
+            List<StatusCause> causes = new ArrayList<>();
+            for (Conflict c : e.conflicts()) {
+                causes.add(StatusCause.field(c.path().toString(), "FieldManagerConflict", "conflict with " + c.manager()));
+            }
+            throw new ApiException(409, "Conflict", e.getMessage(), null, null, null, causes);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** The manager a non-apply write is recorded under; the HTTP layer derives one from the User-Agent. */
+    private static String manager(WriteOptions options) {
+        String manager = options.fieldManager();
+        return manager == null || manager.isEmpty() ? "unknown" : manager;
+    }
+
+    /**
+     * The shared tail of update, patch and apply: merge server-owned fields, default, record field ownership,
+     * validate, store.
+     *
+     * @param applied the object comes from a server-side apply, whose managedFields are already up to date
+     */
+    private ObjectNode write(ResourceType type, StoredObject old, ObjectNode object, String subresource,
+                             WriteOptions options, boolean applied) {
         ObjectNode oldObject = old.object();
+        JsonNode appliedManagedFields = Meta.metadata(object).get("managedFields");
         ObjectNode meta = Meta.metadata(object);
         ObjectNode oldMeta = Meta.metadata(oldObject);
         if ("status".equals(subresource)) {
@@ -295,6 +390,13 @@ public final class ObjectService {
             }
             object = merged;
             meta = Meta.metadata(object);
+            if (applied) {
+                if (appliedManagedFields == null) {
+                    meta.remove("managedFields");
+                } else {
+                    meta.set("managedFields", appliedManagedFields);
+                }
+            }
         } else if (type.hasSubresource("status")) {
             if (oldObject.has("status")) {
                 object.set("status", oldObject.get("status"));
@@ -318,6 +420,10 @@ public final class ObjectService {
             Defaulter.apply(type, object);
             if (strategy.tracksGeneration(type) && specChanged(object, oldObject)) {
                 meta.put("generation", oldMeta.path("generation").asLong(0) + 1);
+            }
+            if (!applied) {
+                ManagedFields.recordUpdate(oldObject, object, manager(options), subresource, Instant.now(),
+                        type.modelClass());
             }
             List<StatusCause> causes = Validator.validateUpdate(type, object, oldObject);
             if (!causes.isEmpty()) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
-import io.gantry.api.patch.ApplyMerge;
 import io.gantry.api.patch.JsonPatch;
 import io.gantry.api.patch.MergePatch;
 import io.gantry.api.patch.PatchException;
@@ -26,7 +25,8 @@ final class Patches {
                 }
                 case MERGE -> MergePatch.apply(original.deepCopy(), requireObject(patch));
                 case STRATEGIC -> StrategicMergePatch.apply(original.deepCopy(), requireObject(patch), resource.modelClass());
-                case APPLY -> ApplyMerge.apply(original.deepCopy(), requireObject(patch), resource.modelClass());
+                // apply needs the object's managedFields and the field manager: ObjectService runs it itself
+                case APPLY -> throw new IllegalStateException("server-side apply is not a plain patch");
             };
             if (!(result instanceof ObjectNode object)) {
                 throw ApiException.badRequest("the patch did not produce an object");

@@ -109,7 +109,7 @@ public final class Subresources {
                 String pinned = body.path("metadata").path("resourceVersion").asText("");
                 WriteOptions options = ResourceHandler.writeOptions(ex);
                 ObjectNode updated = service.patch(type, info.namespace(), info.name(), PatchType.MERGE,
-                        scalePatch(replicas.asInt(), pinned), "", options);
+                        scalePatch(replicas.asInt(), pinned), "scale", options);
                 ex.sendJson(200, Scale.of(updated));
             }
             default -> throw ApiException.methodNotAllowed("scale supports get, update and patch");

@@ -1,0 +1,176 @@
+package io.gantry.api.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * An immutable set of field paths, as one manager owns them, convertible to and from Kubernetes' fieldsV1 JSON:
+ * {@code {"f:spec":{"f:replicas":{},"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"web\"}":{".":{},"f:image":{}}}}}}}}.
+ * A path with children is a member only when it carries {@code "."}; a path without children always is.
+ */
+public final class FieldSet {
+    private static final FieldSet EMPTY = new FieldSet(new TreeSet<>());
+
+    private final NavigableSet<FieldPath> paths;
+
+    private FieldSet(NavigableSet<FieldPath> paths) {
+        this.paths = Collections.unmodifiableNavigableSet(paths);
+    }
+
+    public static FieldSet empty() {
+        return EMPTY;
+    }
+
+    public static FieldSet of(FieldPath... paths) {
+        return of(java.util.List.of(paths));
+    }
+
+    public static FieldSet of(Iterable<FieldPath> paths) {
+        TreeSet<FieldPath> set = new TreeSet<>();
+        paths.forEach(set::add);
+        return new FieldSet(set);
+    }
+
+    /**
+     * The fields an object (typically an applied configuration) sets: its leaves (scalars, atomic lists, empty
+     * objects), the entries of set-like lists and the items of keyed lists. Server-owned metadata, apiVersion and
+     * kind are not fields anyone manages.
+     */
+    public static FieldSet ofObject(ObjectNode object, Class<?> modelClass) {
+        TreeSet<FieldPath> set = new TreeSet<>();
+        ObjectFields.of(object, modelClass).forEach((path, node) -> {
+            if (node.kind() == ObjectFields.Kind.LEAF || node.kind() == ObjectFields.Kind.ITEM) {
+                set.add(path);
+            }
+        });
+        return new FieldSet(set);
+    }
+
+    /** Reads a fieldsV1 object; throws {@link IllegalArgumentException} when it is malformed. */
+    public static FieldSet fromJson(JsonNode fieldsV1) {
+        if (fieldsV1 == null || !fieldsV1.isObject()) {
+            throw new IllegalArgumentException("fieldsV1 must be a JSON object");
+        }
+        TreeSet<FieldPath> set = new TreeSet<>();
+        read(fieldsV1, FieldPath.ROOT, set);
+        return new FieldSet(set);
+    }
+
+    private static void read(JsonNode node, FieldPath path, TreeSet<FieldPath> out) {
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (!e.getValue().isObject()) {
+                throw new IllegalArgumentException("fieldsV1 entries must be objects: " + e.getKey());
+            }
+            if (e.getKey().equals(".")) {
+                if (path.isRoot()) {
+                    throw new IllegalArgumentException("the root of fieldsV1 cannot be a member");
+                }
+                out.add(path);
+                continue;
+            }
+            FieldPath child = path.child(PathElement.parse(e.getKey()));
+            if (e.getValue().isEmpty()) {
+                out.add(child);
+            } else {
+                read(e.getValue(), child, out);
+            }
+        }
+    }
+
+    /** The fieldsV1 form, children in Kubernetes' order and {@code "."} first. */
+    public ObjectNode toJson() {
+        Tree root = new Tree();
+        for (FieldPath path : paths) {
+            Tree t = root;
+            for (PathElement e : path.elements()) {
+                t = t.children.computeIfAbsent(e, k -> new Tree());
+            }
+            t.member = true;
+        }
+        return root.render();
+    }
+
+    private static final class Tree {
+        final TreeMap<PathElement, Tree> children = new TreeMap<>();
+        boolean member;
+
+        ObjectNode render() {
+            ObjectNode json = Json.object();
+            if (member && !children.isEmpty()) {
+                json.putObject(".");
+            }
+            children.forEach((element, child) -> json.set(element.fieldsV1Key(), child.render()));
+            return json;
+        }
+    }
+
+    public boolean contains(FieldPath path) {
+        return paths.contains(path);
+    }
+
+    /** Whether {@code path} or any path below it is in this set. */
+    public boolean containsPrefixOf(FieldPath path) {
+        FieldPath next = paths.ceiling(path);
+        return next != null && next.startsWith(path);
+    }
+
+    public boolean isEmpty() {
+        return paths.isEmpty();
+    }
+
+    public int size() {
+        return paths.size();
+    }
+
+    /** The members in order. */
+    public NavigableSet<FieldPath> paths() {
+        return paths;
+    }
+
+    public FieldSet union(FieldSet other) {
+        TreeSet<FieldPath> set = new TreeSet<>(paths);
+        set.addAll(other.paths);
+        return new FieldSet(set);
+    }
+
+    public FieldSet difference(FieldSet other) {
+        return filter(p -> !other.paths.contains(p));
+    }
+
+    public FieldSet intersection(FieldSet other) {
+        return filter(other.paths::contains);
+    }
+
+    public FieldSet filter(Predicate<FieldPath> keep) {
+        TreeSet<FieldPath> set = new TreeSet<>();
+        for (FieldPath p : paths) {
+            if (keep.test(p)) {
+                set.add(p);
+            }
+        }
+        return new FieldSet(set);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FieldSet s && paths.equals(s.paths);
+    }
+
+    @Override
+    public int hashCode() {
+        return paths.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return paths.toString();
+    }
+}

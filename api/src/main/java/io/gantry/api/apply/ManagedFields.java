@@ -1,0 +1,196 @@
+package io.gantry.api.apply;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+import io.gantry.api.patch.Nodes;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads, writes and maintains {@code metadata.managedFields}: which manager owns which fields of an object.
+ */
+public final class ManagedFields {
+    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+    /** Kubernetes' order: Apply before Update, then oldest first, then by name, version and subresource. */
+    private static final Comparator<ManagedFieldsEntry> ORDER = Comparator
+            .comparing((ManagedFieldsEntry e) -> e.operation().text())
+            .thenComparing(e -> e.time() == null ? "" : e.time())
+            .thenComparing(ManagedFieldsEntry::manager)
+            .thenComparing(ManagedFieldsEntry::apiVersion)
+            .thenComparing(ManagedFieldsEntry::subresource);
+
+    private ManagedFields() {
+    }
+
+    /** The entries of an object; none when it has none or they are not valid. */
+    public static List<ManagedFieldsEntry> read(ObjectNode object) {
+        JsonNode list = object == null ? null : object.path("metadata").get("managedFields");
+        return parse(list).orElse(List.of());
+    }
+
+    /**
+     * Parses a {@code managedFields} list, or empty when it is absent or not valid: every entry needs a manager,
+     * an operation of Apply or Update, fieldsType FieldsV1 and well-formed fieldsV1.
+     */
+    public static Optional<List<ManagedFieldsEntry>> parse(JsonNode list) {
+        if (list == null || !list.isArray()) {
+            return Optional.empty();
+        }
+        List<ManagedFieldsEntry> entries = new ArrayList<>();
+        try {
+            for (JsonNode e : list) {
+                if (!e.isObject() || !e.path("manager").isTextual()
+                        || !"FieldsV1".equals(e.path("fieldsType").asText(null))) {
+                    return Optional.empty();
+                }
+                ManagedFieldsEntry entry = new ManagedFieldsEntry(e.get("manager").asText(),
+                        ManagedFieldsEntry.Operation.parse(e.path("operation").asText()),
+                        e.path("apiVersion").asText(""), e.hasNonNull("time") ? e.get("time").asText() : null,
+                        e.path("subresource").asText(""), FieldSet.fromJson(e.get("fieldsV1")));
+                for (ManagedFieldsEntry other : entries) {
+                    if (other.sameWriter(entry)) {
+                        return Optional.empty();
+                    }
+                }
+                entries.add(entry);
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        return Optional.of(entries);
+    }
+
+    /** Whether a client-sent list asks to clear managedFields: {@code []} or {@code [{}]}, as in Kubernetes. */
+    public static boolean isReset(JsonNode list) {
+        return list != null && list.isArray()
+                && (list.isEmpty() || list.size() == 1 && list.get(0).isObject() && list.get(0).isEmpty());
+    }
+
+    /** Stores {@code entries} (without empty ones, in Kubernetes' order) as the object's managedFields. */
+    public static void write(ObjectNode object, List<ManagedFieldsEntry> entries) {
+        ObjectNode meta = object.get("metadata") instanceof ObjectNode m ? m : object.putObject("metadata");
+        List<ManagedFieldsEntry> kept = new ArrayList<>(entries.stream().filter(e -> !e.fields().isEmpty()).toList());
+        if (kept.isEmpty()) {
+            meta.remove("managedFields");
+            return;
+        }
+        kept.sort(ORDER);
+        ArrayNode list = meta.putArray("managedFields");
+        for (ManagedFieldsEntry e : kept) {
+            ObjectNode n = list.addObject();
+            n.put("manager", e.manager());
+            n.put("operation", e.operation().text());
+            n.put("apiVersion", e.apiVersion());
+            if (e.time() != null) {
+                n.put("time", e.time());
+            }
+            n.put("fieldsType", "FieldsV1");
+            n.set("fieldsV1", e.fields().toJson());
+            if (!e.subresource().isEmpty()) {
+                n.put("subresource", e.subresource());
+            }
+        }
+    }
+
+    /**
+     * Records a write other than an apply (create, update, non-apply patch): the fields that changed between
+     * {@code oldObject} and {@code newObject} become owned by {@code manager} (operation Update) and are taken from
+     * every other manager; fields that disappeared are owned by nobody; managers left with nothing are dropped.
+     *
+     * <p>The entries to start from are the old object's, except that a client may replace them by sending a valid
+     * list in {@code newObject} (or clear them with {@code []}); anything else it sends there is ignored, and on a
+     * subresource the old entries always win.
+     *
+     * @param oldObject   the stored object, or null on create
+     * @param newObject   the object about to be stored; its managedFields are rewritten in place
+     * @param subresource "" for the main resource, or e.g. "status"
+     * @return {@code newObject}
+     */
+    public static ObjectNode recordUpdate(ObjectNode oldObject, ObjectNode newObject, String manager,
+                                          String subresource, Instant now, Class<?> modelClass) {
+        List<ManagedFieldsEntry> entries = new ArrayList<>(startingEntries(oldObject, newObject, subresource));
+        Comparison diff = compare(oldObject, newObject, modelClass);
+        String time = format(now);
+        ManagedFieldsEntry mine = null;
+        for (int i = 0; i < entries.size(); i++) {
+            ManagedFieldsEntry e = entries.get(i);
+            if (e.sameWriter(manager, ManagedFieldsEntry.Operation.UPDATE, subresource)) {
+                mine = e;
+                continue;
+            }
+            FieldSet left = e.fields().difference(diff.changed()).difference(diff.removed());
+            if (!left.equals(e.fields())) {
+                entries.set(i, e.withFields(left, e.time()));
+            }
+        }
+        FieldSet owned = (mine == null ? FieldSet.empty() : mine.fields()).difference(diff.removed())
+                .union(diff.changed());
+        if (mine == null) {
+            entries.add(new ManagedFieldsEntry(manager, ManagedFieldsEntry.Operation.UPDATE,
+                    newObject.path("apiVersion").asText(""), time, subresource, owned));
+        } else if (!owned.equals(mine.fields())) {
+            entries.set(entries.indexOf(mine), mine.withFields(owned, time));
+        }
+        write(newObject, entries);
+        return newObject;
+    }
+
+    private static List<ManagedFieldsEntry> startingEntries(ObjectNode oldObject, ObjectNode newObject,
+                                                            String subresource) {
+        JsonNode sent = newObject.path("metadata").get("managedFields");
+        if (subresource == null || subresource.isEmpty()) {
+            if (isReset(sent)) {
+                return List.of();
+            }
+            Optional<List<ManagedFieldsEntry>> parsed = parse(sent);
+            if (parsed.isPresent() && !parsed.get().isEmpty()) {
+                return parsed.get();
+            }
+        }
+        return read(oldObject);
+    }
+
+    /** What changed from one version of an object to the next, as field sets. */
+    public record Comparison(FieldSet changed, FieldSet removed) {
+    }
+
+    /**
+     * Compares two versions of an object. {@code changed} holds the leaves whose values differ or are new, and the
+     * keyed-list items and map-typed values that are new (so that their owner owns them as a whole, as Kubernetes
+     * records them with {@code "."}); {@code removed} holds every path that is gone.
+     *
+     * @param oldObject null for an object that did not exist
+     */
+    public static Comparison compare(ObjectNode oldObject, ObjectNode newObject, Class<?> modelClass) {
+        Map<FieldPath, ObjectFields.Node> before = ObjectFields.of(oldObject, modelClass);
+        Map<FieldPath, ObjectFields.Node> after = ObjectFields.of(newObject, modelClass);
+        List<FieldPath> changed = new ArrayList<>();
+        after.forEach((path, node) -> {
+            ObjectFields.Node old = before.get(path);
+            boolean changedHere = old == null
+                    ? node.kind() != ObjectFields.Kind.INNER
+                    : node.kind() == ObjectFields.Kind.LEAF
+                      && (old.kind() != ObjectFields.Kind.LEAF || !Nodes.same(old.value(), node.value()));
+            if (changedHere) {
+                changed.add(path);
+            }
+        });
+        List<FieldPath> removed = before.keySet().stream().filter(p -> !after.containsKey(p)).toList();
+        return new Comparison(FieldSet.of(changed), FieldSet.of(removed));
+    }
+
+    static String format(Instant now) {
+        return RFC3339.format(now.truncatedTo(ChronoUnit.SECONDS));
+    }
+}

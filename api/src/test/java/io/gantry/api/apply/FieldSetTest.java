@@ -1,0 +1,122 @@
+package io.gantry.api.apply;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+import static io.gantry.api.apply.Yaml.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FieldSetTest {
+    private static final FieldPath REPLICAS = FieldPath.of("spec", "replicas");
+    private static final FieldPath CONTAINERS = FieldPath.of("spec", "template", "spec", "containers");
+    private static final FieldPath WEB = CONTAINERS.child(PathElement.Key.of("name", TextNode.valueOf("web")));
+
+    @Test
+    void fieldsOfAnObjectFollowTheModel() {
+        FieldSet set = FieldSet.ofObject(obj("""
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: default
+                  resourceVersion: "5"
+                  labels: {app: web}
+                  finalizers: [a.io/x]
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx
+                        args: [a, b]
+                        env: [{name: A, value: "1"}]
+                      tolerations: [{key: k, operator: Exists}]
+                """), Deployment.class);
+        assertThat(set.toJson()).isEqualTo(obj("""
+                f:metadata:
+                  f:finalizers:
+                    v:"a.io/x": {}
+                  f:labels:
+                    f:app: {}
+                f:spec:
+                  f:replicas: {}
+                  f:selector:
+                    f:matchLabels:
+                      f:app: {}
+                  f:template:
+                    f:metadata:
+                      f:labels:
+                        f:app: {}
+                    f:spec:
+                      f:containers:
+                        'k:{"name":"web"}':
+                          .: {}
+                          f:args: {}
+                          f:env:
+                            'k:{"name":"A"}':
+                              .: {}
+                              f:name: {}
+                              f:value: {}
+                          f:image: {}
+                          f:name: {}
+                      f:tolerations: {}
+                """));
+        assertThat(set.contains(WEB)).isTrue();
+        assertThat(set.contains(WEB.field("image"))).isTrue();
+        assertThat(set.contains(CONTAINERS)).isFalse();
+        assertThat(set.containsPrefixOf(CONTAINERS)).isTrue();
+    }
+
+    @Test
+    void fieldsV1RoundTrips() {
+        var fieldsV1 = obj("""
+                f:metadata:
+                  f:labels:
+                    .: {}
+                    f:app: {}
+                  f:finalizers:
+                    .: {}
+                    v:"a.io/x": {}
+                f:spec:
+                  f:ports:
+                    'k:{"port":80,"protocol":"TCP"}':
+                      .: {}
+                      f:port: {}
+                  f:list:
+                    i:0:
+                      f:x: {}
+                """);
+        FieldSet set = FieldSet.fromJson(fieldsV1);
+        assertThat(set.size()).isEqualTo(7);
+        assertThat(set.contains(FieldPath.of("metadata", "labels"))).isTrue();
+        assertThat(set.contains(FieldPath.of("spec", "ports"))).isFalse();
+        assertThat(set.toJson()).isEqualTo(fieldsV1);
+        assertThat(FieldSet.fromJson(set.toJson())).isEqualTo(set);
+        assertThat(set.paths().stream().map(FieldPath::toString)).contains(
+                ".metadata.finalizers[=\"a.io/x\"]", ".spec.ports[port=80,protocol=\"TCP\"].port", ".spec.list[0].x");
+    }
+
+    @Test
+    void malformedFieldsV1IsRejected() {
+        assertThatThrownBy(() -> FieldSet.fromJson(obj("x:y: {}"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FieldSet.fromJson(obj("f:a: 1"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FieldSet.fromJson(obj("'k:[1]': {}"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FieldSet.fromJson(obj("'v:{': {}"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void setOperations() {
+        FieldSet a = FieldSet.of(REPLICAS, WEB, WEB.field("image"));
+        FieldSet b = FieldSet.of(REPLICAS, FieldPath.of("spec", "paused"));
+        assertThat(a.union(b).paths()).containsExactly(FieldPath.of("spec", "paused"), REPLICAS, WEB, WEB.field("image"));
+        assertThat(a.intersection(b)).isEqualTo(FieldSet.of(REPLICAS));
+        assertThat(a.difference(b)).isEqualTo(FieldSet.of(WEB, WEB.field("image")));
+        assertThat(a.difference(a).isEmpty()).isTrue();
+        assertThat(WEB.field("image").toString()).isEqualTo(".spec.template.spec.containers[name=\"web\"].image");
+    }
+}

@@ -1,0 +1,133 @@
+package io.gantry.api.apply;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.gantry.api.Json;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static io.gantry.api.apply.Yaml.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ManagedFieldsTest {
+    private static final Instant T1 = Instant.parse("2024-05-01T10:00:00.123Z");
+    private static final Instant T2 = Instant.parse("2024-05-01T11:00:00Z");
+
+    private static final String DEPLOYMENT = """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: web
+              uid: u-1
+              labels: {app: web}
+            spec:
+              replicas: 1
+              template:
+                spec:
+                  containers: [{name: web, image: nginx}]
+            """;
+
+    private static ObjectNode created() {
+        return ManagedFields.recordUpdate(null, obj(DEPLOYMENT), "kubectl-create", "", T1, Deployment.class);
+    }
+
+    private static ManagedFieldsEntry entry(ObjectNode object, String manager) {
+        return ManagedFields.read(object).stream().filter(e -> e.manager().equals(manager)).findFirst().orElse(null);
+    }
+
+    @Test
+    void createMakesTheCreatorOwnEverythingItSet() {
+        ObjectNode object = created();
+        assertThat(object.at("/metadata/managedFields")).isEqualTo(Json.YAML.valueToTree(List.of(obj("""
+                manager: kubectl-create
+                operation: Update
+                apiVersion: apps/v1
+                time: "2024-05-01T10:00:00Z"
+                fieldsType: FieldsV1
+                fieldsV1:
+                  f:metadata:
+                    f:labels:
+                      .: {}
+                      f:app: {}
+                  f:spec:
+                    f:replicas: {}
+                    f:template:
+                      f:spec:
+                        f:containers:
+                          'k:{"name":"web"}':
+                            .: {}
+                            f:image: {}
+                            f:name: {}
+                """))));
+    }
+
+    @Test
+    void changedFieldsMoveToTheUpdaterAndRemovedOnesToNobody() {
+        ObjectNode old = created();
+        ObjectNode updated = old.deepCopy();
+        ((ObjectNode) updated.get("spec")).put("replicas", 3);
+        ((ObjectNode) updated.at("/spec/template/spec/containers/0")).put("image", "nginx:2");
+        ((ObjectNode) updated.get("metadata")).remove("labels");
+        ManagedFields.recordUpdate(old, updated, "editor", "", T2, Deployment.class);
+
+        ManagedFieldsEntry editor = entry(updated, "editor");
+        assertThat(editor.fields().paths().stream().map(FieldPath::toString))
+                .containsExactly(".spec.replicas", ".spec.template.spec.containers[name=\"web\"].image");
+        assertThat(editor.time()).isEqualTo("2024-05-01T11:00:00Z");
+        ManagedFieldsEntry creator = entry(updated, "kubectl-create");
+        assertThat(creator.fields().paths().stream().map(FieldPath::toString))
+                .containsExactly(".spec.template.spec.containers[name=\"web\"]",
+                        ".spec.template.spec.containers[name=\"web\"].name");
+        assertThat(creator.time()).isEqualTo("2024-05-01T10:00:00Z");
+
+        // the creator loses its last fields: its entry goes away
+        ObjectNode next = updated.deepCopy();
+        next.at("/spec/template/spec/containers").forEach(c -> ((ObjectNode) c).put("name", "other"));
+        ManagedFields.recordUpdate(updated, next, "editor", "", T2, Deployment.class);
+        assertThat(entry(next, "kubectl-create")).isNull();
+        assertThat(ManagedFields.read(next)).hasSize(1);
+    }
+
+    @Test
+    void statusWritesAreRecordedPerSubresource() {
+        ObjectNode old = created();
+        ObjectNode updated = old.deepCopy();
+        updated.putObject("status").put("replicas", 1);
+        ((ObjectNode) updated.get("metadata")).putArray("managedFields"); // ignored on a subresource
+        ManagedFields.recordUpdate(old, updated, "controller", "status", T2, Deployment.class);
+        ManagedFieldsEntry status = entry(updated, "controller");
+        assertThat(status.subresource()).isEqualTo("status");
+        assertThat(status.fields()).isEqualTo(FieldSet.of(FieldPath.of("status", "replicas")));
+        assertThat(entry(updated, "kubectl-create")).isNotNull();
+        assertThat(updated.at("/metadata/managedFields/1/subresource").asText()).isEqualTo("status");
+    }
+
+    @Test
+    void clientsReplaceManagedFieldsOnlyWithAValidListAndClearThemWithAnEmptyOne() {
+        ObjectNode old = created();
+
+        ObjectNode garbage = old.deepCopy();
+        ((ObjectNode) garbage.get("metadata")).set("managedFields", obj("x: [{manager: 1, fieldsV1: nonsense}]").get("x"));
+        ManagedFields.recordUpdate(old, garbage, "editor", "", T2, Deployment.class);
+        assertThat(garbage.at("/metadata/managedFields")).isEqualTo(old.at("/metadata/managedFields"));
+
+        ObjectNode replaced = old.deepCopy();
+        ((ObjectNode) replaced.get("metadata")).set("managedFields", obj("""
+                x:
+                - manager: someone
+                  operation: Apply
+                  apiVersion: apps/v1
+                  fieldsType: FieldsV1
+                  fieldsV1: {f:spec: {f:replicas: {}}}
+                """).get("x"));
+        ManagedFields.recordUpdate(old, replaced, "editor", "", T2, Deployment.class);
+        assertThat(ManagedFields.read(replaced)).extracting(ManagedFieldsEntry::manager).containsExactly("someone");
+
+        ObjectNode cleared = old.deepCopy();
+        ((ObjectNode) cleared.get("metadata")).putArray("managedFields");
+        ManagedFields.recordUpdate(old, cleared, "editor", "", T2, Deployment.class);
+        assertThat(cleared.at("/metadata").has("managedFields")).isFalse();
+    }
+}

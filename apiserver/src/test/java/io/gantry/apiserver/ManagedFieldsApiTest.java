@@ -1,0 +1,118 @@
+package io.gantry.apiserver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** managedFields on every write and server-side apply over HTTPS against an in-process server. */
+class ManagedFieldsApiTest {
+    private static final String APPLY = "application/apply-patch+yaml";
+    private static final String CM = "/api/v1/namespaces/default/configmaps/";
+
+    @TempDir
+    static Path tmp;
+    static TestCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new TestCluster(tmp.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    private static String configMap(String name, String data) {
+        return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":" + data + "}";
+    }
+
+    private static JsonNode manager(JsonNode object, String name) {
+        for (JsonNode e : object.at("/metadata/managedFields")) {
+            if (e.path("manager").asText().equals(name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void applyConflictsAreStatusesWithFieldManagerConflictCauses() throws Exception {
+        assertThat(cluster.patch(CM + "a?fieldManager=one", APPLY, configMap("a", "{\"k\":\"1\"}")).status())
+                .isEqualTo(201);
+        var conflict = cluster.patch(CM + "a?fieldManager=two", APPLY, configMap("a", "{\"k\":\"2\"}"));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.body()).isEqualTo(Json.MAPPER.readTree("""
+                {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",
+                 "message":"Apply failed with 1 conflict: conflict with \\"one\\": .data.k","reason":"Conflict",
+                 "details":{"causes":[{"reason":"FieldManagerConflict","message":"conflict with \\"one\\"",
+                                       "field":".data.k"}]},
+                 "code":409}"""));
+        var forced = cluster.patch(CM + "a?fieldManager=two&force=true", APPLY, configMap("a", "{\"k\":\"2\"}"));
+        assertThat(forced.status()).isEqualTo(200);
+        assertThat(forced.body().at("/data/k").asText()).isEqualTo("2");
+        assertThat(manager(forced.body(), "one")).isNull();
+        assertThat(manager(forced.body(), "two").path("operation").asText()).isEqualTo("Apply");
+
+        assertThat(cluster.patch(CM + "a", APPLY, configMap("a", "{}")).status()).isEqualTo(400);
+    }
+
+    @Test
+    void writesAreRecordedUnderTheirManagerOrTheUserAgent() throws Exception {
+        var created = cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=creator"),
+                configMap("b", "{\"k\":\"1\"}"));
+        assertThat(created.status()).isEqualTo(201);
+        JsonNode creator = manager(created.body(), "creator");
+        assertThat(creator.path("operation").asText()).isEqualTo("Update");
+        assertThat(creator.at("/fieldsV1/f:data").has("f:k")).isTrue();
+
+        var patched = cluster.patch(CM + "b", "application/merge-patch+json", "{\"data\":{\"k\":\"2\"}}");
+        // no fieldManager: the User-Agent's product name, as Kubernetes does
+        assertThat(manager(patched.body(), "Java-http-client").at("/fieldsV1/f:data").has("f:k")).isTrue();
+        // the creator keeps the map itself (".") but no longer the changed entry
+        assertThat(manager(patched.body(), "creator").at("/fieldsV1/f:data")).isEqualTo(Json.object());
+    }
+
+    @Test
+    void clientsCannotWriteGarbageButCanClearManagedFields() throws Exception {
+        ObjectNode object = (ObjectNode) cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=creator"),
+                configMap("c", "{\"k\":\"1\"}")).body();
+        JsonNode original = object.at("/metadata/managedFields");
+
+        ObjectNode garbage = object.deepCopy();
+        ((ObjectNode) garbage.get("metadata")).set("managedFields",
+                Json.MAPPER.readTree("[{\"manager\":\"x\",\"fieldsV1\":{\"bad\":1}}]"));
+        var kept = cluster.put(CM + "c?fieldManager=creator", garbage.toString());
+        assertThat(kept.status()).isEqualTo(200);
+        assertThat(kept.body().at("/metadata/managedFields")).isEqualTo(original);
+
+        ObjectNode cleared = (ObjectNode) kept.body().deepCopy();
+        ((ObjectNode) cleared.get("metadata")).putArray("managedFields");
+        var reset = cluster.put(CM + "c?fieldManager=creator", cleared.toString());
+        assertThat(reset.body().at("/metadata").has("managedFields")).isFalse();
+    }
+
+    @Test
+    void statusWritesAreRecordedForTheStatusSubresource() throws Exception {
+        String deployments = "/apis/apps/v1/namespaces/default/deployments";
+        assertThat(cluster.post(deployments + "?fieldManager=creator", """
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},
+                 "spec":{"replicas":1,"selector":{"matchLabels":{"app":"d"}},
+                  "template":{"metadata":{"labels":{"app":"d"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}""")
+                .status()).isEqualTo(201);
+        var status = cluster.patch(deployments + "/d/status?fieldManager=tester", "application/merge-patch+json",
+                "{\"status\":{\"observedGeneration\":7}}");
+        JsonNode entry = manager(status.body(), "tester");
+        assertThat(entry.path("subresource").asText()).isEqualTo("status");
+        assertThat(entry.at("/fieldsV1/f:status").has("f:observedGeneration")).isTrue();
+        assertThat(manager(status.body(), "creator").path("subresource").isMissingNode()).isTrue();
+    }
+}
