@@ -242,6 +242,8 @@ class ApiSemanticsTest {
         assertThat(body.at("/columnDefinitions/0/name").asText()).isEqualTo("Name");
         assertThat(body.at("/metadata/resourceVersion").asText()).isNotEmpty();
         assertThat(body.path("rows").findValuesAsText("name")).contains("default", "kube-system");
+        assertThat(body.at("/rows/0/object/metadata/uid").asText()).isNotEmpty();
+        assertThat(body.at("/rows/0/object/metadata/managedFields").isMissingNode()).isTrue();
     }
 
     @Test

@@ -136,7 +136,11 @@ public final class Tables {
         partial.put("kind", "PartialObjectMetadata");
         partial.put("apiVersion", "meta.k8s.io/v1");
         JsonNode metadata = object.path("metadata");
-        partial.set("metadata", metadata.isObject() ? metadata.deepCopy() : Json.object());
+        ObjectNode copy = metadata.isObject() ? metadata.deepCopy() : Json.object();
+        // kubectl reads names, namespaces and labels from rows; managedFields would triple a table's size
+        // and no printer shows them (they stay in the objects themselves, and with includeObject=Object).
+        copy.remove("managedFields");
+        partial.set("metadata", copy);
         return partial;
     }
 }
