@@ -32,6 +32,17 @@ final class Kubectl {
         this.home = home;
     }
 
+    /** kubectl for a running gantry process, with a kubeconfig from {@code gantry kubeconfig} and its own HOME. */
+    static Kubectl forCluster(GantryProcess gantry, Path dir) throws IOException {
+        Path kubeconfig = dir.resolve("kubeconfig");
+        int exit = Main.run("kubeconfig", "--data-dir", gantry.dataDir().toString(), "--server", gantry.url(), "-o",
+                kubeconfig.toString());
+        if (exit != 0) {
+            throw new AssertionError("gantry kubeconfig failed with exit code " + exit);
+        }
+        return new Kubectl(kubeconfig, Files.createDirectories(dir.resolve("home")));
+    }
+
     Result run(String... args) throws IOException, InterruptedException {
         return run(Map.of(), null, args);
     }

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,10 +28,7 @@ class KubectlProtobufTest {
     @BeforeAll
     static void startCluster() throws Exception {
         gantry = GantryProcess.start(tmp.resolve("data"));
-        Path kubeconfig = tmp.resolve("kubeconfig");
-        assertThat(Main.run("kubeconfig", "--data-dir", gantry.dataDir().toString(), "--server", gantry.url(),
-                "-o", kubeconfig.toString())).isZero();
-        kubectl = new Kubectl(kubeconfig, Files.createDirectories(tmp.resolve("home")));
+        kubectl = Kubectl.forCluster(gantry, tmp);
         Kubectl.Result created = kubectl.run("create", "namespace", NS, "-v=8").requireSuccess();
         // make sure this test exercises protobuf at all: if kubectl ever stops sending it, say so
         assertThat(created.err()).contains("Content-Type: application/vnd.kubernetes.protobuf");

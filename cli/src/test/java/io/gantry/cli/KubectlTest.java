@@ -33,11 +33,7 @@ class KubectlTest {
     @BeforeAll
     static void startCluster() throws Exception {
         gantry = GantryProcess.start(tmp.resolve("data"));
-        Path kubeconfig = tmp.resolve("kubeconfig");
-        assertThat(Main.run("kubeconfig", "--data-dir", gantry.dataDir().toString(), "--server", gantry.url(),
-                "-o", kubeconfig.toString())).isZero();
-        Path home = Files.createDirectories(tmp.resolve("home"));
-        kubectl = new Kubectl(kubeconfig, home);
+        kubectl = Kubectl.forCluster(gantry, tmp);
     }
 
     @AfterAll

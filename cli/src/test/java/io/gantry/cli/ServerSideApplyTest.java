@@ -9,7 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -51,10 +50,7 @@ class ServerSideApplyTest {
     @BeforeAll
     static void startCluster() throws Exception {
         gantry = GantryProcess.start(tmp.resolve("data"));
-        Path kubeconfig = tmp.resolve("kubeconfig");
-        assertThat(Main.run("kubeconfig", "--data-dir", gantry.dataDir().toString(), "--server", gantry.url(),
-                "-o", kubeconfig.toString())).isZero();
-        kubectl = new Kubectl(kubeconfig, Files.createDirectories(tmp.resolve("home")));
+        kubectl = Kubectl.forCluster(gantry, tmp);
     }
 
     @AfterAll

@@ -3,7 +3,6 @@ package io.gantry.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,10 +16,7 @@ class UpCommandTest {
     void upWithSampleServesTheSampleApp() throws Exception {
         Path data = tmp.resolve("data");
         try (GantryProcess gantry = GantryProcess.start(data, "up", "--sample")) {
-            Path kubeconfig = tmp.resolve("kubeconfig");
-            assertThat(Main.run("kubeconfig", "--data-dir", data.toString(), "--server", gantry.url(), "-o",
-                    kubeconfig.toString())).isZero();
-            Kubectl kubectl = new Kubectl(kubeconfig, Files.createDirectories(tmp.resolve("home")));
+            Kubectl kubectl = Kubectl.forCluster(gantry, tmp);
             String all = kubectl.run("get", "all", "-n", "demo").requireSuccess().out();
             assertThat(all).contains("deployment.apps/web", "service/web");
             assertThat(kubectl.run("get", "namespaces").requireSuccess().out()).contains("demo", "default");
