@@ -12,6 +12,7 @@ import io.gantry.apiserver.http.RequestMetrics;
 import io.gantry.apiserver.http.ResourceHandler;
 import io.gantry.apiserver.lifecycle.CacheNamespaceLookup;
 import io.gantry.apiserver.lifecycle.Compactor;
+import io.gantry.apiserver.lifecycle.EventExpiry;
 import io.gantry.apiserver.lifecycle.GarbageCollector;
 import io.gantry.apiserver.lifecycle.NamespaceController;
 import io.gantry.apiserver.openapi.OpenApiV3;
@@ -63,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private final GarbageCollector garbageCollector;
     private final NamespaceController namespaceController;
     private final Compactor compactor;
+    private final EventExpiry eventExpiry;
     private final Server http;
     private volatile boolean ready;
 
@@ -99,6 +101,7 @@ public final class ApiServer implements AutoCloseable {
         this.garbageCollector = new GarbageCollector(service, caches);
         this.namespaceController = new NamespaceController(service, caches);
         this.compactor = new Compactor(store);
+        this.eventExpiry = new EventExpiry(service, caches, config.eventTtl(), java.time.Clock.systemUTC());
         ApiHandler handler = new ApiHandler(new TokenAuthenticator(credentials),
                 new Discovery(registry, BuildInfo.gantry("", Instant.now())),
                 new OpenApiV3(registry, types, "v1.32.0-gantry"),
@@ -120,6 +123,7 @@ public final class ApiServer implements AutoCloseable {
             server.garbageCollector.begin();
             server.namespaceController.begin();
             server.compactor.begin();
+            server.eventExpiry.begin();
             server.http.start();
             server.ready = true;
             LOG.info("API server listening on https://{}:{}", config.bindAddress(), server.port());
@@ -217,6 +221,7 @@ public final class ApiServer implements AutoCloseable {
         garbageCollector.close();
         namespaceController.close();
         compactor.close();
+        eventExpiry.close();
         caches.close();
         store.close();
     }

@@ -1,6 +1,7 @@
 package io.gantry.apiserver;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,28 +17,34 @@ import java.util.List;
  * @param nodePortMin    lowest NodePort
  * @param nodePortMax    highest NodePort
  * @param extraSans      more names/addresses for the server certificate
+ * @param eventTtl       how long an Event is kept after its last change
  */
 public record ServerConfig(Path dataDir, String bindAddress, int port, int insecurePort, String store,
                            List<String> etcdEndpoints, String serviceCidr, int nodePortMin, int nodePortMax,
-                           List<String> extraSans) {
+                           List<String> extraSans, Duration eventTtl) {
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", 6443, -1, "sqlite", List.of(), "10.96.0.0/12", 30000, 32767,
-                List.of());
+                List.of(), Duration.ofHours(1));
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, bindAddress, newPort, insecurePort, store, etcdEndpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans);
+                nodePortMin, nodePortMax, extraSans, eventTtl);
     }
 
     public ServerConfig withStore(String newStore, List<String> endpoints) {
         return new ServerConfig(dataDir, bindAddress, port, insecurePort, newStore, endpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans);
+                nodePortMin, nodePortMax, extraSans, eventTtl);
+    }
+
+    public ServerConfig withEventTtl(Duration ttl) {
+        return new ServerConfig(dataDir, bindAddress, port, insecurePort, store, etcdEndpoints, serviceCidr,
+                nodePortMin, nodePortMax, extraSans, ttl);
     }
 
     public ServerConfig withInsecurePort(int newInsecurePort) {
         return new ServerConfig(dataDir, bindAddress, port, newInsecurePort, store, etcdEndpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans);
+                nodePortMin, nodePortMax, extraSans, eventTtl);
     }
 }

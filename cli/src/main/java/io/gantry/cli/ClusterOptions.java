@@ -35,6 +35,10 @@ final class ClusterOptions {
     @Option(names = "--tls-san", split = ",", description = "More names or addresses for the server certificate.")
     List<String> extraSans = List.of();
 
+    @Option(names = "--event-ttl", description = "How long Events are kept after their last change, e.g. 1h, 30m "
+            + "(default: ${DEFAULT-VALUE}).")
+    String eventTtl = "1h";
+
     ServerConfig toConfig() {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
@@ -60,6 +64,6 @@ final class ClusterOptions {
             throw new IllegalArgumentException("--store must be sqlite or etcd, not \"" + store + "\"");
         }
         return new ServerConfig(dataDir.toAbsolutePath(), bindAddress, port, insecurePort, store, etcdEndpoints,
-                serviceCidr, min, max, extraSans);
+                serviceCidr, min, max, extraSans, GoDurations.parse("--event-ttl", eventTtl));
     }
 }
