@@ -1,0 +1,216 @@
+package io.gantry.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.ResourceType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A local, always-current copy of the objects of one kind, kept by list-then-watch like client-go's informers:
+ * after the first list the watch continues from its resourceVersion; when the watch expires (410) or breaks,
+ * the informer lists again and tells its handlers the difference. Handlers are called one at a time, in
+ * order, from the informer's list or watch thread: keep them short (put work on a queue).
+ */
+public final class Informer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Informer.class);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    /** What handlers are told. */
+    public interface Handler {
+        default void onAdd(ObjectNode object) {
+        }
+
+        default void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        }
+
+        default void onDelete(ObjectNode object) {
+        }
+    }
+
+    private final ApiClient client;
+    private final ResourceType type;
+    private final String namespace;
+    private final ListQuery query;
+    private final Map<String, ObjectNode> store = new ConcurrentHashMap<>();
+    private final List<Handler> handlers = new CopyOnWriteArrayList<>();
+    private final CountDownLatch synced = new CountDownLatch(1);
+    private volatile boolean running;
+    private volatile WatchHandle watch;
+    private Thread thread;
+
+    public Informer(ApiClient client, ResourceType type, String namespace, ListQuery query) {
+        this.client = client;
+        this.type = type;
+        this.namespace = namespace;
+        this.query = query;
+    }
+
+    public ResourceType type() {
+        return type;
+    }
+
+    /** Adds a handler; add handlers before {@link #start()} so none misses the first objects. */
+    public Informer addHandler(Handler handler) {
+        handlers.add(handler);
+        return this;
+    }
+
+    public Informer start() {
+        running = true;
+        thread = Thread.ofVirtual().name("informer " + type.groupResource()).start(this::run);
+        return this;
+    }
+
+    public boolean hasSynced() {
+        return synced.getCount() == 0;
+    }
+
+    /** Waits for the first list to be in the store; false on timeout. */
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        return synced.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The cached object (a shared tree: do not modify it). */
+    public Optional<ObjectNode> get(String objectNamespace, String name) {
+        return Optional.ofNullable(store.get(key(objectNamespace, name)));
+    }
+
+    /** All cached objects (shared trees: do not modify them). */
+    public List<ObjectNode> list() {
+        return new ArrayList<>(store.values());
+    }
+
+    public static String key(String namespace, String name) {
+        return namespace == null || namespace.isEmpty() ? name : namespace + "/" + name;
+    }
+
+    public static String key(ObjectNode object) {
+        return key(object.path("metadata").path("namespace").asText(""), object.path("metadata").path("name").asText());
+    }
+
+    private void run() {
+        long backoff = 100;
+        String resourceVersion = null;
+        while (running) {
+            try {
+                if (resourceVersion == null) {
+                    resourceVersion = relist();
+                    synced.countDown();
+                }
+                resourceVersion = watchUntilEnd(resourceVersion);
+                backoff = 100;
+            } catch (ApiException e) {
+                LOG.debug("informer {}: {}", type.groupResource(), e.getMessage());
+                resourceVersion = null;
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("informer {} failed: {}", type.groupResource(), e.toString());
+                resourceVersion = null;
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            running = false;
+        }
+    }
+
+    /** Lists, replaces the store, and tells handlers what changed since the last known state. */
+    private String relist() {
+        ObjectList list = client.list(type, namespace, query);
+        Map<String, ObjectNode> fresh = new HashMap<>();
+        for (ObjectNode o : list.items()) {
+            fresh.put(key(o), o);
+        }
+        for (Map.Entry<String, ObjectNode> e : fresh.entrySet()) {
+            ObjectNode old = store.put(e.getKey(), e.getValue());
+            if (old == null) {
+                handlers.forEach(h -> h.onAdd(e.getValue()));
+            } else if (!old.path("metadata").path("resourceVersion").equals(
+                    e.getValue().path("metadata").path("resourceVersion"))) {
+                handlers.forEach(h -> h.onUpdate(old, e.getValue()));
+            }
+        }
+        for (String k : new ArrayList<>(store.keySet())) {
+            if (!fresh.containsKey(k)) {
+                ObjectNode gone = store.remove(k);
+                handlers.forEach(h -> h.onDelete(gone));
+            }
+        }
+        return list.resourceVersion();
+    }
+
+    /** Follows a watch until it ends; returns the version to continue from, or null to list again. */
+    private String watchUntilEnd(String fromVersion) throws InterruptedException {
+        LinkedBlockingQueue<Object> done = new LinkedBlockingQueue<>();
+        String[] last = {fromVersion};
+        watch = client.watch(type, namespace, query.from(fromVersion), new WatchListener() {
+            @Override
+            public void onEvent(EventType eventType, ObjectNode object) {
+                last[0] = object.path("metadata").path("resourceVersion").asText(last[0]);
+                if (eventType == EventType.BOOKMARK) {
+                    return;
+                }
+                object.put("apiVersion", type.apiVersion());
+                object.put("kind", type.kind());
+                String k = key(object);
+                switch (eventType) {
+                    case ADDED, MODIFIED -> {
+                        ObjectNode old = store.put(k, object);
+                        if (old == null) {
+                            handlers.forEach(h -> h.onAdd(object));
+                        } else {
+                            handlers.forEach(h -> h.onUpdate(old, object));
+                        }
+                    }
+                    case DELETED -> {
+                        ObjectNode old = store.remove(k);
+                        handlers.forEach(h -> h.onDelete(old != null ? old : object));
+                    }
+                    default -> {
+                    }
+                }
+            }
+
+            @Override
+            public void onClose(boolean expired, Throwable cause) {
+                done.add(expired || cause != null ? Boolean.FALSE : Boolean.TRUE);
+            }
+        });
+        boolean clean = (Boolean) done.take();
+        return clean && running ? last[0] : null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        WatchHandle w = watch;
+        if (w != null) {
+            w.close();
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}
