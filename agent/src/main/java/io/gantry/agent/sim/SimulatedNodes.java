@@ -347,7 +347,10 @@ public final class SimulatedNodes implements AutoCloseable {
             client.delete(PODS, sim.namespace, sim.name, DeleteRequest.now().withUid(sim.uid));
         } catch (ApiException e) {
             if (e.code() != 404 && e.code() != 409) {
-                LOG.debug("deleting {}/{} failed: {}", sim.namespace, sim.name, e.getMessage());
+                LOG.debug("deleting {}/{} failed, retrying: {}", sim.namespace, sim.name, e.getMessage());
+                if (running) {
+                    timers.after(RETRY, () -> deletePod(sim));
+                }
             }
         }
     }
