@@ -56,14 +56,28 @@ final class SimNode {
         return podPrefix() + host;
     }
 
-    synchronized void releasePodIp(String ip) {
+    /** Marks an address a pod already holds (from an earlier run of the agent) as taken. */
+    synchronized String claimPodIp(String ip) {
+        hostPart(ip).ifPresent(podAddresses::set);
+        return ip;
+    }
+
+    private java.util.OptionalInt hostPart(String ip) {
         if (ip != null && ip.startsWith(podPrefix())) {
             try {
-                podAddresses.clear(Integer.parseInt(ip.substring(podPrefix().length())));
+                int host = Integer.parseInt(ip.substring(podPrefix().length()));
+                if (host >= 0 && host <= 255) {
+                    return java.util.OptionalInt.of(host);
+                }
             } catch (NumberFormatException ignored) {
                 // not one of ours
             }
         }
+        return java.util.OptionalInt.empty();
+    }
+
+    synchronized void releasePodIp(String ip) {
+        hostPart(ip).ifPresent(podAddresses::clear);
     }
 
     private String podPrefix() {

@@ -1,6 +1,5 @@
 package io.gantry.agent.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
@@ -363,11 +362,5 @@ public final class SimulatedNodes implements AutoCloseable {
         }
         timers.close();
         requests.close();
-    }
-
-    /** For tests and diagnostics: the pod status this simulation would report now. */
-    JsonNode statusOf(String namespace, String name) {
-        SimulatedPod sim = pods.get(Informer.key(namespace, name));
-        return sim == null ? null : sim.status();
     }
 }

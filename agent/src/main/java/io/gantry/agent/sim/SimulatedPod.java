@@ -76,7 +76,7 @@ final class SimulatedPod {
         // a pod this agent (or an earlier run of it) already started keeps its times, address and restarts
         this.startTime = Times.parse(status.path("startTime").asText(""), now);
         String ip = status.path("podIP").asText("");
-        this.podIp = ip.isEmpty() ? node.allocatePodIp() : ip;
+        this.podIp = ip.isEmpty() ? node.allocatePodIp() : node.claimPodIp(ip);
         JsonNode first = status.path("containerStatuses").path(0);
         this.restartCount = first.path("restartCount").asInt(0);
         this.runningSince = Times.parse(first.path("state").path("running").path("startedAt").asText(""), now);
