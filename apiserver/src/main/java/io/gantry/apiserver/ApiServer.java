@@ -8,6 +8,7 @@ import io.gantry.apiserver.allocation.ServiceAllocators;
 import io.gantry.apiserver.discovery.BuildInfo;
 import io.gantry.apiserver.discovery.Discovery;
 import io.gantry.apiserver.http.ApiHandler;
+import io.gantry.apiserver.join.JoinHandler;
 import io.gantry.apiserver.http.RequestMetrics;
 import io.gantry.apiserver.http.ResourceHandler;
 import io.gantry.apiserver.lifecycle.CacheNamespaceLookup;
@@ -105,7 +106,8 @@ public final class ApiServer implements AutoCloseable {
         ApiHandler handler = new ApiHandler(new TokenAuthenticator(credentials),
                 new Discovery(registry, BuildInfo.gantry("", Instant.now())),
                 new OpenApiV3(registry, types, "v1.32.0-gantry"),
-                new ResourceHandler(service, new Subresources(service), caches), () -> ready, metrics(store, caches));
+                new ResourceHandler(service, new Subresources(service), caches), () -> ready, metrics(store, caches),
+                new JoinHandler(credentials));
         this.http = httpServer(handler);
     }
 

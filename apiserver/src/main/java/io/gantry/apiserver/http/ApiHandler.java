@@ -3,6 +3,7 @@ package io.gantry.apiserver.http;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.apiserver.discovery.Discovery;
+import io.gantry.apiserver.join.JoinHandler;
 import io.gantry.apiserver.openapi.OpenApiV3;
 import io.gantry.apiserver.security.Principal;
 import io.gantry.apiserver.security.TlsContexts;
@@ -32,10 +33,12 @@ public final class ApiHandler extends Handler.Abstract {
     private final ResourceHandler resources;
     private final BooleanSupplier ready;
     private final RequestMetrics metrics;
+    private final JoinHandler join;
 
     public ApiHandler(TokenAuthenticator authenticator, Discovery discovery, OpenApiV3 openApi,
-                      ResourceHandler resources, BooleanSupplier ready, RequestMetrics metrics) {
+                      ResourceHandler resources, BooleanSupplier ready, RequestMetrics metrics, JoinHandler join) {
         this.metrics = metrics;
+        this.join = join;
         this.authenticator = authenticator;
         this.discovery = discovery;
         this.openApi = openApi;
@@ -75,9 +78,15 @@ public final class ApiHandler extends Handler.Abstract {
         if (principal.isEmpty() || principal.get() instanceof Principal.Anonymous) {
             throw ApiException.unauthorized();
         }
-        if (principal.get() instanceof Principal.Joiner) {
+        boolean joining = JoinHandler.PATH.equals(ex.path());
+        if (principal.get() instanceof Principal.Joiner && !joining) {
             throw ApiException.forbidden("the join token may only be used to join a node");
         }
+        if (joining && !JoinHandler.mayJoin(principal.get())) {
+            throw ApiException.forbidden("User \"" + principal.get().name() + "\" cannot join a node: only the"
+                    + " join token may");
+        }
+        // Everyone else (admin, nodes, other CA-signed users) may use the whole API for now: there is no RBAC yet.
     }
 
     /** Serves the request; returns the resource name for metrics ("WATCH" for watches, not timed). */
@@ -100,6 +109,10 @@ public final class ApiHandler extends Handler.Abstract {
                 ex.send(200, "text/plain; version=0.0.4; charset=utf-8",
                         metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 return "metrics";
+            }
+            case JoinHandler.PATH -> {
+                join.handle(ex);
+                return "join";
             }
             case "/openapi/v3", "/openapi/v3/" -> {
                 ex.send(200, "application/json", openApi.index());

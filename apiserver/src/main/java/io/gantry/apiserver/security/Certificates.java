@@ -72,13 +72,27 @@ final class Certificates {
 
     X509Certificate client(X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, String commonName,
                            Instant now, Duration validity) {
-        return leaf(ca, caKey, subjectKey, commonName, now, validity, KeyPurposeId.id_kp_clientAuth, null);
+        return leaf(ca, caKey, subjectKey, cn(commonName), now, validity, KeyPurposeId.id_kp_clientAuth, null);
+    }
+
+    /** A client certificate whose subject also names a group (O=), as Kubernetes reads groups from certificates. */
+    X509Certificate client(X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, String commonName,
+                           String organization, Instant now, Duration validity) {
+        X500Name subject = new X500Name(new RDN[] {
+                new RDN(BCStyle.O, new DERUTF8String(organization)),
+                new RDN(BCStyle.CN, new DERUTF8String(commonName))});
+        return leaf(ca, caKey, subjectKey, subject, now, validity, KeyPurposeId.id_kp_clientAuth, null);
     }
 
     private X509Certificate leaf(X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, String commonName,
                                  Instant now, Duration validity, KeyPurposeId purpose, SubjectAltNames sans) {
+        return leaf(ca, caKey, subjectKey, cn(commonName), now, validity, purpose, sans);
+    }
+
+    private X509Certificate leaf(X509Certificate ca, PrivateKey caKey, PublicKey subjectKey, X500Name subject,
+                                 Instant now, Duration validity, KeyPurposeId purpose, SubjectAltNames sans) {
         return build(X500Name.getInstance(ca.getSubjectX500Principal().getEncoded()), ca.getPublicKey(),
-                cn(commonName), caKey, subjectKey, now, validity, builder -> {
+                subject, caKey, subjectKey, now, validity, builder -> {
                     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
                     // key encipherment is only meaningful for RSA key transport; ECDSA keys only sign
                     int usage = subjectKey.getAlgorithm().equals("RSA")

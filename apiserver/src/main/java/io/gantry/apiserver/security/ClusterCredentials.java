@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -174,6 +175,16 @@ public record ClusterCredentials(Path dir, X509Certificate ca, PrivateKey caKey,
         KeyPair keys = certificates.newKeyPair();
         X509Certificate cert = certificates.client(ca, caKey, keys.getPublic(), commonName, Instant.now(), validity);
         return new ClientCertificate(cert, keys.getPrivate());
+    }
+
+    /**
+     * Issues a client certificate for a key its holder generated and keeps (the private key never reaches the
+     * server), as a join does: {@code CN=commonName, O=organization}, client authentication only.
+     */
+    public X509Certificate issueClientCertificate(String commonName, String organization, PublicKey subjectKey,
+                                                  Duration validity) {
+        return new Certificates(new SecureRandom()).client(ca, caKey, subjectKey, commonName, organization,
+                Instant.now(), validity);
     }
 
     public String caPem() {
