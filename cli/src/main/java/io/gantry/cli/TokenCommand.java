@@ -1,5 +1,6 @@
 package io.gantry.cli;
 
+import io.gantry.apiserver.join.JoinTokens;
 import io.gantry.apiserver.security.ClusterCredentials;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,7 +21,8 @@ final class TokenCommand implements Callable<Integer> {
         if (!Files.isDirectory(dataDir.resolve("tokens"))) {
             throw new IllegalArgumentException("no cluster in " + dataDir + " (start one with: gantry up)");
         }
-        System.out.println(ClusterCredentials.loadOrCreate(dataDir, List.of()).joinToken());
+        // The token carries a hash of the cluster CA so a joining agent can check whom it talks to.
+        System.out.println(JoinTokens.withCaHash(ClusterCredentials.loadOrCreate(dataDir, List.of())));
         return 0;
     }
 }

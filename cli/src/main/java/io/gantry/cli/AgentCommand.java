@@ -1,0 +1,78 @@
+package io.gantry.cli;
+
+import io.gantry.agent.Agent;
+import io.gantry.agent.AgentConfig;
+import io.gantry.agent.sim.SimulatedNodes;
+import io.gantry.agent.sim.SimulationConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** Joins a cluster as a node agent. For now it runs simulated nodes only; running containers comes next. */
+@Command(name = "agent", description = "Join a cluster: gantry agent --server URL --token T --simulate N.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--server", required = true, description = "API server URL, e.g. https://10.0.0.1:6443.")
+    String server;
+
+    @Option(names = "--token", description = "The join token (gantry token on the server); not needed once joined.")
+    String token;
+
+    @Option(names = "--data-dir", description = "Where the agent keeps its identity (default: ${DEFAULT-VALUE}).")
+    Path dataDir = AgentConfig.defaultDataDir();
+
+    @Option(names = "--ca-file", description = "The cluster CA (PEM); otherwise checked against the token's hash.")
+    Path caFile;
+
+    @Option(names = "--name", description = "Agent name, the prefix of simulated node names (default: ${DEFAULT-VALUE}).")
+    String name = AgentConfig.defaultSimulatorName();
+
+    @Option(names = "--simulate", description = "Register this many simulated nodes that run nothing.")
+    int simulate;
+
+    @Option(names = "--sim-cpu", description = "CPU of each simulated node (default: ${DEFAULT-VALUE}).")
+    String cpu = "4";
+
+    @Option(names = "--sim-memory", description = "Memory of each simulated node (default: ${DEFAULT-VALUE}).")
+    String memory = "16Gi";
+
+    @Option(names = "--sim-pods", description = "Pods per simulated node (default: ${DEFAULT-VALUE}).")
+    String pods = "110";
+
+    @Option(names = "--node-label", split = ",", description = "Labels for the nodes, key=value.")
+    List<String> labels = List.of();
+
+    @Override
+    public Integer call() throws Exception {
+        if (simulate <= 0) {
+            throw new IllegalArgumentException("running containers is not available yet: use --simulate N to run "
+                    + "simulated nodes");
+        }
+        Map<String, String> nodeLabels = new LinkedHashMap<>();
+        for (String label : labels) {
+            String[] kv = label.split("=", 2);
+            if (kv.length != 2 || kv[0].isEmpty()) {
+                throw new IllegalArgumentException("--node-label must look like key=value, not \"" + label + "\"");
+            }
+            nodeLabels.put(kv[0], kv[1]);
+        }
+        Agent.Joined joined = Agent.join(new AgentConfig(server, token, name, dataDir, caFile));
+        SimulatedNodes nodes = new SimulatedNodes(joined.client(), SimulationConfig.defaults(name, simulate)
+                .withCapacity(cpu, memory, pods).withLabels(nodeLabels), Clock.systemUTC()).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            nodes.close();
+            joined.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.err.println("gantry: agent " + name + " joined " + server + " with " + simulate + " simulated nodes");
+        stopped.await();
+        return 0;
+    }
+}
