@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 final class GantryProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("on https://[^:]+:(\\d+)");
+    private static final Pattern AGENT_READY = Pattern.compile("joined https://[^:]+:(\\d+)");
     private final Process process;
     private final Path dataDir;
     private final int port;
@@ -54,6 +55,21 @@ final class GantryProcess implements AutoCloseable {
                 command.add(a);
             }
         }
+        return launch(command, dataDir, READY);
+    }
+
+    /** {@code gantry agent --simulate N} joining the cluster at {@code server}; ready once it has joined. */
+    static GantryProcess agent(Path dataDir, String server, String token, String... extraArgs)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
+                "--server", server, "--token", token, "--data-dir", dataDir.toString()));
+        command.addAll(List.of(extraArgs));
+        return launch(command, dataDir, AGENT_READY);
+    }
+
+    private static GantryProcess launch(List<String> command, Path dataDir, Pattern readyLine)
+            throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -66,7 +82,7 @@ final class GantryProcess implements AutoCloseable {
                     out.write(line);
                     out.newLine();
                     out.flush();
-                    Matcher m = READY.matcher(line);
+                    Matcher m = readyLine.matcher(line);
                     if (line.contains("gantry:") && m.find()) {
                         ready.complete(Integer.parseInt(m.group(1)));
                     }
