@@ -25,6 +25,9 @@ public record FitError(int numAllNodes, Map<String, Integer> reasons) {
     }
 
     public String message() {
+        if (numAllNodes == 0) {
+            return "no nodes available to schedule pods";
+        }
         StringBuilder sb = new StringBuilder("0/").append(numAllNodes).append(" nodes are available:");
         List<String> entries = new ArrayList<>();
         reasons.forEach((reason, count) -> entries.add(count + " " + reason));
