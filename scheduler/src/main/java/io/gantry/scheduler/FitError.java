@@ -9,9 +9,24 @@ import java.util.TreeMap;
  * Why a pod fits no node, worded as Kubernetes' FitError: "0/3 nodes are available: 1 node(s) had untolerated
  * taint {k: v}, 2 Insufficient cpu." with "count reason" entries sorted as strings.
  */
-public record FitError(int numAllNodes, Map<String, Integer> reasons) {
+public record FitError(int numAllNodes, Map<String, Integer> reasons, String postFilterMessage) {
     public FitError {
         reasons = Map.copyOf(reasons);
+        postFilterMessage = postFilterMessage == null ? "" : postFilterMessage;
+    }
+
+    public FitError(int numAllNodes, Map<String, Integer> reasons) {
+        this(numAllNodes, reasons, "");
+    }
+
+    /** The same error with what preemption found, e.g. "preemption: 0/3 nodes are available: ...". */
+    public FitError withPostFilterMessage(String message) {
+        return new FitError(numAllNodes, reasons, message);
+    }
+
+    /** "0/n nodes are available: count reason, ...", the histogram sorted as strings, as Kubernetes does. */
+    static String histogram(int numAllNodes, List<List<String>> reasonsPerNode) {
+        return of(numAllNodes, reasonsPerNode).message();
     }
 
     public static FitError of(int numAllNodes, List<List<String>> reasonsPerNode) {
@@ -34,6 +49,9 @@ public record FitError(int numAllNodes, Map<String, Integer> reasons) {
         entries.sort(null);
         if (!entries.isEmpty()) {
             sb.append(' ').append(String.join(", ", entries)).append('.');
+        }
+        if (!postFilterMessage.isEmpty()) {
+            sb.append(' ').append(postFilterMessage);
         }
         return sb.toString();
     }

@@ -267,11 +267,13 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void scheduleOne(SchedulingQueue.QueuedPod next) {
-        PodInfo pod = next.pod();
-        ObjectNode latest = podInformer.get(pod.namespace(), pod.name()).orElse(null);
-        if (latest == null || !responsibleFor(latest) || cache.isAssumed(pod.key())) {
+        PodInfo queued = next.pod();
+        ObjectNode latest = podInformer.get(queued.namespace(), queued.name()).orElse(null);
+        if (latest == null || !responsibleFor(latest) || cache.isAssumed(queued.key())) {
             return;
         }
+        // The informer's copy carries our latest status writes (nominatedNodeName) too.
+        PodInfo pod = latest == queued.pod() ? queued : new PodInfo(latest, priorityOf(latest));
         SchedulingAlgorithm.Result result;
         cache.readLock().lock();
         try {
@@ -290,6 +292,9 @@ public final class Scheduler implements AutoCloseable {
                 String message = u.error().message();
                 if (!message.equals(reported.put(pod.key(), message))) {
                     io.execute(() -> reportUnschedulable(pod, message));
+                }
+                if (u.preemption().found()) {
+                    io.execute(() -> preempt(pod, u.preemption()));
                 }
             }
         }
@@ -319,6 +324,28 @@ public final class Scheduler implements AutoCloseable {
                     "Successfully assigned " + pod.namespace() + "/" + pod.name() + " to " + pod.nodeName());
         } catch (RuntimeException e) {
             LOG.debug("event for {}: {}", pod.key(), e.toString());
+        }
+    }
+
+    /** Nominates the node and evicts the victims gracefully (their deletion wakes the pod up again). */
+    private void preempt(PodInfo pod, Preemption.Outcome outcome) {
+        try {
+            ObjectNode patch = Json.object();
+            patch.putObject("status").put("nominatedNodeName", outcome.nodeName());
+            client.patch(pods, pod.namespace(), pod.name(), "status", PatchKind.STRATEGIC, patch);
+        } catch (RuntimeException e) {
+            LOG.debug("nominating {} for {}: {}", outcome.nodeName(), pod.key(), e.toString());
+        }
+        for (PodInfo victim : outcome.victims()) {
+            try {
+                ObjectNode eviction = Json.object().put("apiVersion", "policy/v1").put("kind", "Eviction");
+                eviction.putObject("metadata").put("name", victim.name()).put("namespace", victim.namespace());
+                client.post(pods, victim.namespace(), victim.name(), "eviction", eviction);
+                events.record(victim, "Normal", "Preempted",
+                        "Preempted by pod " + pod.uid() + " on node " + outcome.nodeName());
+            } catch (RuntimeException e) {
+                LOG.info("evicting {} to make room for {}: {}", victim.key(), pod.key(), e.toString());
+            }
         }
     }
 

@@ -16,6 +16,8 @@ import io.gantry.scheduler.plugins.PodTopologySpread;
 import io.gantry.scheduler.plugins.TaintToleration;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Random;
 
@@ -34,7 +36,11 @@ final class SchedulingAlgorithm {
     record Placed(String nodeName, int evaluated, int feasible) implements Result {
     }
 
-    record Unschedulable(FitError error) implements Result {
+    /** No node fits; {@code preemption} says which pods to evict to make room, if any. */
+    record Unschedulable(FitError error, Preemption.Outcome preemption) implements Result {
+        Unschedulable(FitError error) {
+            this(error, new Preemption.Outcome(null, List.of(), ""));
+        }
     }
 
     private record WeightedScore(ScorePlugin plugin, int weight) {
@@ -80,7 +86,7 @@ final class SchedulingAlgorithm {
         List<NodeInfo> nodes = cluster.nodes();
         int all = nodes.size();
         if (all == 0) {
-            return new Unschedulable(new FitError(0, java.util.Map.of()));
+            return new Unschedulable(new FitError(0, Map.of()));
         }
         CycleState state = new CycleState();
         for (FilterPlugin f : filters) {
@@ -88,7 +94,7 @@ final class SchedulingAlgorithm {
         }
         int wanted = numFeasibleNodesToFind(all);
         List<NodeInfo> feasible = new ArrayList<>(Math.min(wanted, all));
-        List<List<String>> failures = new ArrayList<>();
+        List<Preemption.NodeFailure> failures = new ArrayList<>();
         int start = nextStartNodeIndex % all;
         int processed = 0;
         for (; processed < all && feasible.size() < wanted; processed++) {
@@ -97,12 +103,17 @@ final class SchedulingAlgorithm {
             if (result.fits()) {
                 feasible.add(node);
             } else {
-                failures.add(result.reasons());
+                failures.add(new Preemption.NodeFailure(node, result.reasons()));
             }
         }
         nextStartNodeIndex = (start + processed) % all;
         if (feasible.isEmpty()) {
-            return new Unschedulable(FitError.of(all, failures));
+            FitError error = FitError.of(all, failures.stream().map(Preemption.NodeFailure::reasons).toList());
+            Map<String, NodeInfo> byName = new HashMap<>();
+            nodes.forEach(n -> byName.put(n.name(), n));
+            Preemption.Outcome outcome = Preemption.preempt(pod, all, failures,
+                    n -> runFilters(state, pod, n).reasons(), byName::get);
+            return new Unschedulable(error.withPostFilterMessage(outcome.message()), outcome);
         }
         if (feasible.size() == 1) {
             return new Placed(feasible.getFirst().name(), processed, 1);

@@ -37,7 +37,8 @@ class SchedulerCapacityTest {
                         String node = pod.path("spec").path("nodeName").asText("");
                         if (node.isEmpty()) {
                             assertThat(ClusterFixture.condition(pod, "PodScheduled", "message"))
-                                    .isEqualTo("0/3 nodes are available: 3 Too many pods.");
+                                    .isEqualTo("0/3 nodes are available: 3 Too many pods. preemption: 0/3 nodes are available: "
+                                            + "3 No preemption victims found for incoming pod.");
                             waiting++;
                         } else {
                             perNode.merge(node, 1, Integer::sum);

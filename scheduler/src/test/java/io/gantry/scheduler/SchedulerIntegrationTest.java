@@ -19,6 +19,8 @@ import static org.awaitility.Awaitility.await;
 
 /** The scheduler against a real API server: binding, FailedScheduling reports, selectors, taints. */
 class SchedulerIntegrationTest {
+    private static final String HUGE = "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are "
+            + "available: 3 No preemption victims found for incoming pod.";
     @TempDir
     Path dir;
     ClusterFixture cluster;
@@ -76,12 +78,12 @@ class SchedulerIntegrationTest {
             assertThat(ClusterFixture.condition(pod, "PodScheduled", "status")).isEqualTo("False");
             assertThat(ClusterFixture.condition(pod, "PodScheduled", "reason")).isEqualTo("Unschedulable");
             assertThat(ClusterFixture.condition(pod, "PodScheduled", "message"))
-                    .isEqualTo("0/3 nodes are available: 3 Insufficient cpu.");
+                    .isEqualTo(HUGE);
             assertThat(cluster.eventsFor("huge")).singleElement().satisfies(e -> {
                 assertThat(e.path("reason").asText()).isEqualTo("FailedScheduling");
                 assertThat(e.path("type").asText()).isEqualTo("Warning");
                 assertThat(e.path("source").path("component").asText()).isEqualTo("default-scheduler");
-                assertThat(e.path("message").asText()).isEqualTo("0/3 nodes are available: 3 Insufficient cpu.");
+                assertThat(e.path("message").asText()).isEqualTo(HUGE);
             });
         });
         assertThat(cluster.nodeOf("huge")).isEmpty();
@@ -92,7 +94,7 @@ class SchedulerIntegrationTest {
         List<String> failures = cluster.eventsFor("huge").stream()
                 .filter(e -> e.path("reason").asText().equals("FailedScheduling"))
                 .map(e -> e.path("message").asText()).toList();
-        assertThat(failures).doesNotHaveDuplicates().contains("0/3 nodes are available: 3 Insufficient cpu.");
+        assertThat(failures).doesNotHaveDuplicates().contains(HUGE);
     }
 
     @Test
@@ -105,7 +107,8 @@ class SchedulerIntegrationTest {
         cluster.createPod("plain", "100m", "'nodeSelector':{'kubernetes.io/hostname':'n1'},");
         awaitUp(() -> assertThat(ClusterFixture.condition(cluster.pod("plain"), "PodScheduled", "message"))
                 .isEqualTo("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, "
-                        + "2 node(s) didn't match Pod's node affinity/selector."));
+                        + "2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: "
+                        + "3 Preemption is not helpful for scheduling."));
         cluster.createPod("tolerant", "100m", "'nodeSelector':{'kubernetes.io/hostname':'n1'},"
                 + "'tolerations':[{'key':'dedicated','operator':'Equal','value':'gpu','effect':'NoSchedule'}],");
         awaitUp(() -> assertThat(cluster.nodeOf("tolerant")).isEqualTo("n1"));

@@ -45,7 +45,9 @@ class SchedulingAlgorithmTest {
                 .isEqualTo(new SchedulingAlgorithm.Placed("idle", 3, 2));
         var failed = (SchedulingAlgorithm.Unschedulable) algorithm.schedule(requesting("big", "5", "1Gi"), cluster);
         assertThat(failed.error().message()).isEqualTo(
-                "0/3 nodes are available: 1 node(s) had untolerated taint {key: value}, 2 Insufficient cpu.");
+                "0/3 nodes are available: 1 node(s) had untolerated taint {key: value}, 2 Insufficient cpu. "
+                + "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+                + "2 No preemption victims found for incoming pod.");
 
         SchedulingAlgorithm packing = new SchedulingAlgorithm(SchedulerConfig.defaults()
                 .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(1L));

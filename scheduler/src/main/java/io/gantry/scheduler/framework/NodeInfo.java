@@ -71,6 +71,16 @@ public final class NodeInfo {
         return "Unknown";
     }
 
+    /** A copy to try changes on (preemption removes pods from it); shares the immutable pod records. */
+    public NodeInfo copy() {
+        NodeInfo c = new NodeInfo(name);
+        if (node != null) {
+            c.setNode(node);
+        }
+        pods.values().forEach(c::addPod);
+        return c;
+    }
+
     public void addPod(PodInfo pod) {
         PodInfo old = pods.put(pod.key(), pod);
         if (old != null) {
