@@ -126,4 +126,39 @@ class SchedulerIntegrationTest {
                 Json.object().set("spec", Json.object().putNull("taints")));
         awaitUp(() -> assertThat(cluster.nodeOf("plain")).isEqualTo("n1"));
     }
+
+    @Test
+    void higherPriorityPodPreemptsALowerOne() {
+        cluster.client.create(ClusterFixture.REGISTRY.byKind("scheduling.k8s.io/v1", "PriorityClass").orElseThrow(),
+                "", json("{'apiVersion':'scheduling.k8s.io/v1','kind':'PriorityClass','metadata':{'name':'high'},"
+                        + "'value':1000}"));
+        for (int i = 1; i <= 3; i++) {
+            cluster.createPod("low-" + i, "1500m", "");
+        }
+        awaitUp(() -> {
+            for (int i = 1; i <= 3; i++) {
+                assertThat(cluster.nodeOf("low-" + i)).isNotEmpty();
+            }
+        });
+        cluster.createPod("vip", "1", "'priorityClassName':'high',");
+        String[] nominated = new String[1];
+        awaitUp(() -> {
+            nominated[0] = cluster.pod("vip").at("/status/nominatedNodeName").asText("");
+            assertThat(nominated[0]).isIn("n1", "n2", "n3");
+        });
+        String victim = List.of("low-1", "low-2", "low-3").stream()
+                .filter(p -> cluster.nodeOf(p).equals(nominated[0])).findFirst().orElseThrow();
+        awaitUp(() -> assertThat(cluster.client.find(ClusterFixture.PODS, "default", victim)
+                .map(p -> p.path("metadata").has("deletionTimestamp")).orElse(true)).isTrue());
+        // no node agent runs here: finish the graceful deletion as the kubelet would
+        if (cluster.client.find(ClusterFixture.PODS, "default", victim).isPresent()) {
+            cluster.client.delete(ClusterFixture.PODS, "default", victim, io.gantry.client.DeleteRequest.now());
+        }
+        awaitUp(() -> assertThat(cluster.nodeOf("vip")).isEqualTo(nominated[0]));
+        assertThat(cluster.eventsFor(victim)).anySatisfy(e -> assertThat(e.path("reason").asText())
+                .isEqualTo("Preempted"));
+        // only one pod was evicted
+        assertThat(List.of("low-1", "low-2", "low-3").stream()
+                .filter(p -> cluster.client.find(ClusterFixture.PODS, "default", p).isPresent())).hasSize(2);
+    }
 }
