@@ -1,0 +1,173 @@
+package io.gantry.scheduler.framework;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node and the pods counted on it, with their summed requests and used host ports kept up to date as pods
+ * come and go, so a decision never re-adds all pods. Not thread-safe: the cache guards it.
+ */
+public final class NodeInfo {
+    public static final String NOT_READY = "node.kubernetes.io/not-ready";
+    public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+
+    private final String name;
+    private ObjectNode node;
+    private Map<String, String> labels = Map.of();
+    private Resources allocatable = new Resources();
+    private long allocatablePods;
+    private List<Taint> taints = List.of();
+    private boolean unschedulable;
+    private final Map<String, PodInfo> pods = new LinkedHashMap<>();
+    private final Resources requested = new Resources();
+    private long nonZeroMilliCpu;
+    private long nonZeroMemory;
+    private final List<HostPort> usedPorts = new ArrayList<>();
+    private int podsWithAffinity;
+
+    public NodeInfo(String name) {
+        this.name = name;
+    }
+
+    /** A node with its object set; convenient for tests. */
+    public static NodeInfo of(ObjectNode node) {
+        NodeInfo info = new NodeInfo(node.path("metadata").path("name").asText());
+        info.setNode(node);
+        return info;
+    }
+
+    public void setNode(ObjectNode node) {
+        this.node = node;
+        this.labels = PodInfo.labelsOf(node.path("metadata"));
+        JsonNode status = node.path("status");
+        JsonNode alloc = status.path("allocatable").isObject() ? status.path("allocatable") : status.path("capacity");
+        this.allocatable = Resources.fromList(alloc);
+        this.allocatablePods = alloc.has("pods") ? Resources.whole(io.gantry.api.validation.Quantity
+                .parse(alloc.path("pods").asText()).orElse(java.math.BigDecimal.ZERO)) : 110;
+        this.unschedulable = node.path("spec").path("unschedulable").asBoolean(false);
+        List<Taint> t = new ArrayList<>(Taint.of(node.path("spec").path("taints")));
+        // Kubernetes' node lifecycle controller taints nodes by condition; do the same here so that a node that is
+        // not Ready is refused with the same message even without that controller.
+        String ready = readyStatus(node);
+        boolean hasConditionTaint = t.stream().anyMatch(x -> x.key().equals(NOT_READY) || x.key().equals(UNREACHABLE));
+        if (!ready.equals("True") && !hasConditionTaint) {
+            t.add(new Taint(ready.equals("False") ? NOT_READY : UNREACHABLE, "", "NoSchedule"));
+        }
+        this.taints = List.copyOf(t);
+    }
+
+    static String readyStatus(JsonNode node) {
+        for (JsonNode c : node.path("status").path("conditions")) {
+            if (c.path("type").asText().equals("Ready")) {
+                return c.path("status").asText("Unknown");
+            }
+        }
+        return "Unknown";
+    }
+
+    /** A copy to try changes on (preemption removes pods from it); shares the immutable pod records. */
+    public NodeInfo copy() {
+        NodeInfo c = new NodeInfo(name);
+        if (node != null) {
+            c.setNode(node);
+        }
+        pods.values().forEach(c::addPod);
+        return c;
+    }
+
+    public void addPod(PodInfo pod) {
+        PodInfo old = pods.put(pod.key(), pod);
+        if (old != null) {
+            account(old, -1);
+        }
+        account(pod, 1);
+    }
+
+    public boolean removePod(String key) {
+        PodInfo old = pods.remove(key);
+        if (old != null) {
+            account(old, -1);
+            return true;
+        }
+        return false;
+    }
+
+    private void account(PodInfo pod, int sign) {
+        if (sign > 0) {
+            requested.add(pod.requests());
+            usedPorts.addAll(pod.hostPorts());
+        } else {
+            requested.subtract(pod.requests());
+            for (HostPort p : pod.hostPorts()) {
+                usedPorts.remove(p);
+            }
+        }
+        nonZeroMilliCpu += sign * pod.nonZeroMilliCpu();
+        nonZeroMemory += sign * pod.nonZeroMemory();
+        if (pod.hasPodAffinityTerms()) {
+            podsWithAffinity += sign;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ObjectNode node() {
+        return node;
+    }
+
+    public Map<String, String> labels() {
+        return labels;
+    }
+
+    public Resources allocatable() {
+        return allocatable;
+    }
+
+    public long allocatablePods() {
+        return allocatablePods;
+    }
+
+    public List<Taint> taints() {
+        return taints;
+    }
+
+    public boolean unschedulable() {
+        return unschedulable;
+    }
+
+    public Collection<PodInfo> pods() {
+        return pods.values();
+    }
+
+    public int podCount() {
+        return pods.size();
+    }
+
+    public Resources requested() {
+        return requested;
+    }
+
+    public long nonZeroMilliCpu() {
+        return nonZeroMilliCpu;
+    }
+
+    public long nonZeroMemory() {
+        return nonZeroMemory;
+    }
+
+    public List<HostPort> usedPorts() {
+        return usedPorts;
+    }
+
+    public boolean hasPodsWithAffinity() {
+        return podsWithAffinity > 0;
+    }
+}

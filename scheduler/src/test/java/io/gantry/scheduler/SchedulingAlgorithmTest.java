@@ -1,0 +1,76 @@
+package io.gantry.scheduler;
+
+import io.gantry.scheduler.framework.ClusterView;
+import io.gantry.scheduler.framework.NodeInfo;
+import io.gantry.scheduler.framework.ScoringStrategy;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.gantry.scheduler.framework.Fixtures.node;
+import static io.gantry.scheduler.framework.Fixtures.pod;
+import static io.gantry.scheduler.framework.Fixtures.requesting;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SchedulingAlgorithmTest {
+    private static List<String> placements(long seed, int pods) {
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(seed));
+        List<NodeInfo> nodes = List.of(node("n1", "{}"), node("n2", "{}"), node("n3", "{}"));
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < pods; i++) {
+            // equal, empty nodes: every choice is a tie
+            var r = (SchedulingAlgorithm.Placed) algorithm.schedule(pod("p" + i, "{}"), ClusterView.of(nodes));
+            out.add(r.nodeName());
+        }
+        return out;
+    }
+
+    @Test
+    void tiesAreBrokenAtRandomButReproduciblyWithASeed() {
+        assertThat(placements(42, 30)).isEqualTo(placements(42, 30));
+        assertThat(placements(42, 30)).contains("n1", "n2", "n3");
+    }
+
+    @Test
+    void picksTheLeastAllocatedNodeAndExplainsFailures() {
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(1L));
+        NodeInfo busy = node("busy", "4", "8Gi", 110, "{}", "{}");
+        busy.addPod(requesting("x", "3", "4Gi").assignedTo("busy"));
+        NodeInfo idle = node("idle", "4", "8Gi", 110, "{}", "{}");
+        NodeInfo tainted = node("tainted", "64", "64Gi", 110, "{}",
+                "{'taints':[{'key':'key','value':'value','effect':'NoSchedule'}]}");
+        ClusterView cluster = ClusterView.of(List.of(busy, idle, tainted));
+        assertThat(algorithm.schedule(requesting("p", "500m", "1Gi"), cluster))
+                .isEqualTo(new SchedulingAlgorithm.Placed("idle", 3, 2));
+        var failed = (SchedulingAlgorithm.Unschedulable) algorithm.schedule(requesting("big", "5", "1Gi"), cluster);
+        assertThat(failed.error().message()).isEqualTo(
+                "0/3 nodes are available: 1 node(s) had untolerated taint {key: value}, 2 Insufficient cpu. "
+                + "preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, "
+                + "2 No preemption victims found for incoming pod.");
+
+        SchedulingAlgorithm packing = new SchedulingAlgorithm(SchedulerConfig.defaults()
+                .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(1L));
+        assertThat(((SchedulingAlgorithm.Placed) packing.schedule(requesting("p", "500m", "1Gi"), cluster))
+                .nodeName()).isEqualTo("busy");
+    }
+
+    @Test
+    void samplesFeasibleNodesAdaptively() {
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulerConfig.defaults());
+        assertThat(algorithm.numFeasibleNodesToFind(50)).isEqualTo(50);
+        assertThat(algorithm.numFeasibleNodesToFind(1000)).isEqualTo(420);
+        assertThat(algorithm.numFeasibleNodesToFind(5000)).isEqualTo(500);
+        assertThat(algorithm.numFeasibleNodesToFind(150)).isEqualTo(100);
+        assertThat(new SchedulingAlgorithm(SchedulerConfig.defaults().withPercentageOfNodesToScore(100))
+                .numFeasibleNodesToFind(5000)).isEqualTo(5000);
+
+        List<NodeInfo> many = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            many.add(node("n" + i, "{}"));
+        }
+        var placed = (SchedulingAlgorithm.Placed) algorithm.schedule(pod("p", "{}"), ClusterView.of(many));
+        assertThat(placed.feasible()).isEqualTo(420);
+        assertThat(placed.evaluated()).isEqualTo(420);
+    }
+}
