@@ -24,6 +24,7 @@ import io.gantry.apiserver.security.TlsContexts;
 import io.gantry.apiserver.security.TokenAuthenticator;
 import io.gantry.apiserver.storage.ObjectStorage;
 import io.gantry.apiserver.strategy.NamespaceStrategy;
+import io.gantry.apiserver.strategy.NodeStrategy;
 import io.gantry.apiserver.strategy.PodStrategy;
 import io.gantry.apiserver.strategy.SecretStrategy;
 import io.gantry.apiserver.strategy.ServiceStrategy;
@@ -92,7 +93,8 @@ public final class ApiServer implements AutoCloseable {
                 "v1/Pod", new PodStrategy(),
                 "v1/Service", new ServiceStrategy(allocators),
                 "v1/Namespace", new NamespaceStrategy(),
-                "v1/Secret", new SecretStrategy());
+                "v1/Secret", new SecretStrategy(),
+                "v1/Node", new NodeStrategy());
         TypeGraph types = TypeGraph.of(registry);
         caches.start();
         allocators.restore(caches.get(serviceType).snapshot());
@@ -198,6 +200,10 @@ public final class ApiServer implements AutoCloseable {
     /** The plain-HTTP port on loopback, or -1 when there is none. */
     public int insecurePort() {
         return http.getConnectors().length > 1 ? ((ServerConnector) http.getConnectors()[1]).getLocalPort() : -1;
+    }
+
+    public ServerConfig config() {
+        return config;
     }
 
     public ClusterCredentials credentials() {

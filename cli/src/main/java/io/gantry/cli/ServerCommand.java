@@ -7,15 +7,16 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 
 /** Runs the control plane: API server with its store and the API machinery's controllers. */
-@Command(name = "server", description = "Run the control plane (API server on an embedded store or etcd).")
+@Command(name = "server", description = "Run the control plane: API server (embedded store or etcd), scheduler and controllers.")
 final class ServerCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions options = new ClusterOptions();
 
     @Override
     public Integer call() throws Exception {
-        ApiServer server = ApiServer.start(options.toConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        ControlPlane plane = ControlPlane.start(options.toConfig());
+        ApiServer server = plane.server();
+        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "shutdown"));
         System.err.println("gantry: control plane ready on https://" + displayHost(options.bindAddress) + ":"
                 + server.port() + " (kubeconfig: gantry kubeconfig --data-dir " + options.dataDir + ")");
         server.join();

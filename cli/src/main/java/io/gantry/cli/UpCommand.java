@@ -27,8 +27,9 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiServer server = ApiServer.start(options.toConfig());
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        ControlPlane plane = ControlPlane.start(options.toConfig());
+        ApiServer server = plane.server();
+        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "shutdown"));
         if (sample) {
             deploySample(server.service());
             System.err.println("gantry: sample app deployed: kubectl get all -n demo");

@@ -1,0 +1,58 @@
+package io.gantry.cli;
+
+import io.gantry.apiserver.ApiServer;
+import io.gantry.apiserver.ServerConfig;
+import io.gantry.client.ApiClient;
+import io.gantry.client.HttpApiClient;
+import io.gantry.client.Tls;
+import io.gantry.scheduler.Scheduler;
+import io.gantry.scheduler.SchedulerConfig;
+
+import java.time.Clock;
+
+/**
+ * The whole control plane in one process: the API server, and the scheduler and controller manager talking
+ * to it over HTTPS on loopback like any other client, so they could as well run elsewhere.
+ */
+final class ControlPlane implements AutoCloseable {
+    private final ApiServer server;
+    private final ApiClient schedulerClient;
+    private final Scheduler scheduler;
+
+    private ControlPlane(ApiServer server) {
+        this.server = server;
+        String url = "https://" + loopbackOr(server) + ":" + server.port();
+        var tls = Tls.trusting(server.credentials().caPem());
+        this.schedulerClient = new HttpApiClient(url, tls, server.credentials().adminToken(), "gantry-scheduler");
+        this.scheduler = new Scheduler(schedulerClient, SchedulerConfig.defaults(), Clock.systemUTC());
+    }
+
+    /** The address the components reach the API server at: loopback unless it listens on one address only. */
+    private static String loopbackOr(ApiServer server) {
+        String bind = server.config().bindAddress();
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    static ControlPlane start(ServerConfig config) {
+        ApiServer server = ApiServer.start(config);
+        try {
+            ControlPlane plane = new ControlPlane(server);
+            plane.scheduler.start();
+            return plane;
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    ApiServer server() {
+        return server;
+    }
+
+    @Override
+    public void close() {
+        scheduler.close();
+        schedulerClient.close();
+        server.close();
+    }
+}
