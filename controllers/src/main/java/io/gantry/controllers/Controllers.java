@@ -1,5 +1,7 @@
 package io.gantry.controllers;
 
+import io.gantry.controllers.replicaset.ReplicaSetController;
+
 import java.util.List;
 
 /** The controllers the manager runs by default. */
@@ -8,6 +10,6 @@ public final class Controllers {
     }
 
     public static List<ControllerManager.ControllerFactory> all() {
-        return List.of();
+        return List.of(ReplicaSetController::new);
     }
 }

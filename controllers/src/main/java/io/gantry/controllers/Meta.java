@@ -3,6 +3,7 @@ package io.gantry.controllers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -66,14 +67,22 @@ public final class Meta {
     }
 
     /** A controller reference to {@code owner}, blocking its foreground deletion like Kubernetes' controllers do. */
-    public static ObjectNode controllerRefTo(JsonNode owner) {
+    public static ObjectNode controllerRefTo(JsonNode owner, ResourceType type) {
         return Json.object()
-                .put("apiVersion", owner.path("apiVersion").asText())
-                .put("kind", owner.path("kind").asText())
+                .put("apiVersion", type.apiVersion())
+                .put("kind", type.kind())
                 .put("name", name(owner))
                 .put("uid", uid(owner))
                 .put("controller", true)
                 .put("blockOwnerDeletion", true);
+    }
+
+    /** A private copy of an informer's object, with apiVersion and kind set (lists leave them out). */
+    public static ObjectNode copy(ObjectNode o, ResourceType type) {
+        ObjectNode c = o.deepCopy();
+        c.put("apiVersion", type.apiVersion());
+        c.put("kind", type.kind());
+        return c;
     }
 
     /** RFC 3339 with seconds, as metav1.Time serializes. */
