@@ -1,5 +1,6 @@
 package io.gantry.controllers;
 
+import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
 
 import java.util.List;
@@ -10,6 +11,6 @@ public final class Controllers {
     }
 
     public static List<ControllerManager.ControllerFactory> all() {
-        return List.of(ReplicaSetController::new);
+        return List.of(ReplicaSetController::new, DeploymentController::new);
     }
 }

@@ -1,7 +1,6 @@
 package io.gantry.controllers.replicaset;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
@@ -14,6 +13,7 @@ import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Expectations;
 import io.gantry.controllers.Meta;
+import io.gantry.controllers.OwnerRefs;
 import io.gantry.controllers.Pods;
 import io.gantry.controllers.SharedInformers;
 
@@ -215,35 +215,11 @@ public final class ReplicaSetController extends Controller {
     }
 
     private ObjectNode adopt(ObjectNode pod, ObjectNode rs) {
-        ObjectNode changed = Meta.copy(pod, SharedInformers.PODS);
-        ArrayNode refs = changed.with("metadata").withArray("ownerReferences");
-        refs.add(Meta.controllerRefTo(rs, SharedInformers.REPLICA_SETS));
-        try {
-            return client.update(SharedInformers.PODS, changed);
-        } catch (ApiException e) {
-            if (e.code() == 404 || e.code() == 409) {
-                // Gone or changed: the informer will bring the news and the next sync decides again.
-                return null;
-            }
-            throw e;
-        }
+        return OwnerRefs.adopt(client, SharedInformers.PODS, pod, rs, SharedInformers.REPLICA_SETS);
     }
 
     private void release(ObjectNode pod, ObjectNode rs) {
-        ObjectNode changed = Meta.copy(pod, SharedInformers.PODS);
-        ArrayNode refs = changed.with("metadata").withArray("ownerReferences");
-        for (int i = refs.size() - 1; i >= 0; i--) {
-            if (refs.get(i).path("uid").asText().equals(Meta.uid(rs))) {
-                refs.remove(i);
-            }
-        }
-        try {
-            client.update(SharedInformers.PODS, changed);
-        } catch (ApiException e) {
-            if (e.code() != 404 && e.code() != 409) {
-                throw e;
-            }
-        }
+        OwnerRefs.release(client, SharedInformers.PODS, pod, rs);
     }
 
     private void manageReplicas(String key, ObjectNode rs, List<ObjectNode> active) throws InterruptedException {
