@@ -1,6 +1,7 @@
 package io.gantry.controllers;
 
 import io.gantry.controllers.deployment.DeploymentController;
+import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
 
 import java.util.List;
@@ -11,6 +12,6 @@ public final class Controllers {
     }
 
     public static List<ControllerManager.ControllerFactory> all() {
-        return List.of(ReplicaSetController::new, DeploymentController::new);
+        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new);
     }
 }
