@@ -1,6 +1,7 @@
 package io.gantry.controllers;
 
 import io.gantry.controllers.deployment.DeploymentController;
+import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
 
@@ -12,6 +13,7 @@ public final class Controllers {
     }
 
     public static List<ControllerManager.ControllerFactory> all() {
-        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new);
+        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
+                EndpointsController::new);
     }
 }

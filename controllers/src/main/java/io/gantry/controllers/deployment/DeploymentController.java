@@ -364,9 +364,11 @@ public final class DeploymentController extends Controller {
             ObjectNode patched = client.patch(SharedInformers.DEPLOYMENTS, Meta.namespace(d), Meta.name(d), "",
                     PatchKind.MERGE, patch);
             // Keep our status work; take the new metadata (resourceVersion, annotations).
-            JsonNode status = d.path("status").deepCopy();
+            JsonNode status = d.path("status");
             d = Meta.copy(patched, SharedInformers.DEPLOYMENTS);
-            d.set("status", status);
+            if (status.isObject()) {
+                d.set("status", status.deepCopy());
+            }
         }
 
         private int newReplicaSetReplicas(List<ObjectNode> old, ObjectNode newRs) {
