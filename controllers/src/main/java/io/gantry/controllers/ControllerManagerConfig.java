@@ -17,7 +17,8 @@ import java.util.UUID;
  *                                 300 s default tolerations the API server adds to pods
  * @param replicaSetWorkers        --concurrent-replicaset-syncs
  * @param deploymentWorkers        --concurrent-deployment-syncs
- * @param terminatedPodGcThreshold --terminated-pod-gc-threshold
+ * @param terminatedPodGcThreshold --terminated-pod-gc-threshold: finished pods kept before the oldest are deleted
+ * @param podGcPeriod              how often the pod garbage collector looks (Kubernetes: 20 s)
  */
 public record ControllerManagerConfig(
         String identity,
@@ -30,7 +31,8 @@ public record ControllerManagerConfig(
         Duration podEvictionTimeout,
         int replicaSetWorkers,
         int deploymentWorkers,
-        int terminatedPodGcThreshold) {
+        int terminatedPodGcThreshold,
+        Duration podGcPeriod) {
 
     public static final String LEASE_NAMESPACE = "kube-system";
     public static final String LEASE_NAME = "gantry-controller-manager";
@@ -44,24 +46,31 @@ public record ControllerManagerConfig(
         }
         return new ControllerManagerConfig(host + "_" + UUID.randomUUID(), true, Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(40), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), 5, 5, 12500);
+                Duration.ofMinutes(5), 5, 5, 12500, Duration.ofSeconds(20));
     }
 
     public ControllerManagerConfig withIdentity(String newIdentity) {
         return new ControllerManagerConfig(newIdentity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
                 nodeMonitorGracePeriod, nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
-                terminatedPodGcThreshold);
+                terminatedPodGcThreshold, podGcPeriod);
     }
 
     public ControllerManagerConfig withLeaderElection(boolean elect, Duration duration, Duration renew,
                                                       Duration retry) {
         return new ControllerManagerConfig(identity, elect, duration, renew, retry, nodeMonitorGracePeriod,
-                nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers, terminatedPodGcThreshold);
+                nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers, terminatedPodGcThreshold,
+                podGcPeriod);
     }
 
     public ControllerManagerConfig withNodeMonitor(Duration gracePeriod, Duration period) {
         return new ControllerManagerConfig(identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
                 gracePeriod, period, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
-                terminatedPodGcThreshold);
+                terminatedPodGcThreshold, podGcPeriod);
+    }
+
+    public ControllerManagerConfig withPodGc(int threshold, Duration period) {
+        return new ControllerManagerConfig(identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
+                nodeMonitorGracePeriod, nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
+                threshold, period);
     }
 }

@@ -3,6 +3,7 @@ package io.gantry.controllers;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.node.NodeLifecycleController;
+import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
 
 import java.util.List;
@@ -14,6 +15,6 @@ public final class Controllers {
 
     public static List<ControllerManager.ControllerFactory> all() {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
-                EndpointsController::new);
+                EndpointsController::new, PodGcController::new);
     }
 }
