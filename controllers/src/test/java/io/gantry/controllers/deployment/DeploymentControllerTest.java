@@ -11,8 +11,8 @@ import io.gantry.controllers.Meta;
 import io.gantry.controllers.Pods;
 import io.gantry.controllers.SharedInformers;
 import io.gantry.controllers.replicaset.ReplicaSetController;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,20 +30,21 @@ import static org.awaitility.Awaitility.await;
 /** Deployments over real ReplicaSets; the test marks pods Running and Ready as a kubelet would. */
 class DeploymentControllerTest {
     @TempDir
-    Path dir;
-    ClusterFixture cluster;
-    ControllerManager manager;
+    static Path dir;
+    static ClusterFixture cluster;
+    static ControllerManager manager;
 
-    @BeforeEach
-    void start() {
+    /** One server and manager for the class: the tests use distinct names. */
+    @BeforeAll
+    static void start() {
         cluster = new ClusterFixture(dir);
         manager = new ControllerManager(cluster.client, ClusterFixture.config(), Clock.systemUTC(),
                 List.of(ReplicaSetController::new, DeploymentController::new));
         manager.start();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         if (manager != null) {
             manager.close();
         }
@@ -187,5 +188,70 @@ class DeploymentControllerTest {
         cluster.client.patch(SharedInformers.DEPLOYMENTS, "default", "paused", "", PatchKind.MERGE,
                 Json.MAPPER.valueToTree(Map.of("spec", Map.of("paused", false))));
         await().atMost(Duration.ofSeconds(10)).until(() -> replicaSets("paused").size() == 2);
+    }
+
+    private void setImage(String name, String image) {
+        cluster.client.patch(SharedInformers.DEPLOYMENTS, "default", name, "", PatchKind.MERGE, Json.MAPPER.valueToTree(
+                Map.of("spec", Map.of("template", Map.of("spec", Map.of("containers",
+                        List.of(Map.of("name", "c", "image", image))))))));
+    }
+
+    private void awaitRolledOut(String name) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            runPods(name, ready -> { });
+            ObjectNode d = get(name);
+            return rolledOut(d) && d.at("/status/availableReplicas").asInt() == d.at("/spec/replicas").asInt()
+                    && replicaSets(name).stream().filter(rs -> rs.at("/spec/replicas").asInt() > 0).count() == 1;
+        });
+    }
+
+    private String revisionOf(String image, String app) {
+        return replicaSets(app).stream()
+                .filter(rs -> rs.at("/spec/template/spec/containers/0/image").asText().equals(image))
+                .map(rs -> rs.path("metadata").path("annotations").path(DeploymentController.REVISION).asText())
+                .findFirst().orElse("");
+    }
+
+    @Test
+    void oldReplicaSetsBeyondTheHistoryLimitAreDeletedAndUndoGetsTheNextRevision() {
+        ObjectNode d = deployment("hist", 1, "nginx:1");
+        d.with("spec").put("revisionHistoryLimit", 1);
+        cluster.client.create(SharedInformers.DEPLOYMENTS, "default", d);
+        awaitRolledOut("hist");
+        setImage("hist", "nginx:2");
+        awaitRolledOut("hist");
+        setImage("hist", "nginx:3");
+        awaitRolledOut("hist");
+        assertThat(revisionOf("nginx:3", "hist")).isEqualTo("3");
+        // The next sync after completion cleans up: revision 1 goes, revision 2 stays as the one allowed.
+        await().atMost(Duration.ofSeconds(10)).until(() -> replicaSets("hist").size() == 2);
+        assertThat(revisionOf("nginx:1", "hist")).isEmpty();
+        assertThat(revisionOf("nginx:2", "hist")).isEqualTo("2");
+
+        // kubectl rollout undo: the template of revision 2 comes back, and its ReplicaSet becomes revision 4.
+        setImage("hist", "nginx:2");
+        awaitRolledOut("hist");
+        assertThat(revisionOf("nginx:2", "hist")).isEqualTo("4");
+        assertThat(get("hist").path("metadata").path("annotations").path(DeploymentController.REVISION).asText())
+                .isEqualTo("4");
+    }
+
+    @Test
+    void recreateScalesTheOldReplicaSetToZeroBeforeCreatingTheNewOne() {
+        ObjectNode d = deployment("re", 2, "nginx:1");
+        d.with("spec").putObject("strategy").put("type", "Recreate");
+        cluster.client.create(SharedInformers.DEPLOYMENTS, "default", d);
+        await().atMost(Duration.ofSeconds(10)).until(() -> cluster.activePods("default", "app=re").size() == 2);
+        String oldHash = Meta.labels(replicaSets("re").get(0)).get(PodTemplateHash.LABEL);
+        setImage("re", "nginx:2");
+        // Pods stay unscheduled here, so the old ones go at once and never overlap with new ones.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            List<ObjectNode> pods = cluster.activePods("default", "app=re");
+            long old = pods.stream().filter(p -> oldHash.equals(Meta.labels(p).get(PodTemplateHash.LABEL))).count();
+            assertThat(old == 0 || old == pods.size()).isTrue();
+            return pods.size() == 2 && old == 0;
+        });
+        assertThat(replicaSets("re")).extracting(rs -> rs.at("/spec/replicas").asInt())
+                .containsExactlyInAnyOrder(0, 2);
     }
 }

@@ -9,8 +9,8 @@ import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.Meta;
 import io.gantry.controllers.Pods;
 import io.gantry.controllers.SharedInformers;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +26,21 @@ import static org.awaitility.Awaitility.await;
 /** The ReplicaSet controller against a real API server; the test binds pods and reports them ready. */
 class ReplicaSetControllerTest {
     @TempDir
-    Path dir;
-    ClusterFixture cluster;
-    ControllerManager manager;
+    static Path dir;
+    static ClusterFixture cluster;
+    static ControllerManager manager;
 
-    @BeforeEach
-    void start() {
+    /** One server and manager for the class: the tests use distinct names. */
+    @BeforeAll
+    static void start() {
         cluster = new ClusterFixture(dir);
         manager = new ControllerManager(cluster.client, ClusterFixture.config(), Clock.systemUTC(),
                 List.of(ReplicaSetController::new));
         manager.start();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         if (manager != null) {
             manager.close();
         }
