@@ -56,16 +56,31 @@ public final class ClusterFixture implements AutoCloseable {
             binding.putObject("metadata").put("name", name);
             binding.putObject("target").put("kind", "Node").put("name", node);
             client.post(SharedInformers.PODS, ns, name, "binding", binding);
-            current = client.get(SharedInformers.PODS, ns, name);
         }
-        ObjectNode status = current.with("status");
-        status.put("phase", "Running");
-        ArrayNode conditions = status.putArray("conditions");
-        for (String type : List.of("PodScheduled", "Initialized", "ContainersReady", "Ready")) {
-            conditions.addObject().put("type", type).put("status", "True")
-                    .put("lastTransitionTime", Meta.time(readySince));
+        return retryOnConflict(() -> {
+            ObjectNode fresh = client.get(SharedInformers.PODS, ns, name);
+            ObjectNode status = fresh.with("status");
+            status.put("phase", "Running");
+            ArrayNode conditions = status.putArray("conditions");
+            for (String type : List.of("PodScheduled", "Initialized", "ContainersReady", "Ready")) {
+                conditions.addObject().put("type", type).put("status", "True")
+                        .put("lastTransitionTime", Meta.time(readySince));
+            }
+            return client.updateStatus(SharedInformers.PODS, fresh);
+        });
+    }
+
+    /** Read-modify-write as a kubelet does it: a 409 means someone else wrote first, so read again. */
+    public static <T> T retryOnConflict(java.util.function.Supplier<T> write) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return write.get();
+            } catch (io.gantry.api.ApiException e) {
+                if (e.code() != 409 || attempt >= 10) {
+                    throw e;
+                }
+            }
         }
-        return client.updateStatus(SharedInformers.PODS, current);
     }
 
     @Override

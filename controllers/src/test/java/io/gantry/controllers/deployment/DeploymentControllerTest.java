@@ -74,7 +74,14 @@ class DeploymentControllerTest {
     private void runPods(String app, IntConsumer onStep) {
         for (ObjectNode p : cluster.activePods("default", "app=" + app)) {
             if (!Pods.ready(p)) {
-                cluster.runReady(p, "node-1", Instant.now());
+                try {
+                    cluster.runReady(p, "node-1", Instant.now());
+                } catch (io.gantry.api.ApiException e) {
+                    // A pod the controllers deleted meanwhile.
+                    if (e.code() != 404) {
+                        throw e;
+                    }
+                }
             }
         }
         onStep.accept((int) cluster.activePods("default", "app=" + app).stream().filter(Pods::ready).count());

@@ -52,14 +52,15 @@ class EndpointsControllerTest {
         ObjectNode c = pod.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "nginx");
         c.putArray("ports").addObject().put("name", "http").put("containerPort", 8080);
         ObjectNode created = cluster.client.create(SharedInformers.PODS, "default", pod);
-        if (ready) {
-            created = cluster.runReady(created, "node-1", Instant.now());
-        } else {
-            created = cluster.runReady(created, "node-1", Instant.now());
-            ((ObjectNode) created.path("status").path("conditions").get(3)).put("status", "False");
-        }
-        ((ObjectNode) created.path("status")).put("podIP", ip);
-        cluster.client.updateStatus(SharedInformers.PODS, created);
+        cluster.runReady(created, "node-1", Instant.now());
+        ClusterFixture.retryOnConflict(() -> {
+            ObjectNode running = cluster.client.get(SharedInformers.PODS, "default", name);
+            if (!ready) {
+                ((ObjectNode) running.path("status").path("conditions").get(3)).put("status", "False");
+            }
+            ((ObjectNode) running.path("status")).put("podIP", ip);
+            return cluster.client.updateStatus(SharedInformers.PODS, running);
+        });
     }
 
     private Optional<ObjectNode> endpoints() {

@@ -61,6 +61,13 @@ class NodeLifecycleControllerTest {
 
     /** The kubelet posts status: conditions with a fresh heartbeat. */
     private void postReady(ObjectNode node, String ready) {
+        ClusterFixture.retryOnConflict(() -> {
+            postReadyOnce(node, ready);
+            return null;
+        });
+    }
+
+    private void postReadyOnce(ObjectNode node, String ready) {
         ObjectNode current = cluster.client.get(SharedInformers.NODES, "", Meta.name(node));
         var conditions = current.with("status").putArray("conditions");
         String now = Meta.time(clock.instant());
@@ -139,9 +146,12 @@ class NodeLifecycleControllerTest {
         manager.start();
         for (int i = 0; i < 3; i++) {
             clock.advance(Duration.ofSeconds(30));
-            ObjectNode lease = cluster.client.get(SharedInformers.LEASES, NodeLifecycleController.LEASE_NAMESPACE, "n2");
-            lease.with("spec").put("renewTime", Meta.microTime(clock.instant()));
-            cluster.client.update(SharedInformers.LEASES, lease);
+            ClusterFixture.retryOnConflict(() -> {
+                ObjectNode lease = cluster.client.get(SharedInformers.LEASES, NodeLifecycleController.LEASE_NAMESPACE,
+                        "n2");
+                lease.with("spec").put("renewTime", Meta.microTime(clock.instant()));
+                return cluster.client.update(SharedInformers.LEASES, lease);
+            });
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() ->
                     taint(node("n2"), Taints.UNREACHABLE).isEmpty());
         }
