@@ -1,0 +1,20 @@
+package io.gantry.controllers;
+
+import io.gantry.controllers.deployment.DeploymentController;
+import io.gantry.controllers.endpoints.EndpointsController;
+import io.gantry.controllers.node.NodeLifecycleController;
+import io.gantry.controllers.podgc.PodGcController;
+import io.gantry.controllers.replicaset.ReplicaSetController;
+
+import java.util.List;
+
+/** The controllers the manager runs by default. */
+public final class Controllers {
+    private Controllers() {
+    }
+
+    public static List<ControllerManager.ControllerFactory> all() {
+        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
+                EndpointsController::new, PodGcController::new);
+    }
+}

@@ -1,0 +1,78 @@
+package io.gantry.controllers;
+
+import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
+import io.gantry.client.ApiClient;
+import io.gantry.client.Informer;
+import io.gantry.client.ListQuery;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One informer per kind (and namespace), shared by all controllers of a leadership term, like client-go's
+ * SharedInformerFactory. Controllers ask for informers and add handlers before {@link #start()}.
+ */
+public final class SharedInformers implements AutoCloseable {
+    public static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+    public static final ResourceType PODS = type("v1", "Pod");
+    public static final ResourceType NODES = type("v1", "Node");
+    public static final ResourceType SERVICES = type("v1", "Service");
+    public static final ResourceType ENDPOINTS = type("v1", "Endpoints");
+    public static final ResourceType REPLICA_SETS = type("apps/v1", "ReplicaSet");
+    public static final ResourceType DEPLOYMENTS = type("apps/v1", "Deployment");
+    public static final ResourceType LEASES = type("coordination.k8s.io/v1", "Lease");
+    public static final ResourceType ENDPOINT_SLICES = type("discovery.k8s.io/v1", "EndpointSlice");
+
+    private final ApiClient client;
+    private final Map<String, Informer> informers = new LinkedHashMap<>();
+    private boolean started;
+
+    public SharedInformers(ApiClient client) {
+        this.client = client;
+    }
+
+    public static ResourceType type(String apiVersion, String kind) {
+        return REGISTRY.byKind(apiVersion, kind).orElseThrow();
+    }
+
+    public synchronized Informer informer(ResourceType type) {
+        return informer(type, "");
+    }
+
+    public synchronized Informer informer(ResourceType type, String namespace) {
+        return informers.computeIfAbsent(type.groupResource() + "/" + namespace, k -> {
+            Informer i = new Informer(client, type, namespace, ListQuery.ALL);
+            if (started) {
+                i.start();
+            }
+            return i;
+        });
+    }
+
+    public synchronized void start() {
+        started = true;
+        informers.values().forEach(Informer::start);
+    }
+
+    public boolean awaitSynced(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Informer i : snapshot()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !i.awaitSynced(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private synchronized java.util.List<Informer> snapshot() {
+        return java.util.List.copyOf(informers.values());
+    }
+
+    @Override
+    public void close() {
+        snapshot().forEach(Informer::close);
+    }
+}

@@ -1,0 +1,280 @@
+package io.gantry.controllers.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.client.ApiClient;
+import io.gantry.client.DeleteRequest;
+import io.gantry.client.Informer;
+import io.gantry.controllers.Controller;
+import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.EventRecorder;
+import io.gantry.controllers.Meta;
+import io.gantry.controllers.Pods;
+import io.gantry.controllers.SharedInformers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kubernetes' node lifecycle controller with its taint-based eviction: a node whose kubelet stopped renewing its
+ * Lease in kube-node-lease (and posting status) for the grace period gets its conditions set to Unknown and the
+ * {@code node.kubernetes.io/unreachable:NoExecute} taint; a node reporting Ready=False gets
+ * {@code node.kubernetes.io/not-ready:NoExecute}; pods that do not tolerate a NoExecute taint of their node are
+ * deleted, those that tolerate it for tolerationSeconds when that time has passed. Healthy nodes lose the taints.
+ * Heartbeats are timed by this controller's clock when it sees them change, so clock skew with kubelets is harmless.
+ */
+public final class NodeLifecycleController extends Controller {
+    public static final String LEASE_NAMESPACE = "kube-node-lease";
+    private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
+
+    private final ApiClient client;
+    private final EventRecorder events;
+    private final Duration gracePeriod;
+    private final Duration monitorPeriod;
+    private final Informer nodes;
+    private final Informer leases;
+    private final Informer pods;
+    private final Map<String, Health> health = new ConcurrentHashMap<>();
+    private volatile Thread monitor;
+
+    /** The last heartbeat seen and when this controller saw it change. */
+    private record Health(String heartbeat, Instant observedAt) {
+    }
+
+    public NodeLifecycleController(ControllerManager.Term term) {
+        super("node-lifecycle", 1, term.clock());
+        this.client = term.client();
+        this.events = term.events();
+        this.gracePeriod = term.config().nodeMonitorGracePeriod();
+        this.monitorPeriod = term.config().nodeMonitorPeriod();
+        this.nodes = term.informers().informer(SharedInformers.NODES);
+        this.leases = term.informers().informer(SharedInformers.LEASES, LEASE_NAMESPACE);
+        this.pods = term.informers().informer(SharedInformers.PODS);
+        Informer.Handler byName = new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode o) {
+                enqueue(Meta.name(o));
+            }
+
+            @Override
+            public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+                enqueue(Meta.name(newObject));
+            }
+
+            @Override
+            public void onDelete(ObjectNode o) {
+                enqueue(Meta.name(o));
+            }
+        };
+        nodes.addHandler(byName);
+        leases.addHandler(byName);
+        pods.addHandler(new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode pod) {
+                enqueueNodeOf(pod);
+            }
+
+            @Override
+            public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
+                if (!Pods.nodeName(newPod).equals(Pods.nodeName(oldPod))
+                        || !newPod.path("spec").path("tolerations").equals(oldPod.path("spec").path("tolerations"))) {
+                    enqueueNodeOf(newPod);
+                }
+            }
+        });
+    }
+
+    private void enqueueNodeOf(JsonNode pod) {
+        String node = Pods.nodeName(pod);
+        if (!node.isEmpty() && !Meta.deleting(pod)) {
+            enqueue(node);
+        }
+    }
+
+    @Override
+    protected void started() {
+        // Staleness is noticed by time, not by events: look at every node each monitor period.
+        monitor = Thread.ofVirtual().name("node-monitor").start(() -> {
+            while (!queue.isShutDown()) {
+                for (ObjectNode n : nodes.list()) {
+                    enqueue(Meta.name(n));
+                }
+                try {
+                    Thread.sleep(monitorPeriod);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        Thread m = monitor;
+        if (m != null) {
+            m.interrupt();
+        }
+        super.close();
+    }
+
+    @Override
+    protected void reconcile(String name) {
+        ObjectNode cached = nodes.get("", name).orElse(null);
+        if (cached == null) {
+            health.remove(name);
+            return;
+        }
+        ObjectNode node = Meta.copy(cached, SharedInformers.NODES);
+        Instant now = clock.instant();
+        node = monitorHealth(node, now);
+        node = syncTaints(node, now);
+        evictPods(node, now);
+    }
+
+    private ObjectNode monitorHealth(ObjectNode node, Instant now) {
+        String name = Meta.name(node);
+        String lease = leases.get(LEASE_NAMESPACE, name)
+                .map(l -> l.path("spec").path("renewTime").asText("")).orElse("");
+        String posted = Meta.condition(node, "Ready").map(c -> c.path("lastHeartbeatTime").asText("")).orElse("");
+        String heartbeat = lease + "|" + posted;
+        Health h = health.compute(name, (k, old) ->
+                old == null || !old.heartbeat().equals(heartbeat) ? new Health(heartbeat, now) : old);
+        if (!h.observedAt().plus(gracePeriod).isBefore(now)) {
+            Duration left = Duration.between(now, h.observedAt().plus(gracePeriod));
+            queue.addAfter(name, left.plusMillis(1));
+            return node;
+        }
+        boolean changed = false;
+        ArrayNode conditions = node.with("status").withArray("conditions");
+        boolean hasReady = Meta.condition(node, "Ready").isPresent();
+        if (!hasReady) {
+            conditions.addObject().put("type", "Ready").put("status", "Unknown").put("reason", "NodeStatusNeverUpdated")
+                    .put("message", "Kubelet never posted node status.")
+                    .put("lastHeartbeatTime", Meta.time(Meta.creation(node)))
+                    .put("lastTransitionTime", Meta.time(now));
+            changed = true;
+        }
+        for (JsonNode c : conditions) {
+            if (CONDITIONS.contains(c.path("type").asText()) && !"Unknown".equals(c.path("status").asText())) {
+                ((ObjectNode) c).put("status", "Unknown").put("reason", "NodeStatusUnknown")
+                        .put("message", "Kubelet stopped posting node status.")
+                        .put("lastTransitionTime", Meta.time(now));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return node;
+        }
+        ObjectNode updated = Meta.copy(client.updateStatus(SharedInformers.NODES, node), SharedInformers.NODES);
+        events.event(updated, EventRecorder.NORMAL, "NodeNotReady", "Node " + name + " status is now: NodeNotReady");
+        markPodsNotReady(name);
+        return updated;
+    }
+
+    /** Kubernetes' MarkPodsNotReady: pods on an unresponsive node are no longer Ready (and leave endpoints). */
+    private void markPodsNotReady(String nodeName) {
+        for (ObjectNode pod : pods.list()) {
+            if (!nodeName.equals(Pods.nodeName(pod)) || !Pods.ready(pod)) {
+                continue;
+            }
+            ObjectNode copy = Meta.copy(pod, SharedInformers.PODS);
+            for (JsonNode c : copy.path("status").path("conditions")) {
+                if ("Ready".equals(c.path("type").asText())) {
+                    ((ObjectNode) c).put("status", "False").put("lastTransitionTime", Meta.time(clock.instant()));
+                }
+            }
+            try {
+                client.updateStatus(SharedInformers.PODS, copy);
+            } catch (ApiException e) {
+                if (e.code() != 404 && e.code() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ObjectNode syncTaints(ObjectNode node, Instant now) {
+        String ready = Meta.condition(node, "Ready").map(c -> c.path("status").asText()).orElse("Unknown");
+        String want = switch (ready) {
+            case "True" -> null;
+            case "False" -> Taints.NOT_READY;
+            default -> Taints.UNREACHABLE;
+        };
+        ArrayNode taints = node.with("spec").withArray("taints");
+        boolean changed = false;
+        boolean present = false;
+        for (int i = taints.size() - 1; i >= 0; i--) {
+            JsonNode t = taints.get(i);
+            String key = t.path("key").asText();
+            if (!Taints.NO_EXECUTE.equals(t.path("effect").asText())
+                    || !(key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY))) {
+                continue;
+            }
+            if (key.equals(want)) {
+                present = true;
+            } else {
+                taints.remove(i);
+                changed = true;
+            }
+        }
+        if (want != null && !present) {
+            taints.addObject().put("key", want).put("effect", Taints.NO_EXECUTE).put("timeAdded", Meta.time(now));
+            changed = true;
+        }
+        if (taints.isEmpty()) {
+            ((ObjectNode) node.path("spec")).remove("taints");
+        }
+        if (!changed) {
+            return node;
+        }
+        return Meta.copy(client.update(SharedInformers.NODES, node), SharedInformers.NODES);
+    }
+
+    /** The taint manager: deletes pods whose tolerations of the node's NoExecute taints ran out. */
+    private void evictPods(ObjectNode node, Instant now) {
+        List<JsonNode> taints = Taints.noExecute(node);
+        if (taints.isEmpty()) {
+            return;
+        }
+        Instant tainted = taints.stream().map(t -> Meta.parseTime(t.path("timeAdded")).orElse(now))
+                .min(Instant::compareTo).orElse(now);
+        Duration soonest = null;
+        for (ObjectNode pod : pods.list()) {
+            if (!Meta.name(node).equals(Pods.nodeName(pod)) || Meta.deleting(pod)) {
+                continue;
+            }
+            Optional<Duration> allowed = Taints.tolerationTime(pod, taints);
+            if (allowed.isPresent() && allowed.get().equals(Taints.FOREVER)) {
+                continue;
+            }
+            Duration left = allowed.map(a -> Duration.between(now, tainted.plus(a))).orElse(Duration.ZERO);
+            if (left.isNegative() || left.isZero()) {
+                evict(pod);
+            } else if (soonest == null || left.compareTo(soonest) < 0) {
+                soonest = left;
+            }
+        }
+        if (soonest != null) {
+            queue.addAfter(Meta.name(node), soonest);
+        }
+    }
+
+    private void evict(ObjectNode pod) {
+        try {
+            client.delete(SharedInformers.PODS, Meta.namespace(pod), Meta.name(pod),
+                    DeleteRequest.DEFAULT.withUid(Meta.uid(pod)));
+            events.event(Meta.copy(pod, SharedInformers.PODS), EventRecorder.NORMAL, "TaintManagerEviction",
+                    "Marking for deletion Pod " + Meta.key(pod));
+        } catch (ApiException e) {
+            if (e.code() != 404 && e.code() != 409) {
+                throw e;
+            }
+        }
+    }
+}
