@@ -5,6 +5,8 @@ import io.gantry.apiserver.ServerConfig;
 import io.gantry.client.ApiClient;
 import io.gantry.client.HttpApiClient;
 import io.gantry.client.Tls;
+import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerManagerConfig;
 import io.gantry.scheduler.Scheduler;
 import io.gantry.scheduler.SchedulerConfig;
 
@@ -17,14 +19,19 @@ import java.time.Clock;
 final class ControlPlane implements AutoCloseable {
     private final ApiServer server;
     private final ApiClient schedulerClient;
+    private final ApiClient controllersClient;
     private final Scheduler scheduler;
+    private final ControllerManager controllers;
 
     private ControlPlane(ApiServer server) {
         this.server = server;
         String url = "https://" + loopbackOr(server) + ":" + server.port();
         var tls = Tls.trusting(server.credentials().caPem());
         this.schedulerClient = new HttpApiClient(url, tls, server.credentials().adminToken(), "gantry-scheduler");
+        this.controllersClient = new HttpApiClient(url, tls, server.credentials().adminToken(),
+                "gantry-controller-manager");
         this.scheduler = new Scheduler(schedulerClient, SchedulerConfig.defaults(), Clock.systemUTC());
+        this.controllers = new ControllerManager(controllersClient, ControllerManagerConfig.defaults(), Clock.systemUTC());
     }
 
     /** The address the components reach the API server at: loopback unless it listens on one address only. */
@@ -38,6 +45,7 @@ final class ControlPlane implements AutoCloseable {
         try {
             ControlPlane plane = new ControlPlane(server);
             plane.scheduler.start();
+            plane.controllers.start();
             return plane;
         } catch (RuntimeException e) {
             server.close();
@@ -51,7 +59,9 @@ final class ControlPlane implements AutoCloseable {
 
     @Override
     public void close() {
+        controllers.close();
         scheduler.close();
+        controllersClient.close();
         schedulerClient.close();
         server.close();
     }
