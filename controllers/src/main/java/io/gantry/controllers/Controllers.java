@@ -1,10 +1,12 @@
 package io.gantry.controllers;
 
+import io.gantry.controllers.daemonset.DaemonSetController;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
+import io.gantry.controllers.statefulset.StatefulSetController;
 
 import java.util.List;
 
@@ -15,6 +17,8 @@ public final class Controllers {
 
     public static List<ControllerManager.ControllerFactory> all() {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
-                EndpointsController::new, PodGcController::new);
+                EndpointsController::new, PodGcController::new,
+                DaemonSetController::new,
+                StatefulSetController::new);
     }
 }
