@@ -100,4 +100,50 @@ class SimulatedClusterTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> kubectl.run("describe", "pod", "huge").out()
                 .contains("0/50 nodes are available: 50 Insufficient cpu"));
     }
+
+    @Test
+    void daemonSetCoversEveryNodeAndStatefulSetStartsInOrder() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                count("get", "nodes", "-l", "gantry.io/simulated=true", "-o", "name") == 50);
+        String daemonSet = """
+                apiVersion: apps/v1
+                kind: DaemonSet
+                metadata: {name: logs, namespace: default}
+                spec:
+                  selector: {matchLabels: {app: logs}}
+                  template:
+                    metadata: {labels: {app: logs}}
+                    spec:
+                      containers: [{name: c, image: busybox:1.36}]
+                """;
+        kubectl.runWithInput(daemonSet, "apply", "-f", "-").requireSuccess();
+        kubectl.run("rollout", "status", "daemonset/logs", "--timeout=120s").requireSuccess();
+        JsonNode pods = JSON.readTree(kubectl.run("get", "pods", "-l", "app=logs", "-o", "json").requireSuccess().out());
+        assertThat(pods.path("items")).hasSize(50);
+        assertThat(pods.path("items").findValuesAsText("nodeName")).doesNotHaveDuplicates();
+
+        String statefulSet = """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: db, namespace: default}
+                spec:
+                  serviceName: db
+                  replicas: 3
+                  selector: {matchLabels: {app: db}}
+                  template:
+                    metadata: {labels: {app: db}}
+                    spec:
+                      containers: [{name: c, image: busybox:1.36}]
+                """;
+        kubectl.runWithInput(statefulSet, "apply", "-f", "-").requireSuccess();
+        kubectl.run("rollout", "status", "statefulset/db", "--timeout=120s").requireSuccess();
+        JsonNode db = JSON.readTree(kubectl.run("get", "pods", "-l", "app=db", "-o", "json").requireSuccess().out());
+        java.util.Map<String, String> created = new java.util.TreeMap<>();
+        for (JsonNode pod : db.path("items")) {
+            created.put(pod.at("/metadata/name").asText(), pod.at("/status/startTime").asText());
+        }
+        assertThat(created.keySet()).containsExactly("db-0", "db-1", "db-2");
+        assertThat(created.get("db-0")).isLessThanOrEqualTo(created.get("db-1"));
+        assertThat(created.get("db-1")).isLessThanOrEqualTo(created.get("db-2"));
+    }
 }
