@@ -1,7 +1,9 @@
 package io.gantry.controllers;
 
+import io.gantry.controllers.cronjob.CronJobController;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
+import io.gantry.controllers.job.JobController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
@@ -15,6 +17,8 @@ public final class Controllers {
 
     public static List<ControllerManager.ControllerFactory> all() {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
-                EndpointsController::new, PodGcController::new);
+                EndpointsController::new, PodGcController::new,
+                JobController::new,
+                CronJobController::new);
     }
 }
