@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Kubernetes' Job controller (batch/v1): runs pods until spec.completions succeeded (or, without completions, until
@@ -60,6 +61,8 @@ public final class JobController extends Controller {
     private final Informer jobs;
     private final Informer pods;
     private final Expectations expectations;
+    /** Jobs whose late selector the server refused: not asked again for the rest of the term. */
+    private final Set<String> selectorRefused = ConcurrentHashMap.newKeySet();
 
     public JobController(ControllerManager.Term term) {
         super("job", 5, term.clock());
@@ -82,6 +85,7 @@ public final class JobController extends Controller {
             @Override
             public void onDelete(ObjectNode job) {
                 expectations.delete(Meta.key(job));
+                selectorRefused.remove(Meta.uid(job));
             }
         });
         pods.addHandler(new Informer.Handler() {
@@ -165,7 +169,8 @@ public final class JobController extends Controller {
      */
     private void ensureSelector(ObjectNode job) {
         JsonNode spec = job.path("spec");
-        if (spec.path("selector").isObject() || spec.path("manualSelector").asBoolean(false)) {
+        if (spec.path("selector").isObject() || spec.path("manualSelector").asBoolean(false)
+                || selectorRefused.contains(Meta.uid(job))) {
             return;
         }
         ObjectNode patch = Json.object();
@@ -182,6 +187,7 @@ public final class JobController extends Controller {
             if (e.code() == 409) {
                 throw e;
             }
+            selectorRefused.add(Meta.uid(job));
             LOG.debug("job {}: selector not written ({}), applying it implicitly", Meta.key(job), e.getMessage());
         }
     }
