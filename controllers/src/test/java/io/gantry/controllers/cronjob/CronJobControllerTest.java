@@ -203,4 +203,40 @@ class CronJobControllerTest {
                 .isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(local))
                 .endsWith("+09:00");
     }
+
+    @Test
+    void tooManyMissedTimesRunOnlyTheLatestWithAnEvent() {
+        cluster.client.create(CronJobController.CRON_JOBS, "default", cronJob("late", "* * * * *", "Allow"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3)).until(() -> jobs("late").isEmpty());
+        clock.advance(Duration.ofMinutes(150));
+        Instant latest = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        String name = "late-" + ScheduleMath.nameSuffix(latest);
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobNames("late").equals(List.of(name)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events("late").contains("TooManyMissedTimes"));
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(3))
+                .until(() -> jobNames("late").equals(List.of(name)));
+    }
+
+    @Test
+    void aTimeMissedByMoreThanTheStartingDeadlineIsSkipped() {
+        ObjectNode spec = cronJob("strict", "* * * * *", "Forbid");
+        spec.with("spec").put("startingDeadlineSeconds", 10);
+        cluster.client.create(CronJobController.CRON_JOBS, "default", spec);
+        Instant minute = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        // 30 s past the next minute: too late to start it. As in Kubernetes, the window searched is clamped to
+        // startingDeadlineSeconds, so the time is simply not seen (the MissSchedule event is for edge cases).
+        clock.advance(Duration.between(clock.instant(), minute.plus(Duration.ofSeconds(90))));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).until(() -> jobs("strict").isEmpty());
+        // Within the deadline of the following minute, it starts.
+        clock.advance(Duration.ofSeconds(35));
+        String name = "strict-" + ScheduleMath.nameSuffix(minute.plus(Duration.ofMinutes(2)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> jobNames("strict").equals(List.of(name)));
+    }
+
+    private static List<String> events(String cron) {
+        return cluster.client.list(io.gantry.controllers.SharedInformers.type("v1", "Event"), "default",
+                        ListQuery.ALL).items().stream()
+                .filter(e -> e.at("/involvedObject/name").asText().equals(cron))
+                .map(e -> e.path("reason").asText()).toList();
+    }
 }
