@@ -36,6 +36,8 @@ public final class CronJobController extends Controller {
     public static final ResourceType CRON_JOBS = SharedInformers.type("batch/v1", "CronJob");
     public static final ResourceType JOBS = JobController.JOBS;
     public static final String SCHEDULED_TIMESTAMP = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+    /** Go's time.RFC3339 (seconds always written, "Z" for UTC), as Kubernetes formats the scheduled time. */
+    public static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX");
     /** A coarse safety net against lost requeues; schedules are met by requeueing at the next time. */
     static final Duration RESYNC = Duration.ofMinutes(5);
 
@@ -234,7 +236,7 @@ public final class CronJobController extends Controller {
         }
         if (deadline.isNumber() && scheduled.plusSeconds(deadline.asLong()).isBefore(now)) {
             events.event(cj, EventRecorder.WARNING, "MissSchedule", "Missed scheduled time to start a job: "
-                    + DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(scheduled.atZone(zone)));
+                    + RFC3339.format(scheduled.atZone(zone)));
             return next;
         }
         String jobName = Meta.name(cj) + "-" + ScheduleMath.nameSuffix(scheduled);
@@ -299,7 +301,7 @@ public final class CronJobController extends Controller {
         ObjectNode annotations = meta.putObject("annotations");
         template.path("metadata").path("annotations").properties()
                 .forEach(e -> annotations.set(e.getKey(), e.getValue()));
-        annotations.put(SCHEDULED_TIMESTAMP, DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(scheduled.atZone(zone)));
+        annotations.put(SCHEDULED_TIMESTAMP, RFC3339.format(scheduled.atZone(zone)));
         if (labels.isEmpty()) {
             meta.remove("labels");
         }

@@ -122,7 +122,9 @@ class CronJobControllerTest {
         ObjectNode job = cluster.client.get(JobController.JOBS, "default", firstName);
         assertThat(Meta.controlledBy(job, cj)).isTrue();
         assertThat(job.at("/metadata/annotations").path(CronJobController.SCHEDULED_TIMESTAMP).asText())
-                .isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(first.atZone(java.time.ZoneOffset.UTC)));
+                .isEqualTo(CronJobController.RFC3339.format(first.atZone(java.time.ZoneOffset.UTC)));
+        assertThat(job.at("/metadata/annotations").path(CronJobController.SCHEDULED_TIMESTAMP).asText())
+                .endsWith(":00Z");
         assertThat(job.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("busybox:1.36");
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             ObjectNode s = getCron("tick");
@@ -200,7 +202,7 @@ class CronJobControllerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> jobNames("tokyo").equals(List.of(name)));
         assertThat(cluster.client.get(JobController.JOBS, "default", name).at("/metadata/annotations")
                 .path(CronJobController.SCHEDULED_TIMESTAMP).asText())
-                .isEqualTo(java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(local))
+                .isEqualTo(CronJobController.RFC3339.format(local))
                 .endsWith("+09:00");
     }
 
