@@ -1,8 +1,10 @@
 package io.gantry.controllers;
 
+import io.gantry.controllers.cronjob.CronJobController;
 import io.gantry.controllers.daemonset.DaemonSetController;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
+import io.gantry.controllers.job.JobController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
@@ -18,7 +20,6 @@ public final class Controllers {
     public static List<ControllerManager.ControllerFactory> all() {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
                 EndpointsController::new, PodGcController::new,
-                DaemonSetController::new,
-                StatefulSetController::new);
+                DaemonSetController::new, StatefulSetController::new, JobController::new, CronJobController::new);
     }
 }
