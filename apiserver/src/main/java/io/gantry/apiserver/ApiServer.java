@@ -23,6 +23,7 @@ import io.gantry.apiserver.security.ClusterCredentials;
 import io.gantry.apiserver.security.TlsContexts;
 import io.gantry.apiserver.security.TokenAuthenticator;
 import io.gantry.apiserver.storage.ObjectStorage;
+import io.gantry.apiserver.strategy.JobStrategy;
 import io.gantry.apiserver.strategy.NamespaceStrategy;
 import io.gantry.apiserver.strategy.NodeStrategy;
 import io.gantry.apiserver.strategy.PodStrategy;
@@ -94,7 +95,8 @@ public final class ApiServer implements AutoCloseable {
                 "v1/Service", new ServiceStrategy(allocators),
                 "v1/Namespace", new NamespaceStrategy(),
                 "v1/Secret", new SecretStrategy(),
-                "v1/Node", new NodeStrategy());
+                "v1/Node", new NodeStrategy(),
+                "batch/v1/Job", new JobStrategy());
         TypeGraph types = TypeGraph.of(registry);
         caches.start();
         allocators.restore(caches.get(serviceType).snapshot());

@@ -266,4 +266,28 @@ class ApiSemanticsTest {
         long rv = Long.parseLong(list.body().at("/metadata/resourceVersion").asText());
         assertThat(rv).isGreaterThan(0);
     }
+
+    @Test
+    void jobsGetAGeneratedSelector() throws Exception {
+        var job = cluster.post("/apis/batch/v1/namespaces/sem/jobs", """
+                {"apiVersion":"batch/v1","kind":"Job","metadata":{"name":"once"},
+                 "spec":{"template":{"spec":{"restartPolicy":"Never","containers":[{"name":"c","image":"busybox:1.36"}]}}}}""");
+        assertThat(job.status()).as(job.raw()).isEqualTo(201);
+        String uid = job.body().at("/metadata/uid").asText();
+        assertThat(job.body().at("/spec/selector/matchLabels/batch.kubernetes.io~1controller-uid").asText()).isEqualTo(uid);
+        assertThat(job.body().at("/spec/template/metadata/labels/job-name").asText()).isEqualTo("once");
+    }
+
+    @Test
+    void statefulSetContainersMayMountTheirClaimTemplates() throws Exception {
+        var sts = cluster.post("/apis/apps/v1/namespaces/sem/statefulsets", """
+                {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"data"},
+                 "spec":{"serviceName":"data","selector":{"matchLabels":{"app":"data"}},
+                  "template":{"metadata":{"labels":{"app":"data"}},"spec":{"containers":[{"name":"c","image":"busybox:1.36",
+                   "volumeMounts":[{"name":"www","mountPath":"/data"}]}]}},
+                  "volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"],
+                   "resources":{"requests":{"storage":"1Gi"}}}}]}}""");
+        assertThat(sts.status()).as(sts.raw()).isEqualTo(201);
+        assertThat(sts.body().at("/spec/template/spec/volumes").isMissingNode()).isTrue();
+    }
 }

@@ -19,6 +19,30 @@ final class WorkloadValidation {
 
     // ---- shared pieces ----
 
+    /**
+     * A StatefulSet's containers may mount its volumeClaimTemplates by name: the controller adds those volumes to
+     * each pod. Validate the template as the pods will be, with a volume per claim template.
+     */
+    private static ObjectNode withClaimVolumes(ObjectNode spec, ObjectNode template) {
+        List<ObjectNode> claims = Nodes.objects(spec, "volumeClaimTemplates");
+        if (claims.isEmpty() || template == null || !(template.path("spec") instanceof ObjectNode)) {
+            return template;
+        }
+        ObjectNode copy = template.deepCopy();
+        var volumes = ((ObjectNode) copy.path("spec")).withArray("volumes");
+        for (ObjectNode claim : claims) {
+            String name = claim.path("metadata").path("name").asText("");
+            boolean present = false;
+            for (var v : volumes) {
+                present |= name.equals(v.path("name").asText());
+            }
+            if (!name.isEmpty() && !present) {
+                volumes.addObject().put("name", name).putObject("persistentVolumeClaim").put("claimName", name);
+            }
+        }
+        return copy;
+    }
+
     /** Selector required, well formed, non-empty, and matching the template's labels; then the template. */
     private static void selectorAndTemplate(ObjectNode spec, String kindWord, FieldErrors errs) {
         ObjectNode selector = Nodes.obj(spec, "selector");
@@ -36,7 +60,7 @@ final class WorkloadValidation {
                 }
             }
         }
-        PodValidation.template(template, SPEC.child("template"), errs);
+        PodValidation.template(withClaimVolumes(spec, template), SPEC.child("template"), errs);
         ObjectNode podSpec = Nodes.obj(template, "spec");
         if (template != null) {
             String restart = Nodes.text(podSpec, "restartPolicy");
