@@ -146,4 +146,29 @@ class SimulatedClusterTest {
         assertThat(created.get("db-0")).isLessThanOrEqualTo(created.get("db-1"));
         assertThat(created.get("db-1")).isLessThanOrEqualTo(created.get("db-2"));
     }
+
+    @Test
+    void jobCompletesWithBoundedParallelism() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                count("get", "nodes", "-l", "gantry.io/simulated=true", "-o", "name") == 50);
+        String job = """
+                apiVersion: batch/v1
+                kind: Job
+                metadata: {name: batch, namespace: default}
+                spec:
+                  completions: 5
+                  parallelism: 2
+                  template:
+                    metadata:
+                      annotations: {gantry.io/simulate-exit-after: 1s}
+                    spec:
+                      restartPolicy: Never
+                      containers: [{name: c, image: busybox:1.36}]
+                """;
+        kubectl.runWithInput(job, "apply", "-f", "-").requireSuccess();
+        kubectl.run("wait", "--for=condition=complete", "job/batch", "--timeout=90s").requireSuccess();
+        JsonNode done = JSON.readTree(kubectl.run("get", "job", "batch", "-o", "json").requireSuccess().out());
+        assertThat(done.at("/status/succeeded").asInt()).isEqualTo(5);
+        assertThat(count("get", "pods", "-l", "job-name=batch", "-o", "name")).isEqualTo(5);
+    }
 }
