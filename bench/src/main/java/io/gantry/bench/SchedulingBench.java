@@ -79,6 +79,8 @@ public final class SchedulingBench {
         double client0 = ProcessStats.ownCpuSeconds();
         double machine0 = ProcessStats.machineCpuSeconds();
         long start = System.nanoTime();
+        // One deadline for creating and following, so a slow cluster gives a partial result, not a hang.
+        long deadline = start + timeout.toNanos();
         AtomicLong created = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         AtomicReference<String> firstFailure = new AtomicReference<>("");
@@ -87,7 +89,8 @@ public final class SchedulingBench {
         List<Thread> creators = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             creators.add(Thread.ofVirtual().name("creator-" + c).start(() -> {
-                for (long n = next.getAndIncrement(); n < objects; n = next.getAndIncrement()) {
+                for (long n = next.getAndIncrement(); n < objects && System.nanoTime() < deadline;
+                     n = next.getAndIncrement()) {
                     try {
                         HttpResponse<String> r = mode.equals("pods")
                                 ? api.post(podsPath, pod("p-" + n))
@@ -110,7 +113,7 @@ public final class SchedulingBench {
             t.join();
         }
         double createSeconds = (System.nanoTime() - start) / 1e9;
-        watcher.join(timeout.toMillis());
+        watcher.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         boolean complete = !watcher.isAlive();
         watcher.interrupt();
         long end = System.nanoTime();
@@ -145,8 +148,8 @@ public final class SchedulingBench {
         }
         long bound = boundCount.get();
         long running = runningCount.get();
-        double bindSpan = (lastBind.get() - start) / 1e9;
-        double runSpan = (lastRunning.get() - start) / 1e9;
+        double bindSpan = bound == 0 ? Double.NaN : (lastBind.get() - start) / 1e9;
+        double runSpan = running == 0 ? Double.NaN : (lastRunning.get() - start) / 1e9;
         double bindRate = bound / bindSpan;
         double runRate = running / runSpan;
         // The scheduler's own pace once pods exist: from the first bind to the last.
@@ -264,30 +267,18 @@ public final class SchedulingBench {
     /** Waits until the API lists {@code expected} nodes (the agent registers them before it reports joined). */
     private static int waitForNodes(ApiClient api, int expected, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
-        int seen = 0;
         while (true) {
-            String body = api.get("/api/v1/nodes?limit=1", "application/json").body();
-            String remaining = remainingItemCount(body);
-            seen = body.contains("\"items\":[{") ? 1 + (remaining.isEmpty() ? 0 : Integer.parseInt(remaining)) : 0;
+            // One uid per listed node (the list's own metadata has none).
+            String body = api.get("/api/v1/nodes", "application/json").body();
+            int seen = 0;
+            for (int i = body.indexOf("\"uid\":"); i >= 0; i = body.indexOf("\"uid\":", i + 1)) {
+                seen++;
+            }
             if (seen >= expected || System.nanoTime() > deadline) {
                 return seen;
             }
-            TimeUnit.MILLISECONDS.sleep(200);
+            TimeUnit.MILLISECONDS.sleep(500);
         }
-    }
-
-    private static String remainingItemCount(String body) {
-        String marker = "\"remainingItemCount\":";
-        int i = body.indexOf(marker);
-        if (i < 0) {
-            return "";
-        }
-        int j = i + marker.length();
-        int k = j;
-        while (k < body.length() && Character.isDigit(body.charAt(k))) {
-            k++;
-        }
-        return body.substring(j, k);
     }
 
     /** The pod of Kubernetes' scheduler_perf default template: one pause container, 100m CPU and 500Mi. */
