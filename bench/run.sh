@@ -4,7 +4,8 @@
 # runs it, and stops everything again, also when a step fails or the script is interrupted.
 #
 # Environment: BENCH_QUICK=1 shortens every run (smoke test); BENCH_KEEP=1 keeps the work directory (logs,
-# data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile).
+# data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile);
+# BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,13 +14,17 @@ java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
+  sched_sizes="200x1000"; sched_timeout=60
 else
   warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
+  sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-120}
 fi
+only=${BENCH_ONLY:-all}
+case "$only" in all|api|scheduling) ;; *) echo "bench: BENCH_ONLY must be api or scheduling" >&2; exit 1 ;; esac
 clients=16
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
 kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
-for tool in "$etcd_binary" "$kubectl_binary"; do
+[ "$only" = scheduling ] || for tool in "$etcd_binary" "$kubectl_binary"; do
   [ -x "$tool" ] || { echo "bench: $tool is required (scripts/install-host-deps.sh test installs etcd)" >&2; exit 1; }
 done
 
@@ -164,6 +169,7 @@ bench() {
   fi
 }
 
+if [ "$only" != scheduling ]; then
 # 1a. Creates through the API on the embedded store.
 start_server writes-sqlite
 bench WriteBench --url "$server_url" --data-dir "$server_data" --store sqlite --clients $clients \
@@ -200,6 +206,80 @@ bench ListBench --url "$server_url" --data-dir "$server_data" --pods $pods --nam
   --server-pid "$server_pid" --kubeconfig "$work/kubeconfig" --kubectl "$kubectl_binary" \
   --home "$work/kubectl-home"
 stop_started "$server_pid"
+fi
+
+# 4. Scheduling: a control plane (gantry up: API server, scheduler, controller manager) and one agent process
+#    with N simulated nodes; P pods created as bare pods (16 clients), then, on a fresh cluster, as P/100
+#    Deployments of 100 replicas. Each size is "NODESxPODS".
+# start_cluster NAME: sets server_pid, server_url, server_data.
+start_cluster() {
+  local name=$1 port i
+  server_data="$work/$name/server"
+  mkdir -p "$server_data"
+  # shellcheck disable=SC2086
+  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main up --data-dir "$server_data" --port 0 \
+    --bind-address 127.0.0.1 >"$work/$name/up.log" 2>&1 &
+  server_pid=$!
+  started_pids+=("$server_pid")
+  for i in $(seq 1 900); do
+    port=$(sed -n 's/.*cluster up on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name/up.log" | head -1)
+    if [ -n "$port" ]; then
+      server_url="https://127.0.0.1:$port"
+      echo "bench: control plane $name (pid $server_pid) ready on $server_url" >&2
+      return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: control plane $name did not start:" >&2
+  tail -20 "$work/$name/up.log" >&2
+  return 1
+}
+
+# start_agent NAME NODES: joins one agent process with NODES simulated nodes; sets agent_pid.
+start_agent() {
+  local name=$1 nodes=$2 token i t0
+  token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$server_data")
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  "$java" ${GANTRY_AGENT_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main agent --server "$server_url" \
+    --token "$token" --simulate "$nodes" --name sim --data-dir "$work/$name/agent" >"$work/$name/agent.log" 2>&1 &
+  agent_pid=$!
+  started_pids+=("$agent_pid")
+  # The agent reports joined once it has tried to register every node.
+  for i in $(seq 1 3000); do
+    if grep -q 'joined' "$work/$name/agent.log"; then
+      echo "bench: agent (pid $agent_pid) registered $nodes nodes in $(awk -v a="$t0" -v b="$(date +%s.%N)" \
+        'BEGIN { printf "%.1f", b - a }') s" >&2
+      return 0
+    fi
+    kill -0 "$agent_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: agent did not join:" >&2
+  tail -20 "$work/$name/agent.log" >&2
+  return 1
+}
+
+if [ "$only" != api ]; then
+  for size in $sched_sizes; do
+    nodes=${size%x*}
+    sched_pods=${size#*x}
+    for mode in pods deployments; do
+      name="sched-$nodes-$sched_pods-$mode"
+      start_cluster "$name"
+      start_agent "$name" "$nodes"
+      bench SchedulingBench --url "$server_url" --data-dir "$server_data" --nodes "$nodes" --pods "$sched_pods" \
+        --mode "$mode" --replicas 100 --clients $clients --timeout "$sched_timeout" --server-pid "$server_pid" --agent-pid "$agent_pid"
+      if ! kill -0 "$agent_pid" 2>/dev/null; then
+        echo "bench: the agent (pid $agent_pid) is gone after the run; see its log in $work/$name" >&2
+        exit 1
+      fi
+      stop_started "$agent_pid"
+      stop_started "$server_pid"
+    done
+  done
+fi
 
 echo
 echo "==== results ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average now: $(cut -d' ' -f1-3 /proc/loadavg)) ===="

@@ -50,12 +50,21 @@ final class ProcessStats {
 
     /** Resident set size in MiB (VmRSS), or NaN when unknown. */
     static double rssMiB(long pid) {
+        return statusMiB(pid, "VmRSS:");
+    }
+
+    /** The peak resident set size in MiB (VmHWM) since the process started, or NaN when unknown. */
+    static double peakRssMiB(long pid) {
+        return statusMiB(pid, "VmHWM:");
+    }
+
+    private static double statusMiB(long pid, String field) {
         if (pid <= 0) {
             return Double.NaN;
         }
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }
