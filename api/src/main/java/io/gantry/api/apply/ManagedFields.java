@@ -173,6 +173,22 @@ public final class ManagedFields {
      * @param oldObject null for an object that did not exist
      */
     public static Comparison compare(ObjectNode oldObject, ObjectNode newObject, Class<?> modelClass) {
+        if (oldObject != null) {
+            // Top-level fields equal in both versions hold no change and no removal; leaving them out spares
+            // walking, say, a pod's whole spec when only its status was written.
+            ObjectNode oldChanged = oldObject.deepCopy();
+            ObjectNode newChanged = newObject.deepCopy();
+            List<String> fields = new ArrayList<>();
+            oldChanged.fieldNames().forEachRemaining(fields::add);
+            for (String field : fields) {
+                if (oldChanged.get(field).equals(newChanged.get(field))) {
+                    oldChanged.remove(field);
+                    newChanged.remove(field);
+                }
+            }
+            oldObject = oldChanged;
+            newObject = newChanged;
+        }
         Map<FieldPath, ObjectFields.Node> before = ObjectFields.of(oldObject, modelClass);
         Map<FieldPath, ObjectFields.Node> after = ObjectFields.of(newObject, modelClass);
         List<FieldPath> changed = new ArrayList<>();
