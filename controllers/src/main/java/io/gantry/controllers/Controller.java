@@ -1,5 +1,8 @@
 package io.gantry.controllers;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.client.Informer;
+
 import io.gantry.controllers.queue.MaxOfRateLimiter;
 import io.gantry.controllers.queue.WorkQueue;
 import org.slf4j.Logger;
@@ -41,6 +44,29 @@ public abstract class Controller implements AutoCloseable {
 
     /** Called once the informers have synced, before the workers start; for periodic loops and the like. */
     protected void started() {
+    }
+
+    /**
+     * A handler for the controller's own kind: an added or changed object queues its key; a deleted one goes to
+     * {@code onDelete} (where controllers forget their expectations, and queue the key if they must clean up).
+     */
+    protected final Informer.Handler queueingOwnKey(java.util.function.Consumer<ObjectNode> onDelete) {
+        return new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode object) {
+                enqueue(Meta.key(object));
+            }
+
+            @Override
+            public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+                enqueue(Meta.key(newObject));
+            }
+
+            @Override
+            public void onDelete(ObjectNode object) {
+                onDelete.accept(object);
+            }
+        };
     }
 
     public void enqueue(String key) {

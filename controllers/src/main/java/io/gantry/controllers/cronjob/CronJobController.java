@@ -52,17 +52,7 @@ public final class CronJobController extends Controller {
         this.events = term.events();
         this.cronJobs = term.informers().informer(CRON_JOBS);
         this.jobs = term.informers().informer(JOBS);
-        cronJobs.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode cj) {
-                enqueue(Meta.key(cj));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldCj, ObjectNode newCj) {
-                enqueue(Meta.key(newCj));
-            }
-        });
+        cronJobs.addHandler(queueingOwnKey(deleted -> { }));
         jobs.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode job) {

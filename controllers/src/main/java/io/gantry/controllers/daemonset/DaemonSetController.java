@@ -59,22 +59,9 @@ public final class DaemonSetController extends Controller {
         this.pods = term.informers().informer(SharedInformers.PODS);
         this.nodes = term.informers().informer(SharedInformers.NODES);
         this.revisions = term.informers().informer(ControllerRevisions.TYPE);
-        daemonSets.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode ds) {
-                enqueue(Meta.key(ds));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldDs, ObjectNode newDs) {
-                enqueue(Meta.key(newDs));
-            }
-
-            @Override
-            public void onDelete(ObjectNode ds) {
-                expectations.delete(Meta.key(ds));
-            }
-        });
+        daemonSets.addHandler(queueingOwnKey(deleted -> {
+            expectations.delete(Meta.key(deleted));
+        }));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {

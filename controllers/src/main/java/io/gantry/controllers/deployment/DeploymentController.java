@@ -56,22 +56,9 @@ public final class DeploymentController extends Controller {
         this.deployments = term.informers().informer(SharedInformers.DEPLOYMENTS);
         this.replicaSets = term.informers().informer(SharedInformers.REPLICA_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
-        deployments.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode d) {
-                enqueue(Meta.key(d));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldD, ObjectNode newD) {
-                enqueue(Meta.key(newD));
-            }
-
-            @Override
-            public void onDelete(ObjectNode d) {
-                enqueue(Meta.key(d));
-            }
-        });
+        deployments.addHandler(queueingOwnKey(deleted -> {
+            enqueue(Meta.key(deleted));
+        }));
         replicaSets.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode rs) {

@@ -42,22 +42,9 @@ public final class EndpointsController extends Controller {
         this.client = term.client();
         this.services = term.informers().informer(SharedInformers.SERVICES);
         this.pods = term.informers().informer(SharedInformers.PODS);
-        services.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode svc) {
-                enqueue(Meta.key(svc));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldSvc, ObjectNode newSvc) {
-                enqueue(Meta.key(newSvc));
-            }
-
-            @Override
-            public void onDelete(ObjectNode svc) {
-                enqueue(Meta.key(svc));
-            }
-        });
+        services.addHandler(queueingOwnKey(deleted -> {
+            enqueue(Meta.key(deleted));
+        }));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {

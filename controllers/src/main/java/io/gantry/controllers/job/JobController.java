@@ -71,23 +71,10 @@ public final class JobController extends Controller {
         this.expectations = new Expectations(term.clock());
         this.jobs = term.informers().informer(JOBS);
         this.pods = term.informers().informer(SharedInformers.PODS);
-        jobs.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode job) {
-                enqueue(Meta.key(job));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldJob, ObjectNode newJob) {
-                enqueue(Meta.key(newJob));
-            }
-
-            @Override
-            public void onDelete(ObjectNode job) {
-                expectations.delete(Meta.key(job));
-                selectorRefused.remove(Meta.uid(job));
-            }
-        });
+        jobs.addHandler(queueingOwnKey(deleted -> {
+            expectations.delete(Meta.key(deleted));
+            selectorRefused.remove(Meta.uid(deleted));
+        }));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {

@@ -53,23 +53,10 @@ public final class ReplicaSetController extends Controller {
         this.expectations = new Expectations(term.clock());
         this.replicaSets = term.informers().informer(SharedInformers.REPLICA_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
-        replicaSets.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode rs) {
-                enqueue(Meta.key(rs));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldRs, ObjectNode newRs) {
-                enqueue(Meta.key(newRs));
-            }
-
-            @Override
-            public void onDelete(ObjectNode rs) {
-                expectations.delete(Meta.key(rs));
-                enqueue(Meta.key(rs));
-            }
-        });
+        replicaSets.addHandler(queueingOwnKey(deleted -> {
+            expectations.delete(Meta.key(deleted));
+            enqueue(Meta.key(deleted));
+        }));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {

@@ -52,21 +52,7 @@ public final class StatefulSetController extends Controller {
         this.sets = term.informers().informer(STATEFUL_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
         this.revisions = term.informers().informer(ControllerRevisions.TYPE);
-        sets.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode set) {
-                enqueue(Meta.key(set));
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldSet, ObjectNode newSet) {
-                enqueue(Meta.key(newSet));
-            }
-
-            @Override
-            public void onDelete(ObjectNode set) {
-            }
-        });
+        sets.addHandler(queueingOwnKey(deleted -> { }));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {
