@@ -20,6 +20,7 @@ public final class TestCluster implements AutoCloseable {
     private final HttpClient client;
     private final String base;
     private final String token;
+    private final SSLContext ssl;
 
     public record Reply(int status, JsonNode body, String raw, HttpResponse<String> response) {
     }
@@ -33,6 +34,7 @@ public final class TestCluster implements AutoCloseable {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
+        this.ssl = ssl;
         this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         this.base = "https://127.0.0.1:" + server.port();
@@ -41,6 +43,15 @@ public final class TestCluster implements AutoCloseable {
 
     public ApiServer server() {
         return server;
+    }
+
+    /** Trusts only this cluster's CA; for tests that speak raw HTTP over TLS. */
+    public SSLContext sslContext() {
+        return ssl;
+    }
+
+    public String token() {
+        return token;
     }
 
     public HttpClient client() {

@@ -148,6 +148,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (ex.committed()) {
             return;
         }
+        ex.discardUnreadBody();
         try {
             if (e.retryAfterSeconds() != null) {
                 ex.header(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));

@@ -26,6 +26,7 @@ public final class HttpExchange {
     private final Response response;
     private final Fields query;
     private OutputStream out;
+    private boolean bodyRead;
 
     HttpExchange(Request request, Response response) {
         this.request = request;
@@ -69,8 +70,10 @@ public final class HttpExchange {
     }
 
     public byte[] body() throws IOException {
+        bodyRead = true;
         long declared = request.getLength();
         if (declared > MAX_BODY_BYTES) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
             throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
         }
         try (InputStream in = Content.Source.asInputStream(request)) {
@@ -80,10 +83,42 @@ public final class HttpExchange {
             while ((n = in.read(chunk)) > 0) {
                 buffer.write(chunk, 0, n);
                 if (buffer.size() > MAX_BODY_BYTES) {
-                    throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
                 }
             }
             return buffer.toByteArray();
+        }
+    }
+
+    /**
+     * Reads and drops a request body that the handler rejected before reading. Left unread, Jetty closes the
+     * connection after the response, and a client that already reused the connection for its next request
+     * sees it die with no answer. A body too large to drain closes the connection explicitly instead.
+     */
+    void discardUnreadBody() {
+        if (bodyRead) {
+            return;
+        }
+        bodyRead = true;
+        long declared = request.getLength();
+        if (declared > MAX_BODY_BYTES) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            return;
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] chunk = new byte[16384];
+            long total = 0;
+            int n;
+            while ((n = in.read(chunk)) > 0) {
+                total += n;
+                if (total > MAX_BODY_BYTES) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
         }
     }
 

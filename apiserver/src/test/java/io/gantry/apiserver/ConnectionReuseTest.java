@@ -1,0 +1,102 @@
+package io.gantry.apiserver;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.SSLSocket;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A request rejected before its body was read must leave the keep-alive connection usable: clients send
+ * their next request on it as soon as they have the answer.
+ */
+class ConnectionReuseTest {
+    @TempDir
+    static Path tmp;
+    static TestCluster cluster;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = new TestCluster(tmp.resolve("data"));
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    @Test
+    void aRejectedRequestWhoseBodyArrivesLateKeepsTheConnectionOpen() throws Exception {
+        URI uri = URI.create(cluster.url("/"));
+        try (SSLSocket socket = (SSLSocket) cluster.sslContext().getSocketFactory()
+                .createSocket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"late\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            // an apply without fieldManager is refused from the headers alone, before the body is read
+            out.write(("PATCH /api/v1/namespaces/default/configmaps/late HTTP/1.1\r\n"
+                    + "Host: " + uri.getHost() + "\r\n"
+                    + "Authorization: Bearer " + cluster.token() + "\r\n"
+                    + "Content-Type: application/apply-patch+yaml\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(300);
+            out.write(body);
+            out.flush();
+            Response rejected = Response.read(in);
+            assertThat(rejected.status()).isEqualTo(400);
+            assertThat(rejected.body()).contains("must specify fieldManager");
+            assertThat(rejected.closes()).isFalse();
+
+            out.write(("GET /version HTTP/1.1\r\nHost: " + uri.getHost() + "\r\n"
+                    + "Authorization: Bearer " + cluster.token() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(Response.read(in).status()).isEqualTo(200);
+        }
+    }
+
+    /** Just enough of an HTTP/1.1 response reader for Content-Length bodies. */
+    private record Response(int status, boolean closes, String body) {
+        static Response read(InputStream in) throws IOException {
+            String statusLine = line(in);
+            int status = Integer.parseInt(statusLine.split(" ")[1]);
+            int length = 0;
+            boolean closes = false;
+            for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                String lower = header.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Integer.parseInt(lower.substring("content-length:".length()).trim());
+                } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                    closes = true;
+                }
+            }
+            return new Response(status, closes, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+        }
+
+        private static String line(InputStream in) throws IOException {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            for (int b = in.read(); b != '\n'; b = in.read()) {
+                if (b < 0) {
+                    throw new IOException("connection closed mid-response");
+                }
+                if (b != '\r') {
+                    buffer.write(b);
+                }
+            }
+            return buffer.toString(StandardCharsets.US_ASCII);
+        }
+    }
+}
