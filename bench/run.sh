@@ -175,6 +175,11 @@ start_server writes-sqlite
 bench WriteBench --url "$server_url" --data-dir "$server_data" --store sqlite --clients $clients \
   --warmup $warmup --duration $duration --server-pid "$server_pid"
 stop_started "$server_pid"
+# ... and pods (the scheduling benchmark's pod), which cost the server far more per create.
+start_server writes-pods
+bench WriteBench --url "$server_url" --data-dir "$server_data" --store sqlite --kind pod --clients $clients \
+  --warmup $warmup --duration $duration --server-pid "$server_pid"
+stop_started "$server_pid"
 
 # 1b. etcd alone (the peer), then creates through the API on etcd.
 start_etcd

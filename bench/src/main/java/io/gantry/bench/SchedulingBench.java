@@ -288,7 +288,7 @@ public final class SchedulingBench {
                 + "\"limits\":{\"cpu\":\"100m\",\"memory\":\"500Mi\"}}}]}";
     }
 
-    private static String pod(String name) {
+    static String pod(String name) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
                 + "\",\"labels\":{\"app\":\"sched-bench\"}},\"spec\":" + podSpec() + "}";
     }

@@ -9,6 +9,7 @@ import io.gantry.apiserver.rest.DeleteOptions;
 import io.gantry.apiserver.rest.Finalizers;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.storage.Meta;
+import io.gantry.apiserver.storage.ObjectKeys;
 import io.gantry.apiserver.storage.StoredObject;
 import io.gantry.apiserver.watch.CacheEvent;
 import io.gantry.apiserver.watch.WatchCaches;
@@ -22,8 +23,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Deletes objects whose owners are gone, following ownerReferences as Kubernetes' garbage collector does:
@@ -34,38 +38,85 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>orphan: an owner marked with the {@code orphan} finalizer has its references removed from its
  *       dependents, then loses the finalizer.</li>
  * </ul>
- * Each pass looks at the whole cached state (level-triggered); an owner is only taken for gone after a live
- * read confirms it, since a just-created owner may not be in the cache yet.
+ * Most changes need no work at all: a status write or a Lease renewal leaves an object's owners as they were.
+ * A new object with owners, or one whose owners changed, is checked on its own (are its owners there?). A
+ * pass over the whole cached state (level-triggered) runs for the rare changes that can affect many objects
+ * at once (an owner deleted, or marked for orphan or foreground deletion, or a dependent of such an owner
+ * deleted) and every resync period as a safety net. An owner is only taken for gone after a live read
+ * confirms it, since a just-created owner may not be in the cache yet.
  */
 public final class GarbageCollector extends ReconcileLoop {
     private static final Logger LOG = LoggerFactory.getLogger(GarbageCollector.class);
+    private static final Duration RESYNC = Duration.ofSeconds(30);
     private final ObjectService service;
     private final WatchCaches caches;
+    /** UIDs that some object names as its owner, so the deletion of any other object needs no pass. */
+    private final Set<String> referencedOwners = ConcurrentHashMap.newKeySet();
+    /** UIDs of owners being deleted that wait for the collector (orphan or foreground finalizer). */
+    private final Set<String> waitingOwners = ConcurrentHashMap.newKeySet();
+    private final Queue<Ref> dependentsToCheck = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean fullPassNeeded = new AtomicBoolean(true);
+    private long lastFullPass = System.nanoTime();
 
     public GarbageCollector(ObjectService service, WatchCaches caches) {
-        super("garbage-collector", Duration.ofMillis(50), Duration.ofSeconds(30));
+        super("garbage-collector", Duration.ofMillis(50), RESYNC);
         this.service = service;
         this.caches = caches;
         for (ResourceType type : service.registry().all()) {
-            caches.get(type).addListener(this::observe);
+            caches.get(type).addListener(event -> observe(type, event));
         }
     }
 
-    /** UIDs that some object names as its owner, so the deletion of any other object needs no pass. */
-    private final Set<String> referencedOwners = ConcurrentHashMap.newKeySet();
+    /** One object by identity; the uid tells a re-created object of the same name apart. */
+    private record Ref(ResourceType type, String namespace, String name, String uid) {
+    }
 
-    /** Wakes the collector only for changes that can matter to it; plain writes cost one look at the object. */
-    private void observe(CacheEvent event) {
-        JsonNode refs = event.object().path("metadata").path("ownerReferences");
+    /**
+     * Decides, from one change alone, what work it makes: none, a check of this one object, or a full pass.
+     * Runs on the watch caches' threads under their locks, so it must not look into any other cache.
+     */
+    private void observe(ResourceType type, CacheEvent event) {
+        ObjectNode object = event.object();
+        JsonNode refs = object.path("metadata").path("ownerReferences");
         refs.forEach(r -> referencedOwners.add(r.path("uid").asText()));
-        boolean relevant = refs.size() > 0
-                || (event.previous() != null && event.previous().path("metadata").path("ownerReferences").size() > 0)
-                || Meta.hasFinalizer(event.object(), Finalizers.FOREGROUND)
-                || Meta.hasFinalizer(event.object(), Finalizers.ORPHAN)
-                || (event.type() == CacheEvent.Type.DELETED && referencedOwners.contains(Meta.uid(event.object())));
-        if (relevant) {
+        String uid = Meta.uid(object);
+        boolean waiting = Meta.deleting(object)
+                && (Meta.hasFinalizer(object, Finalizers.FOREGROUND) || Meta.hasFinalizer(object, Finalizers.ORPHAN));
+        boolean full = false;
+        boolean check = false;
+        switch (event.type()) {
+            case DELETED -> {
+                waitingOwners.remove(uid);
+                full = referencedOwners.contains(uid) || anyOwnerWaiting(refs);
+            }
+            case ADDED -> {
+                check = refs.size() > 0;
+                full = waiting && waitingOwners.add(uid);
+            }
+            case MODIFIED -> {
+                JsonNode previousRefs = event.previous().path("metadata").path("ownerReferences");
+                boolean refsChanged = !refs.equals(previousRefs);
+                check = refsChanged && refs.size() > 0;
+                // a dependent of a foreground deletion that lets go of its owner unblocks that owner
+                full = (waiting && waitingOwners.add(uid)) || (refsChanged && anyOwnerWaiting(previousRefs));
+            }
+        }
+        if (full) {
+            fullPassNeeded.set(true);
+            changed();
+        } else if (check) {
+            dependentsToCheck.add(new Ref(type, Meta.namespace(object), Meta.name(object), uid));
             changed();
         }
+    }
+
+    private boolean anyOwnerWaiting(JsonNode refs) {
+        for (JsonNode r : refs) {
+            if (waitingOwners.contains(r.path("uid").asText())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void begin() {
@@ -77,8 +128,37 @@ public final class GarbageCollector extends ReconcileLoop {
 
     @Override
     void reconcile() {
+        boolean resyncDue = System.nanoTime() - lastFullPass >= RESYNC.toNanos();
+        if (fullPassNeeded.getAndSet(false) || resyncDue) {
+            dependentsToCheck.clear();
+            lastFullPass = System.nanoTime();
+            fullPass();
+            return;
+        }
+        for (Ref r = dependentsToCheck.poll(); r != null; r = dependentsToCheck.poll()) {
+            Optional<ObjectNode> current = caches.get(r.type()).get(ObjectKeys.key(r.type(), r.namespace(), r.name()));
+            if (current.isPresent() && r.uid().equals(Meta.uid(current.get()))) {
+                collectOrphaned(new Node(r.type(), current.get()), this::ownerCached);
+            }
+        }
+    }
+
+    /** The owner is in the watch cache with the referenced uid. */
+    private boolean ownerCached(JsonNode ref, String namespace) {
+        Optional<ResourceType> type = service.registry().byKind(ref.path("apiVersion").asText(), ref.path("kind").asText());
+        if (type.isEmpty()) {
+            return true;
+        }
+        String ns = type.get().namespaced() ? namespace : "";
+        return caches.get(type.get()).get(ObjectKeys.key(type.get(), ns, ref.path("name").asText()))
+                .map(o -> ref.path("uid").asText().equals(Meta.uid(o)))
+                .orElse(false);
+    }
+
+    private void fullPass() {
         Map<String, Node> byUid = new HashMap<>();
         Set<String> owners = new HashSet<>();
+        Set<String> waiting = new HashSet<>();
         Map<String, List<Node>> dependents = new HashMap<>();
         for (ResourceType type : service.registry().all()) {
             for (ObjectNode o : caches.get(type).snapshot()) {
@@ -96,9 +176,11 @@ public final class GarbageCollector extends ReconcileLoop {
             }
             List<Node> deps = dependents.getOrDefault(Meta.uid(owner.object()), List.of());
             if (Meta.hasFinalizer(owner.object(), Finalizers.ORPHAN)) {
+                waiting.add(Meta.uid(owner.object()));
                 deps.forEach(d -> removeOwnerReference(d, Meta.uid(owner.object())));
                 removeFinalizer(owner, Finalizers.ORPHAN);
             } else if (Meta.hasFinalizer(owner.object(), Finalizers.FOREGROUND)) {
+                waiting.add(Meta.uid(owner.object()));
                 if (deps.isEmpty()) {
                     removeFinalizer(owner, Finalizers.FOREGROUND);
                 } else {
@@ -108,18 +190,25 @@ public final class GarbageCollector extends ReconcileLoop {
             }
         }
         referencedOwners.retainAll(owners);
+        // owners added since the snapshot are re-added by their events; keep them
+        waitingOwners.addAll(waiting);
         for (Map.Entry<String, List<Node>> entry : dependents.entrySet()) {
             if (byUid.containsKey(entry.getKey())) {
                 continue;
             }
             for (Node dependent : entry.getValue()) {
-                collectOrphaned(dependent, byUid);
+                collectOrphaned(dependent, (ref, namespace) -> byUid.containsKey(ref.path("uid").asText()));
             }
         }
     }
 
+    /** Whether an owner reference is known to resolve without a live read. */
+    private interface OwnerLookup {
+        boolean known(JsonNode ref, String namespace);
+    }
+
     /** A dependent with a missing owner: delete it if no owner remains, else drop the dangling reference. */
-    private void collectOrphaned(Node dependent, Map<String, Node> byUid) {
+    private void collectOrphaned(Node dependent, OwnerLookup known) {
         if (Meta.deleting(dependent.object())) {
             return;
         }
@@ -127,7 +216,8 @@ public final class GarbageCollector extends ReconcileLoop {
         List<String> gone = new ArrayList<>();
         for (JsonNode ref : dependent.object().path("metadata").path("ownerReferences")) {
             String uid = ref.path("uid").asText();
-            if (byUid.containsKey(uid) || ownerExists(ref, Meta.namespace(dependent.object()))) {
+            String namespace = Meta.namespace(dependent.object());
+            if (known.known(ref, namespace) || ownerExists(ref, namespace)) {
                 anyOwnerLeft = true;
             } else {
                 gone.add(uid);
