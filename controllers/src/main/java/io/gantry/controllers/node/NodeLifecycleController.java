@@ -130,7 +130,8 @@ public final class NodeLifecycleController extends Controller {
             health.remove(name);
             return;
         }
-        ObjectNode node = Meta.copy(cached, SharedInformers.NODES);
+        // the cached tree is shared; the steps copy it only when they change it (most passes change nothing)
+        ObjectNode node = cached;
         Instant now = clock.instant();
         node = monitorHealth(node, now);
         node = syncTaints(node, now);
@@ -150,6 +151,7 @@ public final class NodeLifecycleController extends Controller {
             queue.addAfter(name, left.plusMillis(1));
             return node;
         }
+        node = Meta.copy(node, SharedInformers.NODES);
         boolean changed = false;
         ArrayNode conditions = node.with("status").withArray("conditions");
         boolean hasReady = Meta.condition(node, "Ready").isPresent();
@@ -206,6 +208,10 @@ public final class NodeLifecycleController extends Controller {
             case "False" -> Taints.NOT_READY;
             default -> Taints.UNREACHABLE;
         };
+        if (want == null && !hasHealthTaint(node)) {
+            return node;
+        }
+        node = Meta.copy(node, SharedInformers.NODES);
         ArrayNode taints = node.with("spec").withArray("taints");
         boolean changed = false;
         boolean present = false;
@@ -234,6 +240,16 @@ public final class NodeLifecycleController extends Controller {
             return node;
         }
         return Meta.copy(client.update(SharedInformers.NODES, node), SharedInformers.NODES);
+    }
+
+    private static boolean hasHealthTaint(ObjectNode node) {
+        for (JsonNode t : node.path("spec").path("taints")) {
+            String key = t.path("key").asText();
+            if (key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The taint manager: deletes pods whose tolerations of the node's NoExecute taints ran out. */

@@ -4,10 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,8 +31,13 @@ public final class WorkQueue {
     private final ArrayDeque<String> queue = new ArrayDeque<>();
     private final Set<String> dirty = new HashSet<>();
     private final Set<String> processing = new HashSet<>();
+    /** Each delayed key's earliest due time; {@link #due} orders them (entries that lost to an earlier time stay there until popped). */
     private final Map<String, Instant> waiting = new HashMap<>();
+    private final PriorityQueue<Due> due = new PriorityQueue<>(Comparator.comparing(Due::at));
     private boolean shutDown;
+
+    private record Due(Instant at, String key) {
+    }
 
     public WorkQueue(Clock clock, RateLimiter rateLimiter) {
         this.clock = clock;
@@ -69,8 +76,12 @@ public final class WorkQueue {
                 return;
             }
             Instant at = clock.instant().plus(delay);
-            waiting.merge(key, at, (a, b) -> a.isBefore(b) ? a : b);
-            changed.signal();
+            Instant pending = waiting.get(key);
+            if (pending == null || at.isBefore(pending)) {
+                waiting.put(key, at);
+                due.add(new Due(at, key));
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -129,9 +140,9 @@ public final class WorkQueue {
 
     private long waitNanos() {
         long poll = POLL.toNanos();
-        Instant now = clock.instant();
-        for (Instant at : waiting.values()) {
-            poll = Math.min(poll, Math.max(1, Duration.between(now, at).toNanos()));
+        Due next = nextDue();
+        if (next != null) {
+            poll = Math.min(poll, Math.max(1, Duration.between(clock.instant(), next.at()).toNanos()));
         }
         return poll;
     }
@@ -141,13 +152,22 @@ public final class WorkQueue {
             return;
         }
         Instant now = clock.instant();
-        waiting.entrySet().removeIf(e -> {
-            if (!e.getValue().isAfter(now)) {
-                addLocked(e.getKey());
-                return true;
+        for (Due next = nextDue(); next != null && !next.at().isAfter(now); next = nextDue()) {
+            due.poll();
+            waiting.remove(next.key());
+            addLocked(next.key());
+        }
+    }
+
+    /** The earliest live entry of {@link #due}, dropping those superseded by an earlier time for their key. */
+    private Due nextDue() {
+        for (Due next = due.peek(); next != null; next = due.peek()) {
+            if (next.at().equals(waiting.get(next.key()))) {
+                return next;
             }
-            return false;
-        });
+            due.poll();
+        }
+        return null;
     }
 
     /** The worker finished the key; if it was added meanwhile it is queued again. */
