@@ -136,12 +136,21 @@ public final class FieldSet {
     }
 
     public FieldSet union(FieldSet other) {
+        if (other.isEmpty()) {
+            return this;
+        }
+        if (isEmpty()) {
+            return other;
+        }
         TreeSet<FieldPath> set = new TreeSet<>(paths);
         set.addAll(other.paths);
         return new FieldSet(set);
     }
 
     public FieldSet difference(FieldSet other) {
+        if (other.isEmpty() || isEmpty()) {
+            return this;
+        }
         return filter(p -> !other.paths.contains(p));
     }
 
@@ -149,14 +158,19 @@ public final class FieldSet {
         return filter(other.paths::contains);
     }
 
+    /** The members {@code keep} accepts; this set itself when it accepts all of them. */
     public FieldSet filter(Predicate<FieldPath> keep) {
-        TreeSet<FieldPath> set = new TreeSet<>();
+        TreeSet<FieldPath> set = null;
         for (FieldPath p : paths) {
             if (keep.test(p)) {
-                set.add(p);
+                if (set != null) {
+                    set.add(p);
+                }
+            } else if (set == null) {
+                set = new TreeSet<>(paths.headSet(p, false));
             }
         }
-        return new FieldSet(set);
+        return set == null ? this : new FieldSet(set);
     }
 
     @Override

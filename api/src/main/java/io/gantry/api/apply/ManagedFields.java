@@ -174,18 +174,11 @@ public final class ManagedFields {
      */
     public static Comparison compare(ObjectNode oldObject, ObjectNode newObject, Class<?> modelClass) {
         if (oldObject != null) {
-            // Top-level fields equal in both versions hold no change and no removal; leaving them out spares
-            // walking, say, a pod's whole spec when only its status was written.
-            ObjectNode oldChanged = oldObject.deepCopy();
-            ObjectNode newChanged = newObject.deepCopy();
-            List<String> fields = new ArrayList<>();
-            oldChanged.fieldNames().forEachRemaining(fields::add);
-            for (String field : fields) {
-                if (oldChanged.get(field).equals(newChanged.get(field))) {
-                    oldChanged.remove(field);
-                    newChanged.remove(field);
-                }
-            }
+            // Parts equal in both versions hold no change and no removal; leaving them out spares walking, say,
+            // a pod's whole spec when only its status was written.
+            ObjectNode oldChanged = Json.object();
+            ObjectNode newChanged = Json.object();
+            keepDifferences(oldObject, newObject, oldChanged, newChanged);
             oldObject = oldChanged;
             newObject = newChanged;
         }
@@ -204,6 +197,42 @@ public final class ManagedFields {
         });
         List<FieldPath> removed = before.keySet().stream().filter(p -> !after.containsKey(p)).toList();
         return new Comparison(FieldSet.of(changed), FieldSet.of(removed));
+    }
+
+    /**
+     * Copies into {@code oldOut} and {@code newOut} the fields of two objects that differ, recursing into objects
+     * present in both (never into lists, whose items the walk identifies by position or key). The copies share
+     * subtrees with the originals and are only read.
+     */
+    private static void keepDifferences(ObjectNode oldObject, ObjectNode newObject, ObjectNode oldOut,
+                                        ObjectNode newOut) {
+        for (Map.Entry<String, JsonNode> field : oldObject.properties()) {
+            JsonNode before = field.getValue();
+            JsonNode after = newObject.get(field.getKey());
+            if (after == null) {
+                oldOut.set(field.getKey(), before);
+            } else if (before.isObject() && after.isObject()) {
+                ObjectNode oldChild = Json.object();
+                ObjectNode newChild = Json.object();
+                keepDifferences((ObjectNode) before, (ObjectNode) after, oldChild, newChild);
+                if (oldChild.isEmpty() != before.isEmpty() || newChild.isEmpty() != after.isEmpty()) {
+                    // an empty object is a leaf of its own to the walk: keep both whole so it sees their real shape
+                    oldOut.set(field.getKey(), before);
+                    newOut.set(field.getKey(), after);
+                } else if (!oldChild.isEmpty() || !newChild.isEmpty()) {
+                    oldOut.set(field.getKey(), oldChild);
+                    newOut.set(field.getKey(), newChild);
+                }
+            } else if (!before.equals(after)) {
+                oldOut.set(field.getKey(), before);
+                newOut.set(field.getKey(), after);
+            }
+        }
+        for (Map.Entry<String, JsonNode> field : newObject.properties()) {
+            if (!oldObject.has(field.getKey())) {
+                newOut.set(field.getKey(), field.getValue());
+            }
+        }
     }
 
     static String format(Instant now) {

@@ -28,7 +28,15 @@ public sealed interface PathElement extends Comparable<PathElement> {
     @Override
     default int compareTo(PathElement other) {
         int byKind = Integer.compare(rank(), other.rank());
-        return byKind != 0 ? byKind : fieldsV1Key().compareTo(other.fieldsV1Key());
+        if (byKind != 0) {
+            return byKind;
+        }
+        // same kind, same prefix: comparing what follows the prefix orders as the whole keys do, without
+        // building them (paths are compared constantly while field sets are built)
+        if (this instanceof Field f && other instanceof Field g) {
+            return f.name().compareTo(g.name());
+        }
+        return fieldsV1Key().compareTo(other.fieldsV1Key());
     }
 
     private int rank() {
@@ -53,20 +61,21 @@ public sealed interface PathElement extends Comparable<PathElement> {
     }
 
     /** An item of a list keyed by merge key; {@code fields} maps key field names to their JSON values. */
-    record Key(Map<String, JsonNode> fields) implements PathElement {
+    record Key(Map<String, JsonNode> fields, String fieldsV1Key) implements PathElement {
+        /** {@code fieldsV1Key} is rendered from {@code fields} once; the value passed in is ignored. */
         public Key {
             fields = java.util.Collections.unmodifiableMap(new TreeMap<>(fields));
+            ObjectNode key = Json.object();
+            fields.forEach(key::set);
+            fieldsV1Key = "k:" + key;
+        }
+
+        public Key(Map<String, JsonNode> fields) {
+            this(fields, null);
         }
 
         public static Key of(String field, JsonNode value) {
             return new Key(Map.of(field, value));
-        }
-
-        @Override
-        public String fieldsV1Key() {
-            ObjectNode key = Json.object();
-            fields.forEach(key::set);
-            return "k:" + key;
         }
 
         @Override
@@ -91,20 +100,24 @@ public sealed interface PathElement extends Comparable<PathElement> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && fieldsV1Key().equals(k.fieldsV1Key());
+            return o instanceof Key k && fieldsV1Key.equals(k.fieldsV1Key);
         }
 
         @Override
         public int hashCode() {
-            return fieldsV1Key().hashCode();
+            return fieldsV1Key.hashCode();
         }
     }
 
     /** A member of a set-like list of primitives (merge strategy without merge key, e.g. finalizers). */
-    record Value(JsonNode value) implements PathElement {
-        @Override
-        public String fieldsV1Key() {
-            return "v:" + value;
+    record Value(JsonNode value, String fieldsV1Key) implements PathElement {
+        /** {@code fieldsV1Key} is rendered from {@code value} once; the value passed in is ignored. */
+        public Value {
+            fieldsV1Key = "v:" + value;
+        }
+
+        public Value(JsonNode value) {
+            this(value, null);
         }
 
         @Override
@@ -114,12 +127,12 @@ public sealed interface PathElement extends Comparable<PathElement> {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Value v && fieldsV1Key().equals(v.fieldsV1Key());
+            return o instanceof Value v && fieldsV1Key.equals(v.fieldsV1Key);
         }
 
         @Override
         public int hashCode() {
-            return fieldsV1Key().hashCode();
+            return fieldsV1Key.hashCode();
         }
     }
 

@@ -91,6 +91,25 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void emptiedAndFilledObjectsAreNotMistakenForChangedLeaves() {
+        ObjectNode old = created();
+        ObjectNode emptied = old.deepCopy();
+        ((ObjectNode) emptied.at("/spec/template")).putObject("metadata");
+        ManagedFields.recordUpdate(old, emptied, "first", "", T2, Deployment.class);
+        assertThat(entry(emptied, "first").fields())
+                .isEqualTo(FieldSet.of(FieldPath.of("spec", "template", "metadata")));
+
+        // the only label goes: the labels map is left empty, which is no field of the remover's
+        ObjectNode unlabelled = emptied.deepCopy();
+        ((ObjectNode) unlabelled.at("/metadata/labels")).remove("app");
+        ManagedFields.recordUpdate(emptied, unlabelled, "second", "", T2, Deployment.class);
+        assertThat(entry(unlabelled, "second").fields())
+                .isEqualTo(FieldSet.of(FieldPath.of("metadata", "labels")));
+        assertThat(entry(unlabelled, "kubectl-create").fields().paths().stream().map(FieldPath::toString))
+                .doesNotContain(".metadata.labels.app");
+    }
+
+    @Test
     void statusWritesAreRecordedPerSubresource() {
         ObjectNode old = created();
         ObjectNode updated = old.deepCopy();
