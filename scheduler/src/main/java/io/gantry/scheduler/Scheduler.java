@@ -20,8 +20,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Gantry's scheduler: watches nodes and pods, picks a node for every pending pod addressed to it
@@ -44,7 +42,8 @@ public final class Scheduler implements AutoCloseable {
     private final SchedulingQueue queue;
     private final SchedulingAlgorithm algorithm;
     private final EventRecorder events;
-    private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+    private final BoundedCalls io;
+    private final BoundedCalls eventCalls = new BoundedCalls(8, 1000);
     /** The last unschedulable message written per pod, so repeats do not rewrite the condition. */
     private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean running;
@@ -54,6 +53,7 @@ public final class Scheduler implements AutoCloseable {
     public Scheduler(ApiClient client, SchedulerConfig config, Clock clock) {
         this.client = client;
         this.config = config;
+        this.io = new BoundedCalls(config.maxConcurrentApiCalls());
         this.clock = clock;
         ResourceRegistry registry = ResourceRegistry.builtIn();
         this.pods = registry.byKind("v1", "Pod").orElseThrow();
@@ -98,7 +98,8 @@ public final class Scheduler implements AutoCloseable {
         podInformer.close();
         priorityClassInformer.close();
         namespaceInformer.close();
-        io.shutdownNow();
+        io.close();
+        eventCalls.close();
     }
 
     // ---- informer handlers ----
@@ -319,11 +320,24 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         reported.remove(pod.key());
-        try {
-            events.record(pod, "Normal", "Scheduled",
-                    "Successfully assigned " + pod.namespace() + "/" + pod.name() + " to " + pod.nodeName());
-        } catch (RuntimeException e) {
-            LOG.debug("event for {}: {}", pod.key(), e.toString());
+        recordEvent(pod, "Normal", "Scheduled",
+                "Successfully assigned " + pod.namespace() + "/" + pod.name() + " to " + pod.nodeName());
+    }
+
+    /**
+     * Events go out in a lane of their own so that they never hold up bindings; like client-go's event
+     * broadcaster, it drops events when too many are waiting rather than falling ever further behind.
+     */
+    private void recordEvent(PodInfo pod, String type, String reason, String message) {
+        boolean queued = eventCalls.execute(() -> {
+            try {
+                events.record(pod, type, reason, message);
+            } catch (RuntimeException e) {
+                LOG.debug("event for {}: {}", pod.key(), e.toString());
+            }
+        });
+        if (!queued) {
+            LOG.debug("event {} for {} dropped: too many events waiting", reason, pod.key());
         }
     }
 
