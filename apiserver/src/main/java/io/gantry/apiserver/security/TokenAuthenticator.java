@@ -2,13 +2,16 @@ package io.gantry.apiserver.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.cert.CertificateException;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Establishes the {@link Principal} of a request from its client certificate or its bearer token.
@@ -23,6 +26,9 @@ public final class TokenAuthenticator {
     private static final String CLIENT_AUTH_OID = "1.3.6.1.5.5.7.3.2";
     private static final String ANY_EXTENDED_KEY_USAGE_OID = "2.5.29.37.0";
 
+    /** Client certificates whose signature and purpose were checked, with the principal they name. */
+    private static final int MAX_REMEMBERED_CERTIFICATES = 20_000;
+    private final Map<X509Certificate, Optional<Principal>> checkedCertificates = new ConcurrentHashMap<>();
     private final X509Certificate ca;
     private final byte[] adminDigest;
     private final byte[] joinDigest;
@@ -70,6 +76,26 @@ public final class TokenAuthenticator {
      * connector happens to be configured, so the signature, validity and purpose are checked again here.
      */
     private Optional<Principal> fromCertificate(X509Certificate certificate) {
+        try {
+            certificate.checkValidity();
+        } catch (CertificateException e) {
+            return Optional.empty();
+        }
+        // A signature check costs more than the rest of a small request; an agent presents the same certificate
+        // on every request, so each one is checked once (the validity period above still is every time).
+        Optional<Principal> known = checkedCertificates.get(certificate);
+        if (known != null) {
+            return known;
+        }
+        Optional<Principal> principal = principalOf(certificate);
+        if (checkedCertificates.size() >= MAX_REMEMBERED_CERTIFICATES) {
+            checkedCertificates.clear();
+        }
+        checkedCertificates.put(certificate, principal);
+        return principal;
+    }
+
+    private Optional<Principal> principalOf(X509Certificate certificate) {
         if (!Certificates.issuedBy(certificate, ca, Instant.now()) || !usableForClientAuth(certificate)) {
             return Optional.empty();
         }
