@@ -91,7 +91,7 @@ public final class ApiServer implements AutoCloseable {
         ServiceAllocators allocators = new ServiceAllocators(serviceType, config.serviceCidr(), config.nodePortMin(),
                 config.nodePortMax());
         Map<String, ResourceStrategy> strategies = Map.of(
-                "v1/Pod", new PodStrategy(),
+                "v1/Pod", new PodStrategy(config.tolerations()),
                 "v1/Service", new ServiceStrategy(allocators),
                 "v1/Namespace", new NamespaceStrategy(),
                 "v1/Secret", new SecretStrategy(),

@@ -1,5 +1,7 @@
 package io.gantry.apiserver;
 
+import io.gantry.api.defaults.DefaultTolerationSeconds;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,33 +20,40 @@ import java.util.List;
  * @param nodePortMax    highest NodePort
  * @param extraSans      more names/addresses for the server certificate
  * @param eventTtl       how long an Event is kept after its last change
+ * @param tolerations    --default-not-ready-toleration-seconds and --default-unreachable-toleration-seconds:
+ *                       how long pods tolerate an unhealthy node unless they say otherwise
  */
 public record ServerConfig(Path dataDir, String bindAddress, int port, int insecurePort, String store,
                            List<String> etcdEndpoints, String serviceCidr, int nodePortMin, int nodePortMax,
-                           List<String> extraSans, Duration eventTtl) {
+                           List<String> extraSans, Duration eventTtl, DefaultTolerationSeconds tolerations) {
 
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", 6443, -1, "sqlite", List.of(), "10.96.0.0/12", 30000, 32767,
-                List.of(), Duration.ofHours(1));
+                List.of(), Duration.ofHours(1), DefaultTolerationSeconds.DEFAULTS);
     }
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(dataDir, bindAddress, newPort, insecurePort, store, etcdEndpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans, eventTtl);
+                nodePortMin, nodePortMax, extraSans, eventTtl, tolerations);
     }
 
     public ServerConfig withStore(String newStore, List<String> endpoints) {
         return new ServerConfig(dataDir, bindAddress, port, insecurePort, newStore, endpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans, eventTtl);
+                nodePortMin, nodePortMax, extraSans, eventTtl, tolerations);
     }
 
     public ServerConfig withEventTtl(Duration ttl) {
         return new ServerConfig(dataDir, bindAddress, port, insecurePort, store, etcdEndpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans, ttl);
+                nodePortMin, nodePortMax, extraSans, ttl, tolerations);
     }
 
     public ServerConfig withInsecurePort(int newInsecurePort) {
         return new ServerConfig(dataDir, bindAddress, port, newInsecurePort, store, etcdEndpoints, serviceCidr,
-                nodePortMin, nodePortMax, extraSans, eventTtl);
+                nodePortMin, nodePortMax, extraSans, eventTtl, tolerations);
+    }
+
+    public ServerConfig withTolerations(DefaultTolerationSeconds newTolerations) {
+        return new ServerConfig(dataDir, bindAddress, port, insecurePort, store, etcdEndpoints, serviceCidr,
+                nodePortMin, nodePortMax, extraSans, eventTtl, newTolerations);
     }
 }

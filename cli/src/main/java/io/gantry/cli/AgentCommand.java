@@ -48,6 +48,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--node-label", split = ",", description = "Labels for the nodes, key=value.")
     List<String> labels = List.of();
 
+    @Option(names = "--node-lease-duration-seconds", description = "leaseDurationSeconds of each node's Lease; it is "
+            + "renewed every quarter of that, as the kubelet does (default: ${DEFAULT-VALUE}).")
+    int leaseDurationSeconds = SimulationConfig.defaults("", 0).leaseDurationSeconds();
+
     @Override
     public Integer call() throws Exception {
         if (simulate <= 0) {
@@ -62,9 +66,13 @@ final class AgentCommand implements Callable<Integer> {
             }
             nodeLabels.put(kv[0], kv[1]);
         }
+        if (leaseDurationSeconds <= 0) {
+            throw new IllegalArgumentException("--node-lease-duration-seconds must be positive");
+        }
         Agent.Joined joined = Agent.join(new AgentConfig(server, token, name, dataDir, caFile));
         SimulatedNodes nodes = new SimulatedNodes(joined.client(), SimulationConfig.defaults(name, simulate)
-                .withCapacity(cpu, memory, pods).withLabels(nodeLabels), Clock.systemUTC()).start();
+                .withCapacity(cpu, memory, pods).withLabels(nodeLabels).withLeaseDuration(leaseDurationSeconds),
+                Clock.systemUTC()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             nodes.close();

@@ -1,6 +1,8 @@
 package io.gantry.cli;
 
+import io.gantry.api.defaults.DefaultTolerationSeconds;
 import io.gantry.apiserver.ServerConfig;
+import io.gantry.controllers.ControllerManagerConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -39,6 +41,18 @@ final class ClusterOptions {
             + "(default: ${DEFAULT-VALUE}).")
     String eventTtl = "1h";
 
+    @Option(names = "--default-not-ready-toleration-seconds", description = "How long pods tolerate their node being "
+            + "not ready unless they say otherwise (default: ${DEFAULT-VALUE}).")
+    long notReadyTolerationSeconds = DefaultTolerationSeconds.DEFAULTS.notReadySeconds();
+
+    @Option(names = "--default-unreachable-toleration-seconds", description = "How long pods tolerate their node being "
+            + "unreachable unless they say otherwise (default: ${DEFAULT-VALUE}).")
+    long unreachableTolerationSeconds = DefaultTolerationSeconds.DEFAULTS.unreachableSeconds();
+
+    @Option(names = "--node-monitor-grace-period", description = "How long a node may go without a heartbeat before "
+            + "it is marked unhealthy, e.g. 40s (default: ${DEFAULT-VALUE}).")
+    String nodeMonitorGracePeriod = "40s";
+
     ServerConfig toConfig() {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
@@ -64,6 +78,22 @@ final class ClusterOptions {
             throw new IllegalArgumentException("--store must be sqlite or etcd, not \"" + store + "\"");
         }
         return new ServerConfig(dataDir.toAbsolutePath(), bindAddress, port, insecurePort, store, etcdEndpoints,
-                serviceCidr, min, max, extraSans, GoDurations.parse("--event-ttl", eventTtl));
+                serviceCidr, min, max, extraSans, GoDurations.parse("--event-ttl", eventTtl), tolerations());
+    }
+
+    private DefaultTolerationSeconds tolerations() {
+        if (notReadyTolerationSeconds < 0) {
+            throw new IllegalArgumentException("--default-not-ready-toleration-seconds must not be negative");
+        }
+        if (unreachableTolerationSeconds < 0) {
+            throw new IllegalArgumentException("--default-unreachable-toleration-seconds must not be negative");
+        }
+        return new DefaultTolerationSeconds(notReadyTolerationSeconds, unreachableTolerationSeconds);
+    }
+
+    ControllerManagerConfig controllerManagerConfig() {
+        ControllerManagerConfig defaults = ControllerManagerConfig.defaults();
+        return defaults.withNodeMonitor(GoDurations.parse("--node-monitor-grace-period", nodeMonitorGracePeriod),
+                defaults.nodeMonitorPeriod());
     }
 }

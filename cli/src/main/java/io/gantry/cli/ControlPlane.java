@@ -23,7 +23,7 @@ final class ControlPlane implements AutoCloseable {
     private final Scheduler scheduler;
     private final ControllerManager controllers;
 
-    private ControlPlane(ApiServer server) {
+    private ControlPlane(ApiServer server, ControllerManagerConfig controllerConfig) {
         this.server = server;
         String url = "https://" + loopbackOr(server) + ":" + server.port();
         var tls = Tls.trusting(server.credentials().caPem());
@@ -31,7 +31,7 @@ final class ControlPlane implements AutoCloseable {
         this.controllersClient = new HttpApiClient(url, tls, server.credentials().adminToken(),
                 "gantry-controller-manager");
         this.scheduler = new Scheduler(schedulerClient, SchedulerConfig.defaults(), Clock.systemUTC());
-        this.controllers = new ControllerManager(controllersClient, ControllerManagerConfig.defaults(), Clock.systemUTC());
+        this.controllers = new ControllerManager(controllersClient, controllerConfig, Clock.systemUTC());
     }
 
     /** The address the components reach the API server at: loopback unless it listens on one address only. */
@@ -40,10 +40,10 @@ final class ControlPlane implements AutoCloseable {
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
-    static ControlPlane start(ServerConfig config) {
+    static ControlPlane start(ServerConfig config, ControllerManagerConfig controllerConfig) {
         ApiServer server = ApiServer.start(config);
         try {
-            ControlPlane plane = new ControlPlane(server);
+            ControlPlane plane = new ControlPlane(server, controllerConfig);
             plane.scheduler.start();
             plane.controllers.start();
             return plane;

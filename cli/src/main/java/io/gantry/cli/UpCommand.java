@@ -27,7 +27,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControlPlane plane = ControlPlane.start(options.toConfig());
+        ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig());
         ApiServer server = plane.server();
         Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "shutdown"));
         if (sample) {

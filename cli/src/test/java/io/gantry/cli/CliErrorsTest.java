@@ -81,6 +81,19 @@ class CliErrorsTest {
     }
 
     @Test
+    void badNodeHealthSettings() throws Exception {
+        Outcome grace = gantry("server", "--data-dir", tmp.resolve("g").toString(), "--port", "0",
+                "--node-monitor-grace-period", "soon");
+        assertThat(grace.exitCode()).isNotZero();
+        assertThat(lastLine(grace.output()))
+                .isEqualTo("gantry: --node-monitor-grace-period must be a positive duration such as 1h or 30m, not \"soon\"");
+        Outcome lease = gantry("agent", "--server", "https://127.0.0.1:1", "--data-dir", tmp.resolve("a").toString(),
+                "--simulate", "1", "--node-lease-duration-seconds", "0");
+        assertThat(lease.exitCode()).isNotZero();
+        assertThat(lastLine(lease.output())).isEqualTo("gantry: --node-lease-duration-seconds must be positive");
+    }
+
+    @Test
     void version() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream previous = System.out;

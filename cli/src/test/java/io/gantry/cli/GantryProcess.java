@@ -1,8 +1,10 @@
 package io.gantry.cli;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +113,21 @@ final class GantryProcess implements AutoCloseable {
 
     Path dataDir() {
         return dataDir;
+    }
+
+    /** The join token for agents ({@code gantry token} on this control plane's data directory). */
+    String joinToken() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream previous = System.out;
+        System.setOut(new PrintStream(out, true));
+        try {
+            if (Main.run("token", "--data-dir", dataDir.toString()) != 0) {
+                throw new AssertionError("gantry token failed");
+            }
+        } finally {
+            System.setOut(previous);
+        }
+        return out.toString().trim();
     }
 
     /** SIGKILL, as a crash. */

@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param nodeMonitorGracePeriod   --node-monitor-grace-period: a node Lease older than this makes Ready Unknown
  * @param nodeMonitorPeriod        --node-monitor-period: how often node health is checked
  * @param podEvictionTimeout       --pod-eviction-timeout; kept for compatibility: eviction is taint based, with the
- *                                 300 s default tolerations the API server adds to pods
+ *                                 default tolerations the API server adds to pods (300 s unless configured by
+ *                                 --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds)
  * @param replicaSetWorkers        --concurrent-replicaset-syncs
  * @param deploymentWorkers        --concurrent-deployment-syncs
  * @param terminatedPodGcThreshold --terminated-pod-gc-threshold: finished pods kept before the oldest are deleted

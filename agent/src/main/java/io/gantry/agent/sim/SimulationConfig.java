@@ -52,6 +52,18 @@ public record SimulationConfig(String prefix, int count, String cpu, String memo
                 leaseDurationSeconds, status, maxConcurrentRequests);
     }
 
+    /**
+     * The kubelet's nodeLeaseDurationSeconds: the Lease says it lasts that long and is renewed every quarter of it
+     * (the kubelet's renew interval fraction, 0.25), 10 s for the default 40.
+     */
+    public SimulationConfig withLeaseDuration(int seconds) {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("the lease duration must be positive");
+        }
+        return new SimulationConfig(prefix, count, cpu, memory, pods, ephemeralStorage, labels,
+                Duration.ofSeconds(seconds).dividedBy(4), seconds, statusInterval, maxConcurrentRequests);
+    }
+
     public SimulationConfig withMaxConcurrentRequests(int max) {
         return new SimulationConfig(prefix, count, cpu, memory, pods, ephemeralStorage, labels, leaseRenewInterval,
                 leaseDurationSeconds, statusInterval, max);

@@ -10,10 +10,10 @@ import java.util.List;
 
 /**
  * Pod and pod template defaults: core/v1 SetDefaults_Pod / PodSpec / Container / Probe / Volume, plus what
- * the default admission plugins add to pods (service account, priority, not-ready/unreachable tolerations).
+ * the default admission plugins add to pods (service account, priority). The not-ready/unreachable tolerations
+ * depend on the API server's settings: see {@link DefaultTolerationSeconds}, applied by the pod strategy.
  */
 final class PodDefaults {
-    static final int DEFAULT_TOLERATION_SECONDS = 300;
     private static final List<String> VOLUME_SOURCES = List.of("hostPath", "emptyDir", "gitRepo", "gcePersistentDisk",
             "awsElasticBlockStore", "secret", "nfs", "iscsi", "glusterfs", "persistentVolumeClaim", "rbd", "flexVolume",
             "cinder", "cephfs", "flocker", "downwardAPI", "fc", "azureFile", "configMap", "vsphereVolume", "quobyte",
@@ -37,9 +37,6 @@ final class PodDefaults {
             Trees.put(spec, "priority", 0);
         }
         Trees.put(spec, "preemptionPolicy", "PreemptLowerPriority");
-        // DefaultTolerationSeconds admission.
-        addTolerationUnlessTolerated(spec, "node.kubernetes.io/not-ready");
-        addTolerationUnlessTolerated(spec, "node.kubernetes.io/unreachable");
         if (Trees.unset(pod, "status")) {
             ObjectNode status = pod.putObject("status");
             status.put("phase", "Pending");
@@ -186,25 +183,6 @@ final class PodDefaults {
                 requests.set(e.getKey(), e.getValue());
             }
         });
-    }
-
-    private static void addTolerationUnlessTolerated(ObjectNode spec, String key) {
-        JsonNode existing = spec.get("tolerations");
-        if (existing instanceof ArrayNode list) {
-            for (JsonNode t : list) {
-                String k = Trees.text(t, "key");
-                String effect = Trees.text(t, "effect");
-                if ((k.equals(key) || k.isEmpty()) && (effect.equals("NoExecute") || effect.isEmpty())) {
-                    return;
-                }
-            }
-        }
-        ArrayNode list = existing instanceof ArrayNode a ? a : spec.putArray("tolerations");
-        ObjectNode t = list.addObject();
-        t.put("key", key);
-        t.put("operator", "Exists");
-        t.put("effect", "NoExecute");
-        t.put("tolerationSeconds", DEFAULT_TOLERATION_SECONDS);
     }
 
     /** Guaranteed when every container limits cpu and memory with equal requests; BestEffort with none at all. */

@@ -3,19 +3,32 @@ package io.gantry.apiserver.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ResourceType;
+import io.gantry.api.defaults.DefaultTolerationSeconds;
 import io.gantry.apiserver.rest.ResourceStrategy;
 
 /**
- * Pods start Pending with their QoS class, and a pod bound to a node is deleted gracefully: it gets a
- * deletionTimestamp and its node's agent removes it after stopping its containers.
+ * Pods start Pending with their QoS class and get the API server's default not-ready/unreachable tolerations on
+ * create and update (the DefaultTolerationSeconds admission); a pod bound to a node is deleted gracefully: it
+ * gets a deletionTimestamp and its node's agent removes it after stopping its containers.
  */
 public final class PodStrategy implements ResourceStrategy {
+    private final DefaultTolerationSeconds tolerations;
+
+    public PodStrategy(DefaultTolerationSeconds tolerations) {
+        this.tolerations = tolerations;
+    }
 
     @Override
     public void prepareForCreate(ResourceType type, ObjectNode pod) {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
         status.put("qosClass", qosClass(pod));
+        tolerations.admit(pod);
+    }
+
+    @Override
+    public void prepareForUpdate(ObjectNode newPod, ObjectNode oldPod) {
+        tolerations.admit(newPod);
     }
 
     @Override

@@ -460,7 +460,7 @@ public final class DeploymentController extends Controller {
             List<ObjectNode> all = new ArrayList<>(currentList(old));
             all.add(current(newRs));
             int minAvailable = replicas() - maxUnavailable;
-            int available = all.stream().mapToInt(r -> r.path("status").path("availableReplicas").asInt(0)).sum();
+            int available = DeploymentMath.settledAvailable(all);
             int scaledDown = 0;
             if (available > minAvailable) {
                 int total = available - minAvailable;

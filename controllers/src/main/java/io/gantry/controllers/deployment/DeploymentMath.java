@@ -108,6 +108,22 @@ public final class DeploymentMath {
         return allPods - minAvailable - newRsUnavailable;
     }
 
+    /**
+     * The available pods of ReplicaSets, counting at most spec.replicas of each. A ReplicaSet's status lags its
+     * spec: right after a scale-down it still counts the available pods it is deleting (its status is computed from
+     * the pods it saw before deleting). Trusting that count, a rolling update would scale the old ReplicaSets down
+     * again for pods already going, and drop below the minimum available (even with maxUnavailable 0). The pods a
+     * ReplicaSet keeps are at most spec.replicas, and it deletes unavailable ones first, so the cap is what stays.
+     */
+    public static int settledAvailable(Iterable<? extends JsonNode> replicaSets) {
+        int available = 0;
+        for (JsonNode rs : replicaSets) {
+            int spec = rs.path("spec").path("replicas").asInt(1);
+            available += Math.min(spec, rs.path("status").path("availableReplicas").asInt(0));
+        }
+        return available;
+    }
+
     /** The next revision: one more than the highest of the old ReplicaSets. */
     public static long nextRevision(Iterable<? extends JsonNode> oldReplicaSets) {
         long max = 0;

@@ -61,6 +61,16 @@ class DeploymentMathTest {
     }
 
     @Test
+    void availablePodsOfAReplicaSetBeingScaledDownCountOnlyUpToItsSpec() throws Exception {
+        // The old ReplicaSet was scaled from 12 to 10 and still reports the 12 pods it saw before deleting two.
+        JsonNode old = Json.MAPPER.readTree("{\"spec\": {\"replicas\": 10}, \"status\": {\"availableReplicas\": 12}}");
+        JsonNode young = Json.MAPPER.readTree("{\"spec\": {\"replicas\": 5}, \"status\": {\"availableReplicas\": 3}}");
+        assertThat(DeploymentMath.settledAvailable(List.of(old, young))).isEqualTo(13);
+        JsonNode fresh = Json.MAPPER.readTree("{\"spec\": {\"replicas\": 3}}");
+        assertThat(DeploymentMath.settledAvailable(List.of(fresh))).isZero();
+    }
+
+    @Test
     void podTemplateHashIsStableAndIgnoresFieldOrder() throws Exception {
         JsonNode a = Json.MAPPER.readTree("""
                 {"metadata":{"labels":{"app":"web","tier":"fe"}},"spec":{"containers":[{"name":"c","image":"nginx:1"}]}}""");
