@@ -27,7 +27,7 @@ import java.util.concurrent.Future;
 
 /**
  * Many simulated nodes behind one agent identity: each registers a Node, heartbeats like a kubelet (a Lease in
- * kube-node-lease renewed every 10 s, the Ready condition's heartbeat refreshed every minute, both spread over
+ * kube-node-lease renewed every 10 s, the Ready condition's heartbeat re-posted every 5 minutes, both spread over
  * their interval so thousands of nodes do not renew at once) and "runs" the pods bound to it by reporting their
  * status, without running anything.
  * <p>

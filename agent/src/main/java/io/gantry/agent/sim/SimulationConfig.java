@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param labels                extra node labels (on top of the kubernetes.io ones and gantry.io/simulated=true)
  * @param leaseRenewInterval    how often each node's Lease is renewed (kubelet: 10 s)
  * @param leaseDurationSeconds  the Lease's leaseDurationSeconds (kubelet: 40)
- * @param statusInterval        how often each node's Ready condition heartbeat is refreshed (at most once a minute)
- * @param maxConcurrentRequests bound on simultaneous API requests (registrations, heartbeats, pod status writes)
+ * @param statusInterval        how often each node's Ready condition heartbeat is re-posted although nothing changed
+ *                              (kubelet's nodeStatusReportFrequency: 5 min; health is judged from the Lease)
+ * @param maxConcurrentRequests bound on simultaneous API requests in each of two lanes: registrations and
+ *                              heartbeats, and pod status writes and deletions
  */
 public record SimulationConfig(String prefix, int count, String cpu, String memory, String pods,
                                String ephemeralStorage, Map<String, String> labels, Duration leaseRenewInterval,
@@ -32,7 +34,7 @@ public record SimulationConfig(String prefix, int count, String cpu, String memo
 
     public static SimulationConfig defaults(String prefix, int count) {
         return new SimulationConfig(prefix, count, "4", "16Gi", "110", "100Gi", Map.of(), Duration.ofSeconds(10), 40,
-                Duration.ofMinutes(1), 64);
+                Duration.ofMinutes(5), 64);
     }
 
     public SimulationConfig withCapacity(String cpu, String memory, String pods) {
