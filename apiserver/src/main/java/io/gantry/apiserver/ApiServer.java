@@ -84,8 +84,8 @@ public final class ApiServer implements AutoCloseable {
         this.credentials = ClusterCredentials.loadOrCreate(config.dataDir(), config.extraSans());
         this.store = openStore(config);
         ResourceRegistry registry = ResourceRegistry.builtIn();
-        ObjectStorage storage = new ObjectStorage(store);
         this.caches = new WatchCaches(registry, store);
+        ObjectStorage storage = new ObjectStorage(store, (type, key) -> caches.get(type).get(key));
         ResourceType serviceType = registry.byKind("v1", "Service").orElseThrow();
         ResourceType namespaceType = registry.byKind("v1", "Namespace").orElseThrow();
         ServiceAllocators allocators = new ServiceAllocators(serviceType, config.serviceCidr(), config.nodePortMin(),

@@ -243,7 +243,7 @@ public final class ObjectService {
                 throw ApiException.conflict(type, name);
             }
             try {
-                return write(type, old, object.deepCopy(), subresource, options, false);
+                return write(type, old, true, object.deepCopy(), subresource, options, false);
             } catch (ApiException e) {
                 if (e.code() != 409 || !precondition.isEmpty() || !"Conflict".equals(e.reason())
                         || attempt >= MAX_PATCH_ATTEMPTS) {
@@ -263,31 +263,48 @@ public final class ObjectService {
             return apply(type, namespace, name, patch, subresource, options);
         }
         for (int attempt = 0; ; attempt++) {
-            Optional<StoredObject> current = storage.get(type, namespace, name);
-            if (current.isEmpty()) {
-                throw ApiException.notFound(type, name);
-            }
-            StoredObject old = current.get();
-            ObjectNode patched = Patches.apply(patchType, old.object(), patch, type);
-            String pinned = Meta.metadata(patched).path("resourceVersion").asText("");
-            if (!pinned.isEmpty() && !pinned.equals(Long.toString(old.revision()))) {
-                throw ApiException.conflict(type, name);
-            }
-            checkTypeMeta(type, patched);
-            if (!name.equals(Meta.name(patched))) {
-                throw ApiException.badRequest("metadata.name: Invalid value: \"" + Meta.name(patched)
-                        + "\": field is immutable");
-            }
-            checkUnknownFields(type, patched, options);
+            // The first attempt starts from the watch cache's copy. A stale copy loses the compare-and-swap, fails
+            // the client's resourceVersion precondition or looks like a no-op; any failure of that attempt is
+            // retried from the store, whose answer is final (as Kubernetes' GuaranteedUpdate does).
+            boolean fromCache = attempt == 0 && !options.dryRun();
+            int warnings = options.warnings().size();
             try {
-                return write(type, old, patched, subresource, options, false);
+                return patchOnce(type, namespace, name, patchType, patch, subresource, options, fromCache);
             } catch (ApiException e) {
+                // the next attempt warns afresh
+                options.warnings().subList(warnings, options.warnings().size()).clear();
+                if (fromCache) {
+                    continue;
+                }
                 boolean patchPinned = patch.path("metadata").hasNonNull("resourceVersion");
-                if (e.code() != 409 || patchPinned || !"Conflict".equals(e.reason()) || attempt >= MAX_PATCH_ATTEMPTS) {
+                boolean conflict = e.code() == 409 && "Conflict".equals(e.reason());
+                if (!conflict || patchPinned || attempt >= MAX_PATCH_ATTEMPTS) {
                     throw e;
                 }
             }
         }
+    }
+
+    private ObjectNode patchOnce(ResourceType type, String namespace, String name, PatchType patchType,
+                                 JsonNode patch, String subresource, WriteOptions options, boolean fromCache) {
+        Optional<StoredObject> current = fromCache ? storage.getForUpdate(type, namespace, name)
+                : storage.get(type, namespace, name);
+        if (current.isEmpty()) {
+            throw ApiException.notFound(type, name);
+        }
+        StoredObject old = current.get();
+        ObjectNode patched = Patches.apply(patchType, old.object(), patch, type);
+        String pinned = Meta.metadata(patched).path("resourceVersion").asText("");
+        if (!pinned.isEmpty() && !pinned.equals(Long.toString(old.revision()))) {
+            throw ApiException.conflict(type, name);
+        }
+        checkTypeMeta(type, patched);
+        if (!name.equals(Meta.name(patched))) {
+            throw ApiException.badRequest("metadata.name: Invalid value: \"" + Meta.name(patched)
+                    + "\": field is immutable");
+        }
+        checkUnknownFields(type, patched, options);
+        return write(type, old, !fromCache, patched, subresource, options, false);
     }
 
     /**
@@ -336,7 +353,7 @@ public final class ObjectService {
                 if (current.isEmpty()) {
                     return create(type, namespace, merged, options, true);
                 }
-                return write(type, current.get(), merged, subresource, options, true);
+                return write(type, current.get(), true, merged, subresource, options, true);
             } catch (ApiException e) {
                 boolean raced = e.code() == 409 && ("Conflict".equals(e.reason()) || "AlreadyExists".equals(e.reason()));
                 if (!raced || !pinned.isEmpty() || attempt >= MAX_PATCH_ATTEMPTS) {
@@ -374,8 +391,13 @@ public final class ObjectService {
      *
      * @param applied the object comes from a server-side apply, whose managedFields are already up to date
      */
-    private ObjectNode write(ResourceType type, StoredObject old, ObjectNode object, String subresource,
-                             WriteOptions options, boolean applied) {
+    /**
+     * @param oldIsCurrent {@code old} was read from the store; a cached copy may be stale, so a write that would
+     *                     change nothing is refused as a conflict (the caller retries from the store) instead of
+     *                     answered from it
+     */
+    private ObjectNode write(ResourceType type, StoredObject old, boolean oldIsCurrent, ObjectNode object,
+                             String subresource, WriteOptions options, boolean applied) {
         ObjectNode oldObject = old.object();
         JsonNode appliedManagedFields = Meta.metadata(object).get("managedFields");
         ObjectNode meta = Meta.metadata(object);
@@ -438,6 +460,9 @@ public final class ObjectService {
                 return object;
             }
             if (object.equals(oldObject) || options.dryRun()) {
+                if (!oldIsCurrent) {
+                    throw ApiException.conflict(type, Meta.name(object));
+                }
                 return object;
             }
             ObjectNode result = storage.update(type, object, old.revision());

@@ -23,9 +23,15 @@ import java.util.function.UnaryOperator;
 public final class ObjectStorage {
     private static final int MAX_UPDATE_ATTEMPTS = 32;
     private final Store store;
+    private final CachedObjects cached;
 
     public ObjectStorage(Store store) {
+        this(store, CachedObjects.NONE);
+    }
+
+    public ObjectStorage(Store store, CachedObjects cached) {
         this.store = store;
+        this.cached = cached;
     }
 
     public Store store() {
@@ -34,6 +40,24 @@ public final class ObjectStorage {
 
     public Optional<StoredObject> get(ResourceType type, String namespace, String name) {
         return store.get(ObjectKeys.key(type, namespace, name)).map(ObjectStorage::decode);
+    }
+
+    /**
+     * The object to start an update from: the cached state when there is one (a private copy, possibly stale, so
+     * the update's compare-and-swap decides), else the store's.
+     */
+    public Optional<StoredObject> getForUpdate(ResourceType type, String namespace, String name) {
+        String key = ObjectKeys.key(type, namespace, name);
+        Optional<ObjectNode> hit = cached.get(type, key);
+        if (hit.isPresent()) {
+            String version = hit.get().path("metadata").path("resourceVersion").asText("");
+            try {
+                return Optional.of(new StoredObject(key, hit.get().deepCopy(), Long.parseLong(version)));
+            } catch (NumberFormatException e) {
+                // not a stored version: read the store
+            }
+        }
+        return get(type, namespace, name);
     }
 
     public ObjectNode create(ResourceType type, ObjectNode object) {
@@ -76,10 +100,14 @@ public final class ObjectStorage {
      */
     public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutation) {
         for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-            StoredObject current = get(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+            StoredObject current = (attempt == 0 ? getForUpdate(type, namespace, name) : get(type, namespace, name))
+                    .orElseThrow(() -> ApiException.notFound(type, name));
             ObjectNode before = current.object().deepCopy();
             ObjectNode changed = mutation.apply(current.object().deepCopy());
             if (changed.equals(before)) {
+                if (attempt == 0) {
+                    continue; // "nothing to do" may come from a stale cached copy: ask the store
+                }
                 return before;
             }
             try {

@@ -1,0 +1,100 @@
+package io.gantry.apiserver.rest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
+import io.gantry.api.schema.TypeGraph;
+import io.gantry.api.schema.UnknownFields;
+import io.gantry.apiserver.storage.CachedObjects;
+import io.gantry.apiserver.storage.ObjectStorage;
+import io.gantry.store.SqliteStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Patches start from the watch cache's copy of an object; when that copy is stale, the store's state decides,
+ * whatever the stale copy made the patch look like (a conflict, a failed precondition or a no-op).
+ */
+class StaleCacheUpdateTest {
+    private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+    private static final ResourceType CONFIG_MAPS = REGISTRY.byKind("v1", "ConfigMap").orElseThrow();
+
+    @TempDir
+    Path tmp;
+    SqliteStore store;
+    ObjectService service;
+    /** What the "cache" answers: a version of the object captured earlier, or nothing. */
+    final AtomicReference<ObjectNode> cached = new AtomicReference<>();
+
+    @BeforeEach
+    void start() {
+        store = SqliteStore.open(tmp.resolve("store.db"));
+        CachedObjects cache = (type, key) -> Optional.ofNullable(cached.get());
+        service = new ObjectService(REGISTRY, new ObjectStorage(store, cache), Map.of(), namespace -> {
+        }, new UnknownFields(TypeGraph.of(REGISTRY)));
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+    }
+
+    private ObjectNode create(String value) {
+        ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", "c").put("namespace", "default");
+        cm.putObject("data").put("k", value);
+        return service.create(CONFIG_MAPS, "default", cm, WriteOptions.defaults());
+    }
+
+    private ObjectNode mergePatch(String json) throws Exception {
+        return service.patch(CONFIG_MAPS, "default", "c", PatchType.MERGE, Json.MAPPER.readTree(json), "",
+                WriteOptions.defaults());
+    }
+
+    @Test
+    void aPatchThatLooksLikeANoOpOnAStaleCopyIsAppliedToTheStoredObject() throws Exception {
+        ObjectNode first = create("1");
+        cached.set(first);
+        mergePatch("{\"data\":{\"k\":\"2\"}}");
+        // the cache still shows k=1; setting k=1 again must not be answered from it
+        ObjectNode result = mergePatch("{\"data\":{\"k\":\"1\"}}");
+        assertThat(result.at("/data/k").asText()).isEqualTo("1");
+        assertThat(service.get(CONFIG_MAPS, "default", "c").at("/data/k").asText()).isEqualTo("1");
+    }
+
+    @Test
+    void aPreconditionOnTheStoredVersionHoldsAlthoughTheCopyIsOlder() throws Exception {
+        ObjectNode first = create("1");
+        cached.set(first);
+        ObjectNode second = mergePatch("{\"data\":{\"k\":\"2\"}}");
+        String current = second.at("/metadata/resourceVersion").asText();
+        ObjectNode third = mergePatch("{\"metadata\":{\"resourceVersion\":\"" + current + "\"},\"data\":{\"k\":\"3\"}}");
+        assertThat(third.at("/data/k").asText()).isEqualTo("3");
+        // a precondition on a really old version still fails
+        String old = first.at("/metadata/resourceVersion").asText();
+        assertThatThrownBy(() -> mergePatch("{\"metadata\":{\"resourceVersion\":\"" + old + "\"},\"data\":{\"k\":\"4\"}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(409));
+    }
+
+    @Test
+    void aPatchOnAStaleCopyKeepsTheOtherWritersChanges() throws Exception {
+        ObjectNode first = create("1");
+        cached.set(first);
+        mergePatch("{\"data\":{\"other\":\"x\"}}");
+        ObjectNode result = mergePatch("{\"data\":{\"k\":\"2\"}}");
+        assertThat(result.at("/data/other").asText()).isEqualTo("x");
+        assertThat(result.at("/data/k").asText()).isEqualTo("2");
+    }
+}
