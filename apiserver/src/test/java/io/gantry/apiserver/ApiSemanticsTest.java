@@ -1,10 +1,9 @@
 package io.gantry.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,22 +15,15 @@ import static org.awaitility.Awaitility.await;
 
 /** Kubernetes API semantics over HTTPS against an in-process server. */
 class ApiSemanticsTest {
-    @TempDir
-    static Path tmp;
-    static TestCluster cluster;
+    @RegisterExtension
+    static final TestCluster cluster = new TestCluster();
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = new TestCluster(tmp.resolve("data"));
         for (String ns : new String[] {"sem", "gc", "svc", "pods"}) {
             assertThat(cluster.post("/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
                     + ns + "\"}}").status()).isEqualTo(201);
         }
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
     }
 
     private static String deployment(String name, String image) {

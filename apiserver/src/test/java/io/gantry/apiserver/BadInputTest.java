@@ -4,10 +4,8 @@ import com.google.protobuf.ByteString;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -18,19 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Every kind of bad request gets the right Status, and the server keeps serving. */
 class BadInputTest {
-    @TempDir
-    static Path tmp;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new TestCluster(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final TestCluster cluster = new TestCluster();
 
     private static void assertStatus(TestCluster.Reply reply, int code, String reason) {
         assertThat(reply.status()).as(reply.raw()).isEqualTo(code);

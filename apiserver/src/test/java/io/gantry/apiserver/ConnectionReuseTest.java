@@ -1,9 +1,7 @@
 package io.gantry.apiserver;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.net.ssl.SSLSocket;
 import java.io.ByteArrayOutputStream;
@@ -12,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,19 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * their next request on it as soon as they have the answer.
  */
 class ConnectionReuseTest {
-    @TempDir
-    static Path tmp;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new TestCluster(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final TestCluster cluster = new TestCluster();
 
     @Test
     void aRejectedRequestWhoseBodyArrivesLateKeepsTheConnectionOpen() throws Exception {

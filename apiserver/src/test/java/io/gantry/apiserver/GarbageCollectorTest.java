@@ -1,11 +1,8 @@
 package io.gantry.apiserver;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,19 +16,8 @@ class GarbageCollectorTest {
     private static final String CM = "/api/v1/namespaces/default/configmaps";
     private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path tmp;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new TestCluster(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final TestCluster cluster = new TestCluster();
 
     private static String configMap(String name, String... owners) {
         StringBuilder refs = new StringBuilder();

@@ -3,12 +3,9 @@ package io.gantry.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,19 +14,8 @@ class ManagedFieldsApiTest {
     private static final String APPLY = "application/apply-patch+yaml";
     private static final String CM = "/api/v1/namespaces/default/configmaps/";
 
-    @TempDir
-    static Path tmp;
-    static TestCluster cluster;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = new TestCluster(tmp.resolve("data"));
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final TestCluster cluster = new TestCluster();
 
     private static String configMap(String name, String data) {
         return "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name + "\"},\"data\":" + data + "}";

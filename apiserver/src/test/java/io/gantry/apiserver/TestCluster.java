@@ -3,6 +3,10 @@ package io.gantry.apiserver;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gantry.api.Json;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -10,35 +14,61 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
-/** An in-process API server on a free port with an HTTPS client that trusts only its CA. */
-public final class TestCluster implements AutoCloseable {
-    private final ApiServer server;
-    private final HttpClient client;
-    private final String base;
-    private final String token;
-    private final SSLContext ssl;
+/**
+ * An in-process API server on a free port, in a data directory of its own, with an HTTPS client that trusts only
+ * its CA. Registered as {@code @RegisterExtension static final TestCluster cluster = new TestCluster();} it starts
+ * before a test class's tests and is stopped, and its directory removed, after them.
+ */
+public final class TestCluster implements BeforeAllCallback, AfterAllCallback {
+    private Path dataDir;
+    private ApiServer server;
+    private HttpClient client;
+    private String base;
+    private String token;
+    private SSLContext ssl;
 
     public record Reply(int status, JsonNode body, String raw, HttpResponse<String> response) {
     }
 
-    public TestCluster(Path dataDir) throws Exception {
-        this.server = ApiServer.start(ServerConfig.defaults(dataDir).withPort(0));
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dataDir = Files.createTempDirectory("gantry-apiserver-test");
+        server = ApiServer.start(ServerConfig.defaults(dataDir.resolve("data")).withPort(0));
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         trust.setCertificateEntry("ca", server.credentials().ca());
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
-        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        this.ssl = ssl;
-        this.client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+        client = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).build();
-        this.base = "https://127.0.0.1:" + server.port();
-        this.token = server.credentials().adminToken();
+        base = "https://127.0.0.1:" + server.port();
+        token = server.credentials().adminToken();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            if (dataDir != null) {
+                try (Stream<Path> files = Files.walk(dataDir)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
     }
 
     public ApiServer server() {
@@ -98,10 +128,5 @@ public final class TestCluster implements AutoCloseable {
 
     public Reply delete(String path) throws IOException, InterruptedException {
         return send("DELETE", path, null, null);
-    }
-
-    @Override
-    public void close() {
-        server.close();
     }
 }
