@@ -141,11 +141,14 @@ public final class ObjectStorage {
     }
 
     private static byte[] encode(ObjectNode object) {
-        ObjectNode copy = object.deepCopy();
-        ObjectNode meta = (ObjectNode) copy.get("metadata");
-        if (meta != null) {
-            meta.remove("resourceVersion");
+        if (!(object.get("metadata") instanceof ObjectNode meta) || !meta.has("resourceVersion")) {
+            return Json.bytes(object);
         }
+        // shallow copies of the two levels that change: the rest of the tree is shared, only read
+        ObjectNode metaWithoutVersion = Json.object().setAll(meta);
+        metaWithoutVersion.remove("resourceVersion");
+        ObjectNode copy = Json.object().setAll(object);
+        copy.set("metadata", metaWithoutVersion);
         return Json.bytes(copy);
     }
 
