@@ -120,7 +120,7 @@ public final class SimulatedNodes implements AutoCloseable {
             i++;
         }
         timers.start();
-        podInformer = new Informer(client, PODS, "", ListQuery.ALL).addHandler(new Informer.Handler() {
+        Informer.Handler handler = new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode pod) {
                 observe(pod);
@@ -135,7 +135,9 @@ public final class SimulatedNodes implements AutoCloseable {
             public void onDelete(ObjectNode pod) {
                 forget(pod);
             }
-        }).start();
+        };
+        // Like a kubelet's spec.nodeName=<node>, but for many nodes at once: pods not yet scheduled are nobody's.
+        podInformer = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName!=")).addHandler(handler).start();
         LOG.info("{} simulated nodes started ({} registered)", nodes.size(), registeredCount());
         return this;
     }
