@@ -476,12 +476,21 @@ public final class ObjectService {
         }
     }
 
-    private static boolean specChanged(ObjectNode object, ObjectNode oldObject) {
-        ObjectNode a = object.deepCopy();
-        ObjectNode b = oldObject.deepCopy();
-        a.remove(List.of("metadata", "status"));
-        b.remove(List.of("metadata", "status"));
-        return !a.equals(b);
+    /** Whether anything but metadata and status differs (compared in place: this runs on every write). */
+    static boolean specChanged(ObjectNode object, ObjectNode oldObject) {
+        int compared = 0;
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            String name = field.getKey();
+            if (name.equals("metadata") || name.equals("status")) {
+                continue;
+            }
+            compared++;
+            if (!field.getValue().equals(oldObject.get(name))) {
+                return true;
+            }
+        }
+        int oldFields = oldObject.size() - (oldObject.has("metadata") ? 1 : 0) - (oldObject.has("status") ? 1 : 0);
+        return compared != oldFields;
     }
 
     // ---- delete ----
