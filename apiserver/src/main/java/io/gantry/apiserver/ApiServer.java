@@ -64,6 +64,7 @@ public final class ApiServer implements AutoCloseable {
     private final Store store;
     private final WatchCaches caches;
     private final ObjectService service;
+    private final Subresources subresources;
     private final GarbageCollector garbageCollector;
     private final NamespaceController namespaceController;
     private final Compactor compactor;
@@ -102,6 +103,7 @@ public final class ApiServer implements AutoCloseable {
         allocators.restore(caches.get(serviceType).snapshot());
         this.service = new ObjectService(registry, storage, strategies,
                 new CacheNamespaceLookup(namespaceType, caches.get(namespaceType), storage), new UnknownFields(types));
+        this.subresources = new Subresources(service);
         Bootstrap.run(service, allocators, config.port() == 0 ? 6443 : config.port());
         this.garbageCollector = new GarbageCollector(service, caches);
         this.namespaceController = new NamespaceController(service, caches);
@@ -110,7 +112,7 @@ public final class ApiServer implements AutoCloseable {
         ApiHandler handler = new ApiHandler(new TokenAuthenticator(credentials),
                 new Discovery(registry, BuildInfo.gantry("", Instant.now())),
                 new OpenApiV3(registry, types, "v1.32.0-gantry"),
-                new ResourceHandler(service, new Subresources(service), caches), () -> ready, metrics(store, caches),
+                new ResourceHandler(service, subresources, caches), () -> ready, metrics(store, caches),
                 new JoinHandler(credentials));
         this.http = httpServer(handler);
     }
@@ -214,6 +216,16 @@ public final class ApiServer implements AutoCloseable {
 
     public ObjectService service() {
         return service;
+    }
+
+    /** The subresources (binding, eviction, ...), for in-process clients. */
+    public Subresources subresources() {
+        return subresources;
+    }
+
+    /** The watch caches, for in-process clients. */
+    public WatchCaches caches() {
+        return caches;
     }
 
     public void join() throws InterruptedException {

@@ -3,8 +3,6 @@ package io.gantry.cli;
 import io.gantry.apiserver.ApiServer;
 import io.gantry.apiserver.ServerConfig;
 import io.gantry.client.ApiClient;
-import io.gantry.client.HttpApiClient;
-import io.gantry.client.Tls;
 import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.ControllerManagerConfig;
 import io.gantry.scheduler.Scheduler;
@@ -13,8 +11,9 @@ import io.gantry.scheduler.SchedulerConfig;
 import java.time.Clock;
 
 /**
- * The whole control plane in one process: the API server, and the scheduler and controller manager talking
- * to it over HTTPS on loopback like any other client, so they could as well run elsewhere.
+ * The whole control plane in one process: the API server, and the scheduler and controller manager. These two
+ * use the API through the same {@link ApiClient} interface as any remote component (so they could as well run
+ * elsewhere over HTTPS), but in-process: without TLS, HTTP and JSON between them and the server.
  */
 final class ControlPlane implements AutoCloseable {
     private final ApiServer server;
@@ -25,19 +24,10 @@ final class ControlPlane implements AutoCloseable {
 
     private ControlPlane(ApiServer server, ControllerManagerConfig controllerConfig) {
         this.server = server;
-        String url = "https://" + loopbackOr(server) + ":" + server.port();
-        var tls = Tls.trusting(server.credentials().caPem());
-        this.schedulerClient = new HttpApiClient(url, tls, server.credentials().adminToken(), "gantry-scheduler");
-        this.controllersClient = new HttpApiClient(url, tls, server.credentials().adminToken(),
-                "gantry-controller-manager");
+        this.schedulerClient = LocalApiClient.of(server, "gantry-scheduler");
+        this.controllersClient = LocalApiClient.of(server, "gantry-controller-manager");
         this.scheduler = new Scheduler(schedulerClient, SchedulerConfig.defaults(), Clock.systemUTC());
         this.controllers = new ControllerManager(controllersClient, controllerConfig, Clock.systemUTC());
-    }
-
-    /** The address the components reach the API server at: loopback unless it listens on one address only. */
-    private static String loopbackOr(ApiServer server) {
-        String bind = server.config().bindAddress();
-        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
     static ControlPlane start(ServerConfig config, ControllerManagerConfig controllerConfig) {

@@ -11,6 +11,7 @@ import io.gantry.apiserver.storage.Meta;
 import io.gantry.apiserver.watch.CacheEvent;
 import io.gantry.apiserver.watch.WatchCache;
 import io.gantry.apiserver.watch.WatchCaches;
+import io.gantry.apiserver.watch.WatchSelection;
 import io.gantry.apiserver.watch.Watcher;
 
 import java.io.IOException;
@@ -124,28 +125,13 @@ final class WatchStreamer {
         return MIN_DEFAULT_TIMEOUT_SECONDS + ThreadLocalRandom.current().nextLong(MIN_DEFAULT_TIMEOUT_SECONDS);
     }
 
-    private static boolean inNamespace(ObjectNode object, String namespace) {
-        return object != null && (namespace.isEmpty() || namespace.equals(Meta.namespace(object)));
-    }
-
     private static boolean relevant(CacheEvent event, String namespace, ListOptions options) {
-        boolean now = inNamespace(event.object(), namespace) && ObjectService.matches(event.object(), options);
-        boolean before = event.previous() != null && inNamespace(event.previous(), namespace)
-                && ObjectService.matches(event.previous(), options);
-        return now || before;
+        return WatchSelection.relevant(event, namespace, options);
     }
 
-    /** With selectors, an object entering the selection is ADDED for this watcher and one leaving it DELETED. */
     private static void writeEvent(OutputStream out, ResourceType type, CacheEvent event, String namespace,
                                    ListOptions options, Negotiation negotiation) throws IOException {
-        boolean now = inNamespace(event.object(), namespace) && ObjectService.matches(event.object(), options);
-        boolean before = event.previous() != null && inNamespace(event.previous(), namespace)
-                && ObjectService.matches(event.previous(), options);
-        String kind = switch (event.type()) {
-            case ADDED -> "ADDED";
-            case DELETED -> "DELETED";
-            case MODIFIED -> now && !before ? "ADDED" : (!now && before ? "DELETED" : "MODIFIED");
-        };
+        String kind = WatchSelection.eventType(event, namespace, options);
         byte[] object;
         if (negotiation.table()) {
             object = Json.bytes(Tables.table(type, List.of(event.object()), Long.toString(event.revision()), null, null,

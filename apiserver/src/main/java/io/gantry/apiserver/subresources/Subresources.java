@@ -127,7 +127,8 @@ public final class Subresources {
 
     // ---- pods/binding ----
 
-    private ObjectNode bind(ResourceType type, String namespace, String name, ObjectNode binding) {
+    /** pods/binding: assigns the pod to the binding's target node; a Success Status. */
+    public ObjectNode bind(ResourceType type, String namespace, String name, ObjectNode binding) {
         String node = binding.path("target").path("name").asText("");
         if (node.isEmpty()) {
             throw ApiException.invalid(type, name, java.util.List.of(io.gantry.api.StatusCause.field("target.name",
@@ -150,7 +151,8 @@ public final class Subresources {
 
     // ---- pods/eviction ----
 
-    private ObjectNode evict(ResourceType type, String namespace, String name, ObjectNode eviction) {
+    /** pods/eviction: deletes the pod unless a PodDisruptionBudget forbids it (429); a Success Status. */
+    public ObjectNode evict(ResourceType type, String namespace, String name, ObjectNode eviction) {
         ObjectNode pod = service.get(type, namespace, name);
         ResourceType pdbType = service.registry().byKind("policy/v1", "PodDisruptionBudget").orElseThrow();
         String phase = pod.path("status").path("phase").asText("");

@@ -1,0 +1,172 @@
+package io.gantry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceType;
+import io.gantry.api.selector.FieldSelector;
+import io.gantry.api.selector.LabelSelector;
+import io.gantry.apiserver.ApiServer;
+import io.gantry.apiserver.rest.DeleteOptions;
+import io.gantry.apiserver.rest.ListOptions;
+import io.gantry.apiserver.rest.ListResponse;
+import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.PatchType;
+import io.gantry.apiserver.rest.WriteOptions;
+import io.gantry.apiserver.subresources.Subresources;
+import io.gantry.apiserver.watch.WatchCaches;
+import io.gantry.client.ApiClient;
+import io.gantry.client.DeleteRequest;
+import io.gantry.client.ListQuery;
+import io.gantry.client.ObjectList;
+import io.gantry.client.PatchKind;
+import io.gantry.client.WatchHandle;
+import io.gantry.client.WatchListener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The API for components that run in the API server's own process (the scheduler and controller manager of
+ * {@code gantry up}): the same operations, validation, defaulting and managedFields as over HTTPS, without TLS,
+ * HTTP and JSON in between. Every object handed out is the caller's own copy, so a component that modifies one
+ * cannot touch the server's cache. Writes are recorded under {@code fieldManager}, as the User-Agent names the
+ * manager of a remote client.
+ */
+final class LocalApiClient implements ApiClient {
+    private final ObjectService service;
+    private final Subresources subresources;
+    private final WatchCaches caches;
+    private final String fieldManager;
+    private final Set<LocalWatch> watches = ConcurrentHashMap.newKeySet();
+
+    LocalApiClient(ObjectService service, Subresources subresources, WatchCaches caches, String fieldManager) {
+        this.service = service;
+        this.subresources = subresources;
+        this.caches = caches;
+        this.fieldManager = fieldManager;
+    }
+
+    static LocalApiClient of(ApiServer server, String fieldManager) {
+        return new LocalApiClient(server.service(), server.subresources(), server.caches(), fieldManager);
+    }
+
+    private WriteOptions writeOptions() {
+        return new WriteOptions(false, fieldManager, WriteOptions.FieldValidation.WARN, false, new ArrayList<>());
+    }
+
+    static ListOptions listOptions(ListQuery query) {
+        return new ListOptions(
+                query.labelSelector().isEmpty() ? null : LabelSelector.parse(query.labelSelector()),
+                query.fieldSelector().isEmpty() ? null : FieldSelector.parse(query.fieldSelector()),
+                query.resourceVersion(), "", 0, null);
+    }
+
+    @Override
+    public ObjectNode get(ResourceType type, String namespace, String name) {
+        return service.get(type, namespace, name);
+    }
+
+    @Override
+    public Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+        return service.find(type, namespace, name);
+    }
+
+    @Override
+    public ObjectList list(ResourceType type, String namespace, ListQuery query) {
+        ListResponse response = service.list(type, namespace, listOptions(query));
+        List<ObjectNode> items = new ArrayList<>(response.items().size());
+        for (ObjectNode item : response.items()) {
+            item.put("apiVersion", type.apiVersion());
+            item.put("kind", type.kind());
+            items.add(item);
+        }
+        return new ObjectList(items, Long.toString(response.resourceVersion()));
+    }
+
+    @Override
+    public ObjectNode create(ResourceType type, String namespace, ObjectNode object) {
+        return service.create(type, namespace, object, writeOptions());
+    }
+
+    @Override
+    public ObjectNode update(ResourceType type, ObjectNode object) {
+        return service.update(type, namespaceOf(object), nameOf(object), object, "", writeOptions());
+    }
+
+    @Override
+    public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
+        return service.update(type, namespaceOf(object), nameOf(object), object, "status", writeOptions());
+    }
+
+    @Override
+    public ObjectNode patch(ResourceType type, String namespace, String name, String subresource, PatchKind kind,
+                            JsonNode patch) {
+        if (!subresource.isEmpty() && !(subresource.equals("status") && type.hasSubresource("status"))) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+        return service.patch(type, namespace, name, PatchType.fromContentType(kind.contentType()), patch.deepCopy(),
+                subresource, writeOptions());
+    }
+
+    @Override
+    public JsonNode post(ResourceType type, String namespace, String name, String subresource, ObjectNode body) {
+        boolean pods = type.apiVersion().equals("v1") && type.kind().equals("Pod");
+        return switch (pods ? subresource : "") {
+            case "binding" -> subresources.bind(type, namespace, name, body.deepCopy());
+            case "eviction" -> subresources.evict(type, namespace, name, body.deepCopy());
+            default -> throw ApiException.notFound("the server could not find the requested resource");
+        };
+    }
+
+    @Override
+    public ObjectNode delete(ResourceType type, String namespace, String name, DeleteRequest request) {
+        DeleteOptions.Propagation propagation = request.propagationPolicy() == null ? null
+                : switch (request.propagationPolicy()) {
+                    case "Background" -> DeleteOptions.Propagation.BACKGROUND;
+                    case "Foreground" -> DeleteOptions.Propagation.FOREGROUND;
+                    case "Orphan" -> DeleteOptions.Propagation.ORPHAN;
+                    default -> throw ApiException.badRequest("unsupported propagation policy: "
+                            + request.propagationPolicy());
+                };
+        return service.delete(type, namespace, name, new DeleteOptions(request.gracePeriodSeconds(), propagation,
+                request.preconditionUid(), null, false)).object();
+    }
+
+    @Override
+    public WatchHandle watch(ResourceType type, String namespace, ListQuery query, WatchListener listener) {
+        ListOptions options = listOptions(query);
+        if (options.fields() != null) {
+            options.fields().requireSupported(type.fieldSelectors());
+        }
+        LocalWatch watch = LocalWatch.start(caches.get(type), namespace, options, listener, watches::remove);
+        watches.add(watch);
+        return watch;
+    }
+
+    private static String namespaceOf(ObjectNode object) {
+        return object.path("metadata").path("namespace").asText("");
+    }
+
+    private static String nameOf(ObjectNode object) {
+        return object.path("metadata").path("name").asText("");
+    }
+
+    /** Ends every watch this client started; the calls themselves need nothing closed. */
+    @Override
+    public void close() {
+        for (LocalWatch watch : List.copyOf(watches)) {
+            watch.close();
+        }
+    }
+
+    /** For tests and logs: objects are plain JSON, as remote clients see them. */
+    @Override
+    public String toString() {
+        return "LocalApiClient[" + Json.string(fieldManager) + "]";
+    }
+}
