@@ -33,6 +33,15 @@ public interface ApiClient extends AutoCloseable {
     ObjectNode patch(ResourceType type, String namespace, String name, String subresource, PatchKind kind,
                      JsonNode patch);
 
+    /**
+     * A patch whose resulting object the caller does not need (client-go's {@code Do().Error()}): failures are
+     * thrown as from {@link #patch}, but the answer is not decoded.
+     */
+    default void patchWithoutResult(ResourceType type, String namespace, String name, String subresource,
+                                    PatchKind kind, JsonNode patch) {
+        patch(type, namespace, name, subresource, kind, patch);
+    }
+
     /** POST to a subresource such as pods/binding or pods/eviction; returns the answer (often a Status). */
     JsonNode post(ResourceType type, String namespace, String name, String subresource, ObjectNode body);
 

@@ -92,16 +92,19 @@ public final class HttpApiClient implements ApiClient {
         return b;
     }
 
-    private JsonNode send(HttpRequest request) {
-        HttpResponse<byte[]> response;
+    private HttpResponse<byte[]> exchange(HttpRequest request) {
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(e);
         }
+    }
+
+    private JsonNode send(HttpRequest request) {
+        HttpResponse<byte[]> response = exchange(request);
         JsonNode body = parse(response.body());
         if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), body, response.body());
@@ -200,6 +203,17 @@ public final class HttpApiClient implements ApiClient {
                             JsonNode patch) {
         return (ObjectNode) send(request(path(type, namespace, name, subresource)).timeout(REQUEST_TIMEOUT)
                 .header("Content-Type", kind.contentType()).method("PATCH", json(patch)).build());
+    }
+
+    @Override
+    public void patchWithoutResult(ResourceType type, String namespace, String name, String subresource,
+                                   PatchKind kind, JsonNode patch) {
+        HttpResponse<byte[]> response = exchange(request(path(type, namespace, name, subresource))
+                .timeout(REQUEST_TIMEOUT).header("Content-Type", kind.contentType()).method("PATCH", json(patch))
+                .build());
+        if (response.statusCode() / 100 != 2) {
+            throw error(response.statusCode(), parse(response.body()), response.body());
+        }
     }
 
     @Override

@@ -69,6 +69,12 @@ class HttpApiClientTest {
         ObjectNode patched = client.patch(CONFIG_MAPS, "default", "crud", "", PatchKind.MERGE,
                 Json.object().set("data", Json.object().put("k", "v3")));
         assertThat(patched.at("/data/k").asText()).isEqualTo("v3");
+        client.patchWithoutResult(CONFIG_MAPS, "default", "crud", "", PatchKind.MERGE,
+                Json.object().set("data", Json.object().put("k", "v4")));
+        assertThat(client.get(CONFIG_MAPS, "default", "crud").at("/data/k").asText()).isEqualTo("v4");
+        assertThatThrownBy(() -> client.patchWithoutResult(CONFIG_MAPS, "default", "missing", "", PatchKind.MERGE,
+                Json.object()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo("NotFound"));
         assertThat(client.list(CONFIG_MAPS, "default", ListQuery.labels("app=client-test")).items())
                 .extracting(o -> o.at("/metadata/name").asText()).contains("crud");
         client.delete(CONFIG_MAPS, "default", "crud", DeleteRequest.DEFAULT);

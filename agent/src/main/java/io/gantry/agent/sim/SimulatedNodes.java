@@ -199,7 +199,7 @@ public final class SimulatedNodes implements AutoCloseable {
         Instant started = clock.instant();
         try {
             if (node.registered) {
-                client.patch(LEASES, LEASE_NAMESPACE, node.name, "", PatchKind.MERGE,
+                client.patchWithoutResult(LEASES, LEASE_NAMESPACE, node.name, "", PatchKind.MERGE,
                         Json.object().set("spec", node.leaseSpec(config, started)));
             }
         } catch (ApiException e) {
@@ -224,7 +224,7 @@ public final class SimulatedNodes implements AutoCloseable {
         Instant started = clock.instant();
         try {
             if (node.registered) {
-                client.patch(NODES, "", node.name, "status", PatchKind.MERGE,
+                client.patchWithoutResult(NODES, "", node.name, "status", PatchKind.MERGE,
                         Json.object().set("status", Json.object().set("conditions", node.conditions(started))));
             }
         } catch (ApiException e) {
@@ -336,7 +336,7 @@ public final class SimulatedNodes implements AutoCloseable {
             patch.putObject("metadata").put("uid", sim.uid);
             patch.set("status", sim.status());
             try {
-                client.patch(PODS, sim.namespace, sim.name, "status", PatchKind.MERGE, patch);
+                client.patchWithoutResult(PODS, sim.namespace, sim.name, "status", PatchKind.MERGE, patch);
             } catch (ApiException e) {
                 if (e.code() != 404 && e.code() != 409) {
                     LOG.debug("status of {}/{} not written: {}", sim.namespace, sim.name, e.getMessage());
