@@ -12,11 +12,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A local, always-current copy of the objects of one kind, kept by list-then-watch like client-go's informers:
@@ -45,6 +47,9 @@ public final class Informer implements AutoCloseable {
     private final String namespace;
     private final ListQuery query;
     private final Map<String, ObjectNode> store = new ConcurrentHashMap<>();
+    /** client-go's indexers: per index, the index values of each object and the keys under each value. */
+    private final Map<String, Function<ObjectNode, List<String>>> indexers = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
     private volatile boolean running;
@@ -60,6 +65,59 @@ public final class Informer implements AutoCloseable {
 
     public ResourceType type() {
         return type;
+    }
+
+    /**
+     * Adds an index (before {@link #start()}): {@code values} gives the index values an object is found under,
+     * e.g. the uid of its controller, so that {@link #byIndex} answers without scanning every object.
+     */
+    public Informer addIndex(String name, Function<ObjectNode, List<String>> values) {
+        indexers.put(name, values);
+        indexes.put(name, new ConcurrentHashMap<>());
+        return this;
+    }
+
+    /** The cached objects found under {@code value} in index {@code name} (shared trees: do not modify them). */
+    public List<ObjectNode> byIndex(String name, String value) {
+        Map<String, Set<String>> index = indexes.get(name);
+        if (index == null) {
+            throw new IllegalArgumentException("no index " + name);
+        }
+        List<ObjectNode> objects = new ArrayList<>();
+        for (String k : index.getOrDefault(value, Set.of())) {
+            ObjectNode o = store.get(k);
+            if (o != null) {
+                objects.add(o);
+            }
+        }
+        return objects;
+    }
+
+    private ObjectNode put(String k, ObjectNode object) {
+        ObjectNode old = store.put(k, object);
+        if (!indexers.isEmpty()) {
+            unindex(k, old);
+            indexers.forEach((name, values) -> values.apply(object).forEach(v ->
+                    indexes.get(name).computeIfAbsent(v, x -> ConcurrentHashMap.newKeySet()).add(k)));
+        }
+        return old;
+    }
+
+    private ObjectNode remove(String k) {
+        ObjectNode old = store.remove(k);
+        unindex(k, old);
+        return old;
+    }
+
+    private void unindex(String k, ObjectNode old) {
+        if (old == null) {
+            return;
+        }
+        indexers.forEach((name, values) -> values.apply(old).forEach(v ->
+                indexes.get(name).computeIfPresent(v, (x, keys) -> {
+                    keys.remove(k);
+                    return keys.isEmpty() ? null : keys;
+                })));
     }
 
     /** Adds a handler; add handlers before {@link #start()} so none misses the first objects. */
@@ -144,7 +202,7 @@ public final class Informer implements AutoCloseable {
             fresh.put(key(o), o);
         }
         for (Map.Entry<String, ObjectNode> e : fresh.entrySet()) {
-            ObjectNode old = store.put(e.getKey(), e.getValue());
+            ObjectNode old = put(e.getKey(), e.getValue());
             if (old == null) {
                 handlers.forEach(h -> h.onAdd(e.getValue()));
             } else if (!old.path("metadata").path("resourceVersion").equals(
@@ -154,7 +212,7 @@ public final class Informer implements AutoCloseable {
         }
         for (String k : new ArrayList<>(store.keySet())) {
             if (!fresh.containsKey(k)) {
-                ObjectNode gone = store.remove(k);
+                ObjectNode gone = remove(k);
                 handlers.forEach(h -> h.onDelete(gone));
             }
         }
@@ -177,7 +235,7 @@ public final class Informer implements AutoCloseable {
                 String k = key(object);
                 switch (eventType) {
                     case ADDED, MODIFIED -> {
-                        ObjectNode old = store.put(k, object);
+                        ObjectNode old = put(k, object);
                         if (old == null) {
                             handlers.forEach(h -> h.onAdd(object));
                         } else {
@@ -185,7 +243,7 @@ public final class Informer implements AutoCloseable {
                         }
                     }
                     case DELETED -> {
-                        ObjectNode old = store.remove(k);
+                        ObjectNode old = remove(k);
                         handlers.forEach(h -> h.onDelete(old != null ? old : object));
                     }
                     default -> {

@@ -99,6 +99,25 @@ class HttpApiClientTest {
     }
 
     @Test
+    void informerIndexesFollowChangesAndDeletes() throws Exception {
+        client.create(CONFIG_MAPS, "default", configMap("idx-a"));
+        try (Informer informer = new Informer(client, CONFIG_MAPS, "default", ListQuery.labels("app=client-test"))
+                .addIndex("data", o -> List.of(o.at("/data/k").asText()))) {
+            informer.start();
+            assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
+            assertThat(informer.byIndex("data", "v")).extracting(o -> o.at("/metadata/name").asText()).contains("idx-a");
+            client.patch(CONFIG_MAPS, "default", "idx-a", "", PatchKind.MERGE,
+                    Json.object().set("data", Json.object().put("k", "moved")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> informer.byIndex("data", "moved").size() == 1);
+            assertThat(informer.byIndex("data", "v")).extracting(o -> o.at("/metadata/name").asText())
+                    .doesNotContain("idx-a");
+            client.delete(CONFIG_MAPS, "default", "idx-a", DeleteRequest.DEFAULT);
+            await().atMost(Duration.ofSeconds(10)).until(() -> informer.byIndex("data", "moved").isEmpty());
+            assertThatThrownBy(() -> informer.byIndex("missing", "x")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void informerFollowsAddsUpdatesAndDeletes() throws Exception {
         client.create(CONFIG_MAPS, "default", configMap("inf-before"));
         List<String> seen = new CopyOnWriteArrayList<>();

@@ -1,5 +1,6 @@
 package io.gantry.controllers;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
 import io.gantry.client.ApiClient;
@@ -8,6 +9,7 @@ import io.gantry.client.ListQuery;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,6 +26,23 @@ public final class SharedInformers implements AutoCloseable {
     public static final ResourceType DEPLOYMENTS = type("apps/v1", "Deployment");
     public static final ResourceType LEASES = type("coordination.k8s.io/v1", "Lease");
     public static final ResourceType ENDPOINT_SLICES = type("discovery.k8s.io/v1", "EndpointSlice");
+
+    /**
+     * Every informer's index of objects by the uid of their controller, or {@code orphans/<namespace>} for those
+     * without one: a controller finds its own and the orphans it may adopt without scanning every object.
+     */
+    public static final String CONTROLLER_INDEX = "controller";
+    private static final String ORPHANS_IN = "orphans/";
+
+    /** The cached objects controlled by the object with this uid. */
+    public static List<ObjectNode> controlledBy(Informer informer, String controllerUid) {
+        return informer.byIndex(CONTROLLER_INDEX, controllerUid);
+    }
+
+    /** The cached objects of a namespace that have no controller. */
+    public static List<ObjectNode> orphans(Informer informer, String namespace) {
+        return informer.byIndex(CONTROLLER_INDEX, ORPHANS_IN + namespace);
+    }
 
     private final ApiClient client;
     private final Map<String, Informer> informers = new LinkedHashMap<>();
@@ -43,7 +62,9 @@ public final class SharedInformers implements AutoCloseable {
 
     public synchronized Informer informer(ResourceType type, String namespace) {
         return informers.computeIfAbsent(type.groupResource() + "/" + namespace, k -> {
-            Informer i = new Informer(client, type, namespace, ListQuery.ALL);
+            Informer i = new Informer(client, type, namespace, ListQuery.ALL).addIndex(CONTROLLER_INDEX,
+                    o -> List.of(Meta.controllerRef(o).map(r -> r.path("uid").asText())
+                            .orElse(ORPHANS_IN + Meta.namespace(o))));
             if (started) {
                 i.start();
             }

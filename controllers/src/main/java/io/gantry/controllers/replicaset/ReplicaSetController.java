@@ -165,7 +165,9 @@ public final class ReplicaSetController extends Controller {
         String ns = Meta.namespace(rs);
         List<ObjectNode> owned = new ArrayList<>();
         boolean ownerChecked = false;
-        for (ObjectNode pod : pods.list()) {
+        List<ObjectNode> candidates = new ArrayList<>(SharedInformers.controlledBy(pods, Meta.uid(rs)));
+        candidates.addAll(SharedInformers.orphans(pods, ns));
+        for (ObjectNode pod : candidates) {
             if (!ns.equals(Meta.namespace(pod))) {
                 continue;
             }
