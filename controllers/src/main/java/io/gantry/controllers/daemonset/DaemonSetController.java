@@ -166,7 +166,7 @@ public final class DaemonSetController extends Controller {
         Map<String, List<JsonNode>> nodeToPods = new TreeMap<>();
         Set<String> liveHashes = new HashSet<>();
         liveHashes.add(hash);
-        for (ObjectNode pod : pods.list()) {
+        for (ObjectNode pod : SharedInformers.controlledBy(pods, Meta.uid(ds))) {
             if (ns.equals(Meta.namespace(pod)) && Meta.controlledBy(pod, ds)) {
                 nodeToPods.computeIfAbsent(targetNode(pod), n -> new ArrayList<>()).add(pod);
                 liveHashes.add(Meta.labels(pod).getOrDefault(ControllerRevisions.HASH_LABEL, ""));

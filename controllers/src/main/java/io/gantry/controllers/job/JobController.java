@@ -125,7 +125,7 @@ public final class JobController extends Controller {
         if (Meta.deleting(job)) {
             return;
         }
-        List<ObjectNode> owned = pods.list().stream()
+        List<ObjectNode> owned = SharedInformers.controlledBy(pods, Meta.uid(job)).stream()
                 .filter(p -> Meta.namespace(p).equals(Meta.namespace(job)) && Meta.controlledBy(p, job))
                 .toList();
         List<ObjectNode> active = owned.stream().filter(Pods::active).toList();

@@ -111,7 +111,7 @@ public final class StatefulSetController extends Controller {
         String currentRevision = known ? recorded : updateRevision;
 
         Map<Integer, ObjectNode> owned = new HashMap<>();
-        for (ObjectNode pod : pods.list()) {
+        for (ObjectNode pod : SharedInformers.controlledBy(pods, Meta.uid(set))) {
             if (ns.equals(Meta.namespace(pod)) && Meta.controlledBy(pod, set)) {
                 int ord = ordinal(name, Meta.name(pod));
                 if (ord >= 0) {
