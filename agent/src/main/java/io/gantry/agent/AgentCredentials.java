@@ -1,15 +1,11 @@
 package io.gantry.agent;
 
+import io.gantry.api.files.SecureFiles;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,55 +49,16 @@ public record AgentCredentials(String identity, String caPem, String certificate
     }
 
     public void save(Path dataDir) {
-        createPrivateDirectory(dataDir);
+        SecureFiles.createPrivateDirectory(dataDir);
         // key first: a certificate without its key is useless, a key without a certificate just means join again
         write(dataDir.resolve(KEY_FILE), keyPem);
         write(dataDir.resolve(CA_FILE), caPem);
         write(dataDir.resolve(CERT_FILE), certificatePem);
     }
 
-    static void createPrivateDirectory(Path dir) {
-        try {
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, posix() ? new FileAttribute<?>[] {
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))}
-                        : new FileAttribute<?>[0]);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create " + dir, e);
-        }
-    }
-
     /** Written to a 0600 temp file then renamed, so no reader ever sees a partial or world-readable secret. */
-    static void write(Path file, String content) {
-        Path tmp = null;
-        try {
-            tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp",
-                    posix() ? new FileAttribute<?>[] {
-                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-                            : new FileAttribute<?>[0]);
-            Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original failure matters more
-                }
-            }
-        }
-    }
-
-    private static boolean posix() {
-        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    private static void write(Path file, String content) {
+        SecureFiles.writeAtomically(file, content.getBytes(StandardCharsets.US_ASCII), SecureFiles.OWNER_ONLY);
     }
 
     /** Never prints the key. */

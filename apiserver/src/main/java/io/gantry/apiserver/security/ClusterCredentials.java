@@ -1,4 +1,5 @@
 package io.gantry.apiserver.security;
+import io.gantry.api.files.SecureFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

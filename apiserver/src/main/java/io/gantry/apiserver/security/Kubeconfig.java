@@ -2,6 +2,7 @@ package io.gantry.apiserver.security;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.gantry.api.Json;
+import io.gantry.api.files.SecureFiles;
 
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

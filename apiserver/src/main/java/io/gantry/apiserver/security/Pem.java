@@ -1,5 +1,6 @@
 package io.gantry.apiserver.security;
 
+import io.gantry.api.files.SecureFiles;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;

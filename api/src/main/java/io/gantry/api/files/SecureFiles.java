@@ -1,4 +1,4 @@
-package io.gantry.apiserver.security;
+package io.gantry.api.files;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,15 +16,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /** Writes files so that a reader never sees a half-written secret and the secret is never world-readable. */
-final class SecureFiles {
-    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
+public final class SecureFiles {
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    public static final Set<PosixFilePermission> PUBLIC_READ = PosixFilePermissions.fromString("rw-r--r--");
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
     private SecureFiles() {
     }
 
-    static void createPrivateDirectory(Path dir) {
+    public static void createPrivateDirectory(Path dir) {
         try {
             if (Files.isDirectory(dir)) {
                 return;
@@ -43,7 +43,7 @@ final class SecureFiles {
      * Writes to a temp file in the same directory (so the rename stays on one file system), with the final
      * permissions set at creation time: there is no window in which the secret is readable by others.
      */
-    static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> permissions) {
+    public static void writeAtomically(Path file, byte[] content, Set<PosixFilePermission> permissions) {
         Path dir = file.toAbsolutePath().getParent();
         Path tmp = null;
         try {
