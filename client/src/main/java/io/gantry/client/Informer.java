@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -32,6 +33,27 @@ public final class Informer implements AutoCloseable {
 
     /** What handlers are told. */
     public interface Handler {
+        /** A handler that gives {@code action} every version it hears of: added, before and after an update, deleted. */
+        static Handler eachVersion(Consumer<ObjectNode> action) {
+            return new Handler() {
+                @Override
+                public void onAdd(ObjectNode object) {
+                    action.accept(object);
+                }
+
+                @Override
+                public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+                    action.accept(oldObject);
+                    action.accept(newObject);
+                }
+
+                @Override
+                public void onDelete(ObjectNode object) {
+                    action.accept(object);
+                }
+            };
+        }
+
         default void onAdd(ObjectNode object) {
         }
 

@@ -59,23 +59,7 @@ public final class DeploymentController extends Controller {
         deployments.addHandler(queueingOwnKey(deleted -> {
             enqueue(Meta.key(deleted));
         }));
-        replicaSets.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode rs) {
-                enqueueFor(rs);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldRs, ObjectNode newRs) {
-                enqueueFor(oldRs);
-                enqueueFor(newRs);
-            }
-
-            @Override
-            public void onDelete(ObjectNode rs) {
-                enqueueFor(rs);
-            }
-        });
+        replicaSets.addHandler(Informer.Handler.eachVersion(this::enqueueFor));
         pods.addHandler(new Informer.Handler() {
             @Override
             public void onDelete(ObjectNode pod) {

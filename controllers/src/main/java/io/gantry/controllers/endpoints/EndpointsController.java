@@ -45,23 +45,7 @@ public final class EndpointsController extends Controller {
         services.addHandler(queueingOwnKey(deleted -> {
             enqueue(Meta.key(deleted));
         }));
-        pods.addHandler(new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode pod) {
-                enqueueServicesOf(pod);
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
-                enqueueServicesOf(oldPod);
-                enqueueServicesOf(newPod);
-            }
-
-            @Override
-            public void onDelete(ObjectNode pod) {
-                enqueueServicesOf(pod);
-            }
-        });
+        pods.addHandler(Informer.Handler.eachVersion(this::enqueueServicesOf));
     }
 
     private void enqueueServicesOf(JsonNode pod) {
