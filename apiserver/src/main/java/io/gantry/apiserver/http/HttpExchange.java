@@ -21,6 +21,8 @@ import java.util.List;
 public final class HttpExchange {
     /** Kubernetes refuses request bodies over 3 MiB. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+    /** How much of a rejected body is read (and dropped) to keep the connection usable. */
+    static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
 
     private final Request request;
     private final Response response;
@@ -72,19 +74,19 @@ public final class HttpExchange {
     public byte[] body() throws IOException {
         bodyRead = true;
         long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
-            response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
-        }
         try (InputStream in = Content.Source.asInputStream(request)) {
+            if (declared > MAX_BODY_BYTES) {
+                drain(in, 0);
+                throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
+            }
             ByteArrayOutputStream buffer = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
             byte[] chunk = new byte[16384];
             int n;
             while ((n = in.read(chunk)) > 0) {
                 buffer.write(chunk, 0, n);
                 if (buffer.size() > MAX_BODY_BYTES) {
-                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
+                    drain(in, buffer.size());
+                    throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
                 }
             }
             return buffer.toByteArray();
@@ -94,25 +96,37 @@ public final class HttpExchange {
     /**
      * Reads and drops a request body that the handler rejected before reading. Left unread, Jetty closes the
      * connection after the response, and a client that already reused the connection for its next request
-     * sees it die with no answer. A body too large to drain closes the connection explicitly instead.
+     * sees it die with no answer.
      */
     void discardUnreadBody() {
         if (bodyRead) {
             return;
         }
         bodyRead = true;
-        long declared = request.getLength();
-        if (declared > MAX_BODY_BYTES) {
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            drain(in, 0);
+        } catch (IOException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    /**
+     * Reads the rest of a body and drops it, so that a client still sending it gets to read the answer (the JDK's
+     * client, for one, fails the exchange when the connection closes under an unfinished upload). A body beyond
+     * {@link #MAX_DRAINED_BYTES} is not worth reading: the connection closes after the answer instead.
+     */
+    private void drain(InputStream in, long alreadyRead) {
+        if (request.getLength() > MAX_DRAINED_BYTES) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
             return;
         }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] chunk = new byte[16384];
-            long total = 0;
+        byte[] chunk = new byte[16384];
+        long total = alreadyRead;
+        try {
             int n;
             while ((n = in.read(chunk)) > 0) {
                 total += n;
-                if (total > MAX_BODY_BYTES) {
+                if (total > MAX_DRAINED_BYTES) {
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
                     return;
                 }
