@@ -90,17 +90,18 @@ final class LocalApiClient implements ApiClient {
 
     @Override
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object) {
-        return service.create(type, namespace, object, writeOptions());
+        return asJson(service.create(type, namespace, asJson(object), writeOptions()));
     }
 
     @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
-        return service.update(type, namespaceOf(object), nameOf(object), object, "", writeOptions());
+        return asJson(service.update(type, namespaceOf(object), nameOf(object), asJson(object), "", writeOptions()));
     }
 
     @Override
     public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
-        return service.update(type, namespaceOf(object), nameOf(object), object, "status", writeOptions());
+        return asJson(service.update(type, namespaceOf(object), nameOf(object), asJson(object), "status",
+                writeOptions()));
     }
 
     @Override
@@ -109,16 +110,16 @@ final class LocalApiClient implements ApiClient {
         if (!subresource.isEmpty() && !(subresource.equals("status") && type.hasSubresource("status"))) {
             throw ApiException.notFound("the server could not find the requested resource");
         }
-        return service.patch(type, namespace, name, PatchType.fromContentType(kind.contentType()), patch.deepCopy(),
-                subresource, writeOptions());
+        return asJson(service.patch(type, namespace, name, PatchType.fromContentType(kind.contentType()), asJson(patch),
+                subresource, writeOptions()));
     }
 
     @Override
     public JsonNode post(ResourceType type, String namespace, String name, String subresource, ObjectNode body) {
         boolean pods = type.apiVersion().equals("v1") && type.kind().equals("Pod");
         return switch (pods ? subresource : "") {
-            case "binding" -> subresources.bind(type, namespace, name, body.deepCopy());
-            case "eviction" -> subresources.evict(type, namespace, name, body.deepCopy());
+            case "binding" -> subresources.bind(type, namespace, name, asJson(body));
+            case "eviction" -> subresources.evict(type, namespace, name, asJson(body));
             default -> throw ApiException.notFound("the server could not find the requested resource");
         };
     }
@@ -133,8 +134,8 @@ final class LocalApiClient implements ApiClient {
                     default -> throw ApiException.badRequest("unsupported propagation policy: "
                             + request.propagationPolicy());
                 };
-        return service.delete(type, namespace, name, new DeleteOptions(request.gracePeriodSeconds(), propagation,
-                request.preconditionUid(), null, false)).object();
+        return asJson(service.delete(type, namespace, name, new DeleteOptions(request.gracePeriodSeconds(), propagation,
+                request.preconditionUid(), null, false)).object());
     }
 
     @Override
@@ -146,6 +147,21 @@ final class LocalApiClient implements ApiClient {
         LocalWatch watch = LocalWatch.start(caches.get(type), namespace, options, listener, watches::remove);
         watches.add(watch);
         return watch;
+    }
+
+    /**
+     * The tree as it would arrive over HTTP: encoded and parsed again. Trees built in code hold numbers as the
+     * code made them (a long 3 is not equal to the int 3 a parse yields); compared with stored objects, which
+     * are always parsed, they would make every write look like a change, and a controller writing its status
+     * would never settle.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T extends JsonNode> T asJson(T tree) {
+        try {
+            return (T) Json.MAPPER.readTree(Json.bytes(tree));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String namespaceOf(ObjectNode object) {

@@ -80,6 +80,24 @@ class LocalApiClientTest {
     }
 
     @Test
+    void aStatusWriteThatChangesNothingStoresNothingWhateverTheNumbersTypes() throws Exception {
+        ResourceType deployments = REGISTRY.byKind("apps/v1", "Deployment").orElseThrow();
+        ObjectNode deployment = (ObjectNode) Json.MAPPER.readTree("""
+                {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"quiet","namespace":"default"},
+                 "spec":{"replicas":1,"selector":{"matchLabels":{"app":"quiet"}},
+                  "template":{"metadata":{"labels":{"app":"quiet"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}""");
+        ObjectNode created = client.create(deployments, "default", deployment);
+        ObjectNode first = created.deepCopy();
+        // built in code: a long, where a parsed object holds an int
+        first.putObject("status").put("observedGeneration", 1L).put("replicas", 1L);
+        ObjectNode written = client.updateStatus(deployments, first);
+        ObjectNode again = written.deepCopy();
+        ((ObjectNode) again.get("status")).put("observedGeneration", 1L).put("replicas", 1L);
+        assertThat(client.updateStatus(deployments, again).at("/metadata/resourceVersion").asText())
+                .isEqualTo(written.at("/metadata/resourceVersion").asText());
+    }
+
+    @Test
     void watchesFollowSelectorsAndHandOutPrivateCopies() {
         client.create(PODS, "default", pod("w"));
         List<Seen> seen = new CopyOnWriteArrayList<>();

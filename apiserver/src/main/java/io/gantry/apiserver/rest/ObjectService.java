@@ -35,7 +35,7 @@ import java.util.UUID;
  * deletion and finalizers, defaulting and validation. Transport-independent: the HTTP layer maps requests here.
  */
 public final class ObjectService {
-    private static final int MAX_PATCH_ATTEMPTS = 16;
+    private static final int MAX_PATCH_ATTEMPTS = 64;
     private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
     private final ResourceRegistry registry;
@@ -249,6 +249,7 @@ public final class ObjectService {
                         || attempt >= MAX_PATCH_ATTEMPTS) {
                     throw e;
                 }
+                pauseAfterConflict(attempt);
             }
         }
     }
@@ -281,7 +282,24 @@ public final class ObjectService {
                 if (!conflict || patchPinned || attempt >= MAX_PATCH_ATTEMPTS) {
                     throw e;
                 }
+                pauseAfterConflict(attempt);
             }
+        }
+    }
+
+    /**
+     * A write that keeps losing its compare-and-swap to a busy writer of the same object (a controller updating
+     * status as pods change) backs off a little, randomly, so that it gets a turn instead of failing.
+     */
+    private static void pauseAfterConflict(int attempt) {
+        if (attempt < 2) {
+            return;
+        }
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(1, Math.min(attempt, 20) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.serviceUnavailable("the server is shutting down");
         }
     }
 
