@@ -11,7 +11,8 @@ import java.io.IOException;
  * everything else (managedFields, the spec's containers), so the watcher's CPU stays small next to the server's.
  */
 record PodEvent(String type, String name, String resourceVersion, String nodeName, String phase) {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES).build();
 
     static PodEvent parse(String line) throws IOException {
         String type = "";
