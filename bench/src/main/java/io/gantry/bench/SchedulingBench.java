@@ -37,9 +37,14 @@ public final class SchedulingBench {
         long running;
     }
 
+    /** What one round creates and where it reports. */
+    private record Round(String label, String mode, String namespace, int podCount, int replicas, int clients,
+                         Duration timeout, long serverPid, long agentPid, int nodes, int warmedUpWith, boolean report) {
+    }
+
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv, "url", "data-dir", "pods", "nodes", "mode", "clients", "replicas",
-                "server-pid", "agent-pid", "namespace", "timeout");
+                "server-pid", "agent-pid", "namespace", "timeout", "warmup-pods");
         Path dataDir = Path.of(args.required("data-dir"));
         ApiClient api = ApiClient.connect(args.required("url"), dataDir);
         int podCount = args.integer("pods", 10_000);
@@ -47,6 +52,7 @@ public final class SchedulingBench {
         String mode = args.string("mode", "pods");
         int clients = args.integer("clients", 16);
         int replicas = args.integer("replicas", 100);
+        int warmupPods = args.integer("warmup-pods", 0);
         long serverPid = args.pid("server-pid");
         long agentPid = args.pid("agent-pid");
         String namespace = args.string("namespace", "bench-sched-" + mode);
@@ -54,11 +60,38 @@ public final class SchedulingBench {
         if (!mode.equals("pods") && !mode.equals("deployments")) {
             throw new IllegalArgumentException("--mode is pods or deployments, not " + mode);
         }
-        if (mode.equals("deployments") && podCount % replicas != 0) {
-            throw new IllegalArgumentException("--pods must be a multiple of --replicas");
+        if (mode.equals("deployments") && (podCount % replicas != 0 || warmupPods % replicas != 0)) {
+            throw new IllegalArgumentException("--pods and --warmup-pods must be multiples of --replicas");
         }
 
         int nodes = waitForNodes(api, expectedNodes, Duration.ofSeconds(120));
+        if (warmupPods > 0) {
+            // The same work first, in a namespace of its own that stays: the measured round then sees JVMs whose
+            // code is compiled, as a control plane that has run for a while is, and a cluster that already holds
+            // pods. The warm-up's line says so and carries no RESULT.
+            run(api, dataDir, new Round("warm-up, not measured", mode, namespace + "-warmup", warmupPods, replicas,
+                    clients, timeout, serverPid, agentPid, nodes, 0, false));
+        }
+        String label = mode.equals("pods") ? "bare pods" : (podCount / replicas) + " Deployments x " + replicas;
+        if (warmupPods > 0) {
+            label += ", after " + warmupPods + " warm-up pods";
+        }
+        run(api, dataDir, new Round(label, mode, namespace, podCount, replicas, clients, timeout, serverPid, agentPid,
+                nodes, warmupPods, true));
+        // An incomplete run is a result too (complete=false); run.sh goes on with the next one.
+        System.exit(0);
+    }
+
+    private static void run(ApiClient api, Path dataDir, Round round) throws Exception {
+        String mode = round.mode();
+        String namespace = round.namespace();
+        int podCount = round.podCount();
+        int replicas = round.replicas();
+        int clients = round.clients();
+        long serverPid = round.serverPid();
+        long agentPid = round.agentPid();
+        Duration timeout = round.timeout();
+        int nodes = round.nodes();
         api.ensureNamespace(namespace);
         String podsPath = "/api/v1/namespaces/" + namespace + "/pods";
         String startRevision = ApiClient.listResourceVersion(api.get(podsPath + "?limit=1", "application/json").body());
@@ -93,8 +126,8 @@ public final class SchedulingBench {
                      n = next.getAndIncrement()) {
                     try {
                         HttpResponse<String> r = mode.equals("pods")
-                                ? api.post(podsPath, pod("p-" + n))
-                                : api.post("/apis/apps/v1/namespaces/" + namespace + "/deployments",
+                                ? api.create(podsPath, pod("p-" + n))
+                                : api.create("/apis/apps/v1/namespaces/" + namespace + "/deployments",
                                 deployment("d-" + n, replicas));
                         if (r.statusCode() == 201) {
                             created.incrementAndGet();
@@ -157,7 +190,7 @@ public final class SchedulingBench {
         double serverHwm = ProcessStats.peakRssMiB(serverPid);
         double agentHwm = ProcessStats.peakRssMiB(agentPid);
 
-        String label = mode.equals("pods") ? "bare pods" : (podCount / replicas) + " Deployments x " + replicas;
+        String label = round.label();
         Report report = new Report("scheduling").put("mode", mode).put("nodes", nodes).put("pods", podCount)
                 .put("objects", objects).put("created", created.get()).put("create_failures", failed.get())
                 .put("create_s", createSeconds).put("bound", bound).put("running", running)
@@ -172,8 +205,10 @@ public final class SchedulingBench {
                 .put("server_cpu_cores", serverCpu).put("agent_cpu_cores", agentCpu)
                 .put("client_cpu_cores", clientCpu).put("other_cpu_cores", otherCpu)
                 .put("server_peak_rss_mib", serverHwm).put("agent_peak_rss_mib", agentHwm)
-                .put("load_avg", ProcessStats.loadAverage());
-        report.print();
+                .put("load_avg", ProcessStats.loadAverage()).put("warmup_pods", round.warmedUpWith());
+        if (round.report()) {
+            report.print();
+        }
         System.out.printf(java.util.Locale.ROOT,
                 "scheduling [%s, %d nodes]: %d pods; creates took %.1f s (%d failed); %d bound in %.1f s from the "
                         + "first create = %.0f pods/s (%.0f pods/s from first to last bind), %d running after %.1f s "
@@ -192,8 +227,6 @@ public final class SchedulingBench {
         if (!watchError.get().isEmpty()) {
             System.out.println("  watch: " + watchError.get());
         }
-        // An incomplete run is a result too (complete=false); run.sh goes on with the next one.
-        System.exit(0);
     }
 
     private static double nz(double v) {
