@@ -123,6 +123,30 @@ class LocalApiClientTest {
     }
 
     @Test
+    void informersGetObjectsWithoutManagedFieldsAndUpdatesFromThemKeepTheStoredOnes() {
+        client.create(PODS, "default", pod("m"));
+        List<ObjectNode> watched = new CopyOnWriteArrayList<>();
+        try (WatchHandle watch = client.watch(PODS, "default", ListQuery.ALL, (type, object) -> {
+            if (object.at("/metadata/name").asText().equals("m")) {
+                watched.add(object);
+            }
+        })) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !watched.isEmpty());
+        }
+        ObjectNode fromInformer = watched.getFirst();
+        assertThat(fromInformer.at("/metadata/managedFields").isMissingNode()).isTrue();
+        assertThat(client.list(PODS, "default", ListQuery.ALL).items())
+                .allSatisfy(p -> assertThat(p.at("/metadata/managedFields").isMissingNode()).isTrue());
+
+        ((ObjectNode) fromInformer.get("metadata")).putObject("labels").put("tier", "web");
+        client.update(PODS, fromInformer);
+        ObjectNode stored = client.get(PODS, "default", "m");
+        assertThat(stored.at("/metadata/labels/tier").asText()).isEqualTo("web");
+        assertThat(stored.at("/metadata/managedFields/0/manager").asText()).isEqualTo("local-test");
+        assertThat(stored.at("/metadata/managedFields/0/fieldsV1/f:spec").isObject()).isTrue();
+    }
+
+    @Test
     void aWatchThatCannotStartEndsWithItsError() {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         client.watch(PODS, "", ListQuery.ALL.from("not-a-version"), new WatchListener() {
