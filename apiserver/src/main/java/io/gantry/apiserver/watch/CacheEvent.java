@@ -2,6 +2,7 @@ package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.apiserver.storage.StoredJson;
 
 /**
  * One change of one object as the watch cache saw it. {@code object} is the new state (for DELETED the last
@@ -16,12 +17,20 @@ public final class CacheEvent {
     private final ObjectNode previous;
     private final long revision;
     private volatile byte[] objectJson;
+    /** The value as stored, kept until {@link #objectJson()} has made the served JSON from it. */
+    private volatile byte[] stored;
 
     public CacheEvent(Type type, ObjectNode object, ObjectNode previous, long revision) {
+        this(type, object, previous, revision, null);
+    }
+
+    /** @param stored the object's stored JSON, which with {@code revision} makes its served JSON without encoding */
+    public CacheEvent(Type type, ObjectNode object, ObjectNode previous, long revision, byte[] stored) {
         this.type = type;
         this.object = object;
         this.previous = previous;
         this.revision = revision;
+        this.stored = stored;
     }
 
     public Type type() {
@@ -40,12 +49,17 @@ public final class CacheEvent {
         return revision;
     }
 
-    /** The object's JSON, encoded once for all watchers. */
+    /** The object's JSON, made once for all watchers: from the stored value when there is one, else encoded. */
     public byte[] objectJson() {
         byte[] json = objectJson;
         if (json == null) {
-            json = Json.bytes(object);
+            byte[] value = stored;
+            json = value == null ? null : StoredJson.withResourceVersion(value, revision);
+            if (json == null) {
+                json = Json.bytes(object);
+            }
             objectJson = json;
+            stored = null;
         }
         return json;
     }

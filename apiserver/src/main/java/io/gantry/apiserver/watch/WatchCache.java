@@ -123,12 +123,12 @@ public final class WatchCache implements AutoCloseable {
                 }
                 // A deleted object's resourceVersion is the revision of its deletion, as in Kubernetes.
                 last.with("metadata").put("resourceVersion", Long.toString(event.revision()));
-                cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision());
+                cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), event.value());
             } else {
                 ObjectNode object = ObjectStorage.decode(event.value(), event.revision());
                 current.put(event.key(), object);
                 cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
-                        object, previous, event.revision());
+                        object, previous, event.revision(), event.value());
             }
             revision = event.revision();
             history.addLast(cacheEvent);
