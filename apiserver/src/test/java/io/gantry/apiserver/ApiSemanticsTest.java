@@ -1,6 +1,7 @@
 package io.gantry.apiserver;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,6 +70,26 @@ class ApiSemanticsTest {
         assertThat(status.body().at("/status/replicas").asInt()).isEqualTo(3);
         assertThat(status.body().at("/spec/replicas").asInt()).isEqualTo(3);
         assertThat(status.body().at("/metadata/generation").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void writeAnswersAndWatchEventsAreTheStoredObjectWithItsResourceVersion() throws Exception {
+        String list = cluster.get("/api/v1/namespaces/sem/configmaps").body().at("/metadata/resourceVersion").asText();
+        var created = cluster.post("/api/v1/namespaces/sem/configmaps", configMap("served", ""));
+        var patched = cluster.patch("/api/v1/namespaces/sem/configmaps/served", "application/merge-patch+json",
+                "{\"data\":{\"k\":\"v\"}}");
+        var current = cluster.get("/api/v1/namespaces/sem/configmaps/served");
+        assertThat(patched.body()).isEqualTo(current.body());
+        assertThat(created.body().at("/metadata/resourceVersion").asText())
+                .isNotEmpty().isNotEqualTo(patched.body().at("/metadata/resourceVersion").asText());
+        assertThat(patched.raw()).containsOnlyOnce("\"resourceVersion\"");
+
+        var events = cluster.get("/api/v1/namespaces/sem/configmaps?watch=true&timeoutSeconds=1&resourceVersion="
+                + list + "&fieldSelector=metadata.name%3Dserved");
+        String[] lines = events.raw().strip().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(Json.MAPPER.readTree(lines[0]).get("object")).isEqualTo(created.body());
+        assertThat(Json.MAPPER.readTree(lines[1]).get("object")).isEqualTo(current.body());
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.gantry.apiserver.rest.ListResponse;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.rest.PatchType;
 import io.gantry.apiserver.rest.WriteOptions;
+import io.gantry.apiserver.storage.Written;
 import io.gantry.apiserver.subresources.Subresources;
 import io.gantry.apiserver.watch.WatchCaches;
 import io.gantry.client.ApiClient;
@@ -94,28 +95,42 @@ final class LocalApiClient implements ApiClient {
 
     @Override
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object) {
-        return asJson(service.create(type, namespace, asJson(object), writeOptions()));
+        return asJson(service.createWritten(type, namespace, asJson(object), writeOptions()));
     }
 
     @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
-        return asJson(service.update(type, namespaceOf(object), nameOf(object), asJson(object), "", writeOptions()));
+        return asJson(service.updateWritten(type, namespaceOf(object), nameOf(object), asJson(object), "",
+                writeOptions()));
     }
 
     @Override
     public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
-        return asJson(service.update(type, namespaceOf(object), nameOf(object), asJson(object), "status",
+        return asJson(service.updateWritten(type, namespaceOf(object), nameOf(object), asJson(object), "status",
                 writeOptions()));
     }
 
     @Override
     public ObjectNode patch(ResourceType type, String namespace, String name, String subresource, PatchKind kind,
                             JsonNode patch) {
+        requirePatchable(type, subresource);
+        return asJson(service.patchWritten(type, namespace, name, PatchType.fromContentType(kind.contentType()),
+                asJson(patch), subresource, writeOptions()));
+    }
+
+    /** Patches reach the object itself or its status, as over HTTP. */
+    private static void requirePatchable(ResourceType type, String subresource) {
         if (!subresource.isEmpty() && !(subresource.equals("status") && type.hasSubresource("status"))) {
             throw ApiException.notFound("the server could not find the requested resource");
         }
-        return asJson(service.patch(type, namespace, name, PatchType.fromContentType(kind.contentType()), asJson(patch),
-                subresource, writeOptions()));
+    }
+
+    @Override
+    public void patchWithoutResult(ResourceType type, String namespace, String name, String subresource,
+                                   PatchKind kind, JsonNode patch) {
+        requirePatchable(type, subresource);
+        service.patchWritten(type, namespace, name, PatchType.fromContentType(kind.contentType()), asJson(patch),
+                subresource, writeOptions());
     }
 
     @Override
@@ -159,6 +174,12 @@ final class LocalApiClient implements ApiClient {
      * are always parsed, they would make every write look like a change, and a controller writing its status
      * would never settle.
      */
+    /** A write's result as it would arrive over HTTP: parsed from the stored JSON when there is one. */
+    private static ObjectNode asJson(Written written) {
+        byte[] json = written.servedJson();
+        return json != null ? Json.parseObject(json) : asJson(written.object());
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends JsonNode> T asJson(T tree) {
         try {

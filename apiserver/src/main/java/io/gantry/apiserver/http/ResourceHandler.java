@@ -19,6 +19,7 @@ import io.gantry.apiserver.rest.PatchType;
 import io.gantry.apiserver.rest.WriteOptions;
 import io.gantry.apiserver.subresources.Subresources;
 import io.gantry.apiserver.storage.ObjectKeys;
+import io.gantry.apiserver.storage.Written;
 import io.gantry.apiserver.watch.WatchCache;
 import io.gantry.apiserver.watch.WatchCaches;
 import org.eclipse.jetty.http.HttpHeader;
@@ -65,8 +66,8 @@ public final class ResourceHandler {
                 case "POST" -> {
                     requireNamespaceForWrite(info);
                     WriteOptions options = writeOptions(ex);
-                    ObjectNode created = service.create(type, info.namespace(), bodyObject(ex), options);
-                    sendObject(ex, options.dryRun() ? 200 : 201, type, created, negotiation, options);
+                    Written created = service.createWritten(type, info.namespace(), bodyObject(ex), options);
+                    sendWritten(ex, options.dryRun() ? 200 : 201, type, created, negotiation, options);
                 }
                 case "DELETE" -> {
                     List<ObjectNode> deleted = service.deleteCollection(type, info.namespace(), listOptions(ex),
@@ -82,8 +83,9 @@ public final class ResourceHandler {
             case "GET" -> sendObject(ex, 200, type, service.get(type, info.namespace(), info.name()), negotiation, null);
             case "PUT" -> {
                 WriteOptions options = writeOptions(ex);
-                ObjectNode updated = service.update(type, info.namespace(), info.name(), bodyObject(ex), "", options);
-                sendObject(ex, 200, type, updated, negotiation, options);
+                Written updated = service.updateWritten(type, info.namespace(), info.name(), bodyObject(ex), "",
+                        options);
+                sendWritten(ex, 200, type, updated, negotiation, options);
             }
             case "PATCH" -> {
                 WriteOptions options = writeOptions(ex);
@@ -95,9 +97,9 @@ public final class ResourceHandler {
                 // an apply that creates the object answers 201 Created, as a POST would
                 boolean creates = patchType == PatchType.APPLY && !options.dryRun()
                         && service.find(type, info.namespace(), info.name()).isEmpty();
-                ObjectNode patched = service.patch(type, info.namespace(), info.name(), patchType,
+                Written patched = service.patchWritten(type, info.namespace(), info.name(), patchType,
                         patchBody(ex, patchType), "", options);
-                sendObject(ex, creates ? 201 : 200, type, patched, negotiation, options);
+                sendWritten(ex, creates ? 201 : 200, type, patched, negotiation, options);
             }
             case "DELETE" -> {
                 ObjectService.DeleteResult result = service.delete(type, info.namespace(), info.name(), deleteOptions(ex));
@@ -272,6 +274,20 @@ public final class ResourceHandler {
     }
 
     // ---- encoding ----
+
+    /** Answers a write with the stored JSON when plain JSON is wanted, so the object is not encoded again. */
+    public void sendWritten(HttpExchange ex, int status, ResourceType type, Written written, Negotiation negotiation,
+                            WriteOptions options) throws IOException {
+        byte[] json = negotiation.table() || negotiation.yaml() ? null : written.servedJson();
+        if (json == null) {
+            sendObject(ex, status, type, written.object(), negotiation, options);
+            return;
+        }
+        if (options != null) {
+            options.warnings().forEach(ex::addWarning);
+        }
+        ex.send(status, "application/json", json);
+    }
 
     public void sendObject(HttpExchange ex, int status, ResourceType type, ObjectNode object, Negotiation negotiation,
                     WriteOptions options) throws IOException {

@@ -19,6 +19,7 @@ import io.gantry.apiserver.storage.ObjectKeys;
 import io.gantry.apiserver.storage.ObjectPage;
 import io.gantry.apiserver.storage.ObjectStorage;
 import io.gantry.apiserver.storage.StoredObject;
+import io.gantry.apiserver.storage.Written;
 import io.gantry.store.CompactedException;
 
 import java.security.SecureRandom;
@@ -160,12 +161,17 @@ public final class ObjectService {
     // ---- create ----
 
     public ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
+        return createWritten(type, namespace, body, options).object();
+    }
+
+    /** Like {@link #create}, with the stored JSON to answer with. */
+    public Written createWritten(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
         return create(type, namespace, body, options, false);
     }
 
     /** @param applied the body comes from a server-side apply and carries its managedFields already */
-    private ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options,
-                              boolean applied) {
+    private Written create(ResourceType type, String namespace, ObjectNode body, WriteOptions options,
+                           boolean applied) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(type, object);
         ObjectNode meta = Meta.metadata(object);
@@ -199,11 +205,11 @@ public final class ObjectService {
             namespaces.requireWritable(Meta.namespace(object));
         }
         if (options.dryRun()) {
-            return object;
+            return Written.unstored(object);
         }
         strategy.beforeCreate(object);
         try {
-            return storage.create(type, object);
+            return storage.createWritten(type, object);
         } catch (RuntimeException e) {
             strategy.release(object);
             throw e;
@@ -228,6 +234,12 @@ public final class ObjectService {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode body, String subresource,
                              WriteOptions options) {
+        return updateWritten(type, namespace, name, body, subresource, options).object();
+    }
+
+    /** Like {@link #update}, with the stored JSON to answer with. */
+    public Written updateWritten(ResourceType type, String namespace, String name, ObjectNode body,
+                                 String subresource, WriteOptions options) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(type, object);
         scopeNamespace(type, namespace, object);
@@ -260,6 +272,12 @@ public final class ObjectService {
      */
     public ObjectNode patch(ResourceType type, String namespace, String name, PatchType patchType, JsonNode patch,
                             String subresource, WriteOptions options) {
+        return patchWritten(type, namespace, name, patchType, patch, subresource, options).object();
+    }
+
+    /** Like {@link #patch}, with the stored JSON to answer with. */
+    public Written patchWritten(ResourceType type, String namespace, String name, PatchType patchType,
+                                JsonNode patch, String subresource, WriteOptions options) {
         if (patchType == PatchType.APPLY) {
             return apply(type, namespace, name, patch, subresource, options);
         }
@@ -303,7 +321,7 @@ public final class ObjectService {
         }
     }
 
-    private ObjectNode patchOnce(ResourceType type, String namespace, String name, PatchType patchType,
+    private Written patchOnce(ResourceType type, String namespace, String name, PatchType patchType,
                                  JsonNode patch, String subresource, WriteOptions options, boolean fromCache) {
         Optional<StoredObject> current = fromCache ? storage.getForUpdate(type, namespace, name)
                 : storage.get(type, namespace, name);
@@ -330,8 +348,8 @@ public final class ObjectService {
      * creates it, keeping track of which manager owns which field. Conflicts with other managers are a 409 unless
      * the request forces them.
      */
-    private ObjectNode apply(ResourceType type, String namespace, String name, JsonNode patch, String subresource,
-                             WriteOptions options) {
+    private Written apply(ResourceType type, String namespace, String name, JsonNode patch, String subresource,
+                         WriteOptions options) {
         if (!(patch instanceof ObjectNode body)) {
             throw ApiException.badRequest("the apply configuration must be an object");
         }
@@ -414,8 +432,8 @@ public final class ObjectService {
      *                     change nothing is refused as a conflict (the caller retries from the store) instead of
      *                     answered from it
      */
-    private ObjectNode write(ResourceType type, StoredObject old, boolean oldIsCurrent, ObjectNode object,
-                             String subresource, WriteOptions options, boolean applied) {
+    private Written write(ResourceType type, StoredObject old, boolean oldIsCurrent, ObjectNode object,
+                          String subresource, WriteOptions options, boolean applied) {
         ObjectNode oldObject = old.object();
         JsonNode appliedManagedFields = Meta.metadata(object).get("managedFields");
         ObjectNode meta = Meta.metadata(object);
@@ -475,17 +493,17 @@ public final class ObjectService {
                     storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
                     strategy.release(oldObject);
                 }
-                return object;
+                return Written.unstored(object);
             }
             if (object.equals(oldObject) || options.dryRun()) {
                 if (!oldIsCurrent) {
                     throw ApiException.conflict(type, Meta.name(object));
                 }
-                return object;
+                return Written.unstored(object);
             }
-            ObjectNode result = storage.update(type, object, old.revision());
+            Written result = storage.updateWritten(type, object, old.revision());
             stored = true;
-            strategy.afterUpdate(result, oldObject);
+            strategy.afterUpdate(result.object(), oldObject);
             return result;
         } finally {
             if (!stored) {

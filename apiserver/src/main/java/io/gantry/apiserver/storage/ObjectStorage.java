@@ -61,10 +61,15 @@ public final class ObjectStorage {
     }
 
     public ObjectNode create(ResourceType type, ObjectNode object) {
+        return createWritten(type, object).object();
+    }
+
+    public Written createWritten(ResourceType type, ObjectNode object) {
         String key = keyOf(type, object);
         try {
-            long revision = store.create(key, encode(object));
-            return withVersion(object, revision);
+            byte[] stored = encode(object);
+            long revision = store.create(key, stored);
+            return Written.stored(withVersion(object, revision), stored, revision);
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, Meta.name(object));
         }
@@ -72,10 +77,15 @@ public final class ObjectStorage {
 
     /** Replaces an object last changed at {@code expectedRevision}; 409 Conflict if it changed since. */
     public ObjectNode update(ResourceType type, ObjectNode object, long expectedRevision) {
+        return updateWritten(type, object, expectedRevision).object();
+    }
+
+    public Written updateWritten(ResourceType type, ObjectNode object, long expectedRevision) {
         String key = keyOf(type, object);
         try {
-            long revision = store.update(key, encode(object), expectedRevision);
-            return withVersion(object, revision);
+            byte[] stored = encode(object);
+            long revision = store.update(key, stored, expectedRevision);
+            return Written.stored(withVersion(object, revision), stored, revision);
         } catch (ConflictException e) {
             throw ApiException.conflict(type, Meta.name(object));
         } catch (KeyNotFoundException e) {
@@ -102,8 +112,9 @@ public final class ObjectStorage {
         for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
             StoredObject current = (attempt == 0 ? getForUpdate(type, namespace, name) : get(type, namespace, name))
                     .orElseThrow(() -> ApiException.notFound(type, name));
-            ObjectNode before = current.object().deepCopy();
-            ObjectNode changed = mutation.apply(current.object().deepCopy());
+            // current is a private copy already (see getForUpdate): it stays as read, the mutation gets another
+            ObjectNode before = current.object();
+            ObjectNode changed = mutation.apply(before.deepCopy());
             if (changed.equals(before)) {
                 if (attempt == 0) {
                     continue; // "nothing to do" may come from a stale cached copy: ask the store

@@ -71,14 +71,14 @@ public final class Subresources {
                     negotiation, null);
             case "PUT" -> {
                 WriteOptions options = ResourceHandler.writeOptions(ex);
-                resources.sendObject(ex, 200, type, service.update(type, info.namespace(), info.name(),
+                resources.sendWritten(ex, 200, type, service.updateWritten(type, info.namespace(), info.name(),
                         ResourceHandler.bodyObject(ex), "status", options), negotiation, options);
             }
             case "PATCH" -> {
                 WriteOptions options = ResourceHandler.writeOptions(ex);
                 PatchType patchType = PatchType.fromContentType(ex.header(HttpHeader.CONTENT_TYPE));
-                resources.sendObject(ex, 200, type, service.patch(type, info.namespace(), info.name(), patchType,
-                        ResourceHandler.patchBody(ex, patchType), "status", options), negotiation, options);
+                resources.sendWritten(ex, 200, type, service.patchWritten(type, info.namespace(), info.name(),
+                        patchType, ResourceHandler.patchBody(ex, patchType), "status", options), negotiation, options);
             }
             default -> throw ApiException.methodNotAllowed("status supports get, update and patch");
         }
