@@ -20,9 +20,20 @@ public final class FieldSet {
     private static final FieldSet EMPTY = new FieldSet(new TreeSet<>());
 
     private final NavigableSet<FieldPath> paths;
+    /**
+     * The fieldsV1 this set was read from, if it was: written back unchanged by copying it instead of rendering
+     * the paths again (most entries of an object survive a write untouched). The JSON must not change while the
+     * set is in use; sets live for one request.
+     */
+    private final ObjectNode source;
 
     private FieldSet(NavigableSet<FieldPath> paths) {
+        this(paths, null);
+    }
+
+    private FieldSet(NavigableSet<FieldPath> paths, ObjectNode source) {
         this.paths = Collections.unmodifiableNavigableSet(paths);
+        this.source = source;
     }
 
     public static FieldSet empty() {
@@ -60,11 +71,19 @@ public final class FieldSet {
             throw new IllegalArgumentException("fieldsV1 must be a JSON object");
         }
         TreeSet<FieldPath> set = new TreeSet<>();
-        read(fieldsV1, FieldPath.ROOT, set);
-        return new FieldSet(set);
+        boolean canonical = read(fieldsV1, FieldPath.ROOT, set);
+        return new FieldSet(set, canonical ? (ObjectNode) fieldsV1 : null);
     }
 
-    private static void read(JsonNode node, FieldPath path, TreeSet<FieldPath> out) {
+    /**
+     * Adds the members under {@code node} to {@code out}; answers whether {@code node} is already in the form
+     * {@link #toJson()} renders (keys in Kubernetes' order, {@code "."} first and only beside children), as
+     * clients that send back what they got have it.
+     */
+    private static boolean read(JsonNode node, FieldPath path, TreeSet<FieldPath> out) {
+        boolean canonical = true;
+        boolean first = true;
+        PathElement previous = null;
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (!e.getValue().isObject()) {
                 throw new IllegalArgumentException("fieldsV1 entries must be objects: " + e.getKey());
@@ -74,19 +93,30 @@ public final class FieldSet {
                     throw new IllegalArgumentException("the root of fieldsV1 cannot be a member");
                 }
                 out.add(path);
+                canonical &= first && node.size() > 1 && e.getValue().isEmpty();
+                first = false;
                 continue;
             }
-            FieldPath child = path.child(PathElement.parse(e.getKey()));
+            first = false;
+            PathElement element = PathElement.parse(e.getKey());
+            canonical &= (previous == null || previous.compareTo(element) < 0)
+                    && element.fieldsV1Key().equals(e.getKey());
+            previous = element;
+            FieldPath child = path.child(element);
             if (e.getValue().isEmpty()) {
                 out.add(child);
             } else {
-                read(e.getValue(), child, out);
+                canonical &= read(e.getValue(), child, out);
             }
         }
+        return canonical;
     }
 
     /** The fieldsV1 form, children in Kubernetes' order and {@code "."} first. */
     public ObjectNode toJson() {
+        if (source != null) {
+            return source.deepCopy();
+        }
         Tree root = new Tree();
         for (FieldPath path : paths) {
             Tree t = root;

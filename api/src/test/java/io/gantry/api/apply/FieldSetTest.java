@@ -102,6 +102,39 @@ class FieldSetTest {
     }
 
     @Test
+    void fieldsV1ReadInKubernetesOrderIsWrittenBackAsACopyAndOtherwiseRendered() {
+        var ordered = obj("""
+                f:spec:
+                  f:list: {}
+                  f:ports:
+                    'k:{"port":80,"protocol":"TCP"}':
+                      .: {}
+                      f:port: {}
+                """);
+        var copy = FieldSet.fromJson(ordered).toJson();
+        assertThat(copy).isEqualTo(ordered).isNotSameAs(ordered);
+        copy.remove("f:spec");
+        assertThat(ordered.has("f:spec")).isTrue();
+
+        var unordered = obj("""
+                f:spec:
+                  f:ports: {}
+                  f:list: {}
+                """);
+        Iterable<String> rendered = () -> FieldSet.fromJson(unordered).toJson().get("f:spec").fieldNames();
+        assertThat(rendered).containsExactly("f:list", "f:ports");
+        var lonelyDot = obj("""
+                f:spec:
+                  f:x:
+                    .: {}
+                """);
+        assertThat(FieldSet.fromJson(lonelyDot).toJson()).isEqualTo(obj("""
+                f:spec:
+                  f:x: {}
+                """));
+    }
+
+    @Test
     void malformedFieldsV1IsRejected() {
         assertThatThrownBy(() -> FieldSet.fromJson(obj("x:y: {}"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FieldSet.fromJson(obj("f:a: 1"))).isInstanceOf(IllegalArgumentException.class);
