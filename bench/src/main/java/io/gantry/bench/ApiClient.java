@@ -22,11 +22,14 @@ import java.time.Duration;
 final class ApiClient {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private final HttpClient http;
+    private final SSLContext ssl;
     private final String baseUrl;
     private final String token;
 
-    private ApiClient(HttpClient http, String baseUrl, String token) {
-        this.http = http;
+    private ApiClient(SSLContext ssl, String baseUrl, String token) {
+        this.ssl = ssl;
+        this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10)).build();
         this.baseUrl = baseUrl;
         this.token = token;
     }
@@ -36,15 +39,20 @@ final class ApiClient {
             throw new IllegalArgumentException("benchmarks only talk to 127.0.0.1, not " + baseUrl);
         }
         String token = Files.readString(dataDir.resolve("tokens/admin.token")).trim();
-        return new ApiClient(newHttpClient(dataDir), baseUrl, token);
+        return new ApiClient(trustingClusterCa(dataDir), baseUrl, token);
     }
 
     /** Another client with its own connection pool and selector thread, to spread many streams. */
     ApiClient fork(Path dataDir) throws IOException, GeneralSecurityException {
-        return new ApiClient(newHttpClient(dataDir), baseUrl, token);
+        return new ApiClient(trustingClusterCa(dataDir), baseUrl, token);
     }
 
-    private static HttpClient newHttpClient(Path dataDir) throws IOException, GeneralSecurityException {
+    /** A blocking keep-alive connection of its own, for one load-generating thread (see KeepAliveConnection). */
+    KeepAliveConnection connection() {
+        return new KeepAliveConnection(ssl, URI.create(baseUrl), token);
+    }
+
+    private static SSLContext trustingClusterCa(Path dataDir) throws IOException, GeneralSecurityException {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
         trust.load(null, null);
         try (InputStream in = Files.newInputStream(dataDir.resolve("pki/ca.crt"))) {
@@ -54,8 +62,7 @@ final class ApiClient {
         tmf.init(trust);
         SSLContext ssl = SSLContext.getInstance("TLS");
         ssl.init(null, tmf.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        return ssl;
     }
 
     HttpRequest.Builder request(String path) {
@@ -70,17 +77,6 @@ final class ApiClient {
     HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         return http.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /**
-     * Creates an object; the body of a 201 is dropped unread (the benchmarks need only the status, and reading
-     * every created object back would bill its decoding to the benchmark's own CPU), any other body is kept.
-     */
-    HttpResponse<String> create(String path, String json) throws IOException, InterruptedException {
-        return http.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), info -> info.statusCode() == 201
-                ? HttpResponse.BodySubscribers.replacing("")
-                : HttpResponse.BodySubscribers.ofString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** Creates a namespace; an existing one is fine. */

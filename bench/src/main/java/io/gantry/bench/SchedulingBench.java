@@ -122,22 +122,25 @@ public final class SchedulingBench {
         List<Thread> creators = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             creators.add(Thread.ofVirtual().name("creator-" + c).start(() -> {
-                for (long n = next.getAndIncrement(); n < objects && System.nanoTime() < deadline;
-                     n = next.getAndIncrement()) {
-                    try {
-                        HttpResponse<String> r = mode.equals("pods")
-                                ? api.create(podsPath, pod("p-" + n))
-                                : api.create("/apis/apps/v1/namespaces/" + namespace + "/deployments",
-                                deployment("d-" + n, replicas));
-                        if (r.statusCode() == 201) {
-                            created.incrementAndGet();
-                        } else {
+                try (KeepAliveConnection connection = api.connection()) {
+                    for (long n = next.getAndIncrement(); n < objects && System.nanoTime() < deadline;
+                         n = next.getAndIncrement()) {
+                        try {
+                            String json = mode.equals("pods") ? pod("p-" + n) : deployment("d-" + n, replicas);
+                            String path = mode.equals("pods") ? podsPath
+                                    : "/apis/apps/v1/namespaces/" + namespace + "/deployments";
+                            KeepAliveConnection.Response r = connection.post(path,
+                                    json.getBytes(StandardCharsets.UTF_8), 201);
+                            if (r.status() == 201) {
+                                created.incrementAndGet();
+                            } else {
+                                failed.incrementAndGet();
+                                firstFailure.compareAndSet("", r.status() + " " + r.text());
+                            }
+                        } catch (Exception e) {
                             failed.incrementAndGet();
-                            firstFailure.compareAndSet("", r.statusCode() + " " + r.body());
+                            firstFailure.compareAndSet("", e.toString());
                         }
-                    } catch (Exception e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet("", e.toString());
                     }
                 }
             }));
