@@ -1,14 +1,27 @@
 package io.gantry.api.apply;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
-/** A path from the root of an object to one field, list item or set member. */
-public record FieldPath(List<PathElement> elements) implements Comparable<FieldPath> {
-    public static final FieldPath ROOT = new FieldPath(List.of());
+/**
+ * A path from the root of an object to one field, list item or set member. Immutable; its hash is computed once,
+ * as paths are the keys of the maps and sets every write builds for managedFields.
+ */
+public final class FieldPath implements Comparable<FieldPath> {
+    public static final FieldPath ROOT = new FieldPath(new PathElement[0]);
 
-    public FieldPath {
-        elements = List.copyOf(elements);
+    private final PathElement[] elements;
+    private final int hash;
+
+    private FieldPath(PathElement[] elements) {
+        this.elements = elements;
+        this.hash = Arrays.hashCode(elements);
+    }
+
+    public FieldPath(List<PathElement> elements) {
+        this(elements.toArray(new PathElement[0]));
     }
 
     /** A path of plain field names, e.g. {@code FieldPath.of("spec", "replicas")}. */
@@ -20,9 +33,14 @@ public record FieldPath(List<PathElement> elements) implements Comparable<FieldP
         return new FieldPath(elements);
     }
 
+    /** The elements from the root down (an unmodifiable view). */
+    public List<PathElement> elements() {
+        return Collections.unmodifiableList(Arrays.asList(elements));
+    }
+
     public FieldPath child(PathElement element) {
-        List<PathElement> longer = new ArrayList<>(elements);
-        longer.add(element);
+        PathElement[] longer = Arrays.copyOf(elements, elements.length + 1);
+        longer[elements.length] = element;
         return new FieldPath(longer);
     }
 
@@ -31,39 +49,51 @@ public record FieldPath(List<PathElement> elements) implements Comparable<FieldP
     }
 
     public boolean isRoot() {
-        return elements.isEmpty();
+        return elements.length == 0;
     }
 
     public FieldPath parent() {
-        return new FieldPath(elements.subList(0, elements.size() - 1));
+        return new FieldPath(Arrays.copyOf(elements, elements.length - 1));
     }
 
     public PathElement last() {
-        return elements.get(elements.size() - 1);
+        return elements[elements.length - 1];
     }
 
     /** Whether this path is {@code prefix} or lies below it. */
     public boolean startsWith(FieldPath prefix) {
-        return elements.size() >= prefix.elements.size()
-                && elements.subList(0, prefix.elements.size()).equals(prefix.elements);
+        return elements.length >= prefix.elements.length
+                && Arrays.equals(elements, 0, prefix.elements.length, prefix.elements, 0, prefix.elements.length);
     }
 
     @Override
     public int compareTo(FieldPath other) {
-        for (int i = 0; i < Math.min(elements.size(), other.elements.size()); i++) {
-            int c = elements.get(i).compareTo(other.elements.get(i));
+        for (int i = 0; i < Math.min(elements.length, other.elements.length); i++) {
+            int c = elements[i].compareTo(other.elements[i]);
             if (c != 0) {
                 return c;
             }
         }
-        return Integer.compare(elements.size(), other.elements.size());
+        return Integer.compare(elements.length, other.elements.length);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FieldPath p && hash == p.hash && Arrays.equals(elements, p.elements);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     /** As Kubernetes prints paths in conflicts: {@code .spec.template.spec.containers[name="web"].image}. */
     @Override
     public String toString() {
         StringBuilder s = new StringBuilder();
-        elements.forEach(e -> s.append(e.pathText()));
+        for (PathElement e : elements) {
+            s.append(e.pathText());
+        }
         return s.toString();
     }
 }
