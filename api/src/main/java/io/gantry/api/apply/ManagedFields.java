@@ -173,6 +173,16 @@ public final class ManagedFields {
      * @param oldObject null for an object that did not exist
      */
     public static Comparison compare(ObjectNode oldObject, ObjectNode newObject, Class<?> modelClass) {
+        List<FieldPath> changed = new ArrayList<>();
+        List<FieldPath> removed = new ArrayList<>();
+        if (FieldDiff.compare(oldObject == null ? Json.object() : oldObject, newObject, modelClass, changed, removed)) {
+            return new Comparison(FieldSet.of(changed), FieldSet.of(removed));
+        }
+        return compareAllPaths(oldObject, newObject, modelClass);
+    }
+
+    /** {@link #compare} by building both objects' maps of every path: the definition {@link FieldDiff} follows. */
+    static Comparison compareAllPaths(ObjectNode oldObject, ObjectNode newObject, Class<?> modelClass) {
         if (oldObject != null) {
             // Parts equal in both versions hold no change and no removal; leaving them out spares walking, say,
             // a pod's whole spec when only its status was written.
