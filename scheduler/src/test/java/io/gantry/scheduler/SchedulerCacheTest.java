@@ -41,6 +41,26 @@ class SchedulerCacheTest {
     }
 
     @Test
+    void nodesWithAffinityPodsFollowPodsAndNodes() {
+        cache.upsertNode(json("{'metadata':{'name':'n1'},'status':{'allocatable':{'cpu':'4'}}}"));
+        cache.upsertNode(json("{'metadata':{'name':'n2'},'status':{'allocatable':{'cpu':'4'}}}"));
+        cache.addOrUpdatePod(pod("plain", "n1"));
+        assertThat(cache.view.nodesWithPodsWithAffinity()).isEmpty();
+        PodInfo withAffinity = new PodInfo(json("{'metadata':{'name':'aff','namespace':'default'},'spec':{'nodeName':'n2',"
+                + "'containers':[{'name':'c'}],'affinity':{'podAntiAffinity':{'requiredDuringSchedulingIgnoredDuringExecution':"
+                + "[{'topologyKey':'kubernetes.io/hostname','labelSelector':{'matchLabels':{'app':'x'}}}]}}}}"), 0);
+        cache.assume(withAffinity);
+        assertThat(cache.view.nodesWithPodsWithAffinity()).extracting(n -> n.name()).containsExactly("n2");
+        cache.removePod("default/aff");
+        assertThat(cache.view.nodesWithPodsWithAffinity()).isEmpty();
+        cache.addOrUpdatePod(withAffinity);
+        cache.removeNode("n2");
+        assertThat(cache.view.nodesWithPodsWithAffinity()).isEmpty();
+        cache.upsertNode(json("{'metadata':{'name':'n2'},'status':{'allocatable':{'cpu':'4'}}}"));
+        assertThat(cache.view.nodesWithPodsWithAffinity()).extracting(n -> n.name()).containsExactly("n2");
+    }
+
+    @Test
     void podsMayArriveBeforeTheirNodeAndOutliveIt() {
         cache.addOrUpdatePod(pod("early", "late-node"));
         assertThat(cache.nodeCount()).isZero();

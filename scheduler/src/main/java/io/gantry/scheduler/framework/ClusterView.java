@@ -7,6 +7,11 @@ import java.util.Map;
 public interface ClusterView {
     List<NodeInfo> nodes();
 
+    /** The nodes running a pod with (anti-)affinity terms: what inter-pod affinity has to look at for most pods. */
+    default List<NodeInfo> nodesWithPodsWithAffinity() {
+        return nodes().stream().filter(NodeInfo::hasPodsWithAffinity).toList();
+    }
+
     Map<String, String> namespaceLabels(String namespace);
 
     static ClusterView of(List<NodeInfo> nodes) {

@@ -46,10 +46,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         Map<String, Integer> antiCounts = new HashMap<>();
         Map<String, Integer> existingCounts = new HashMap<>();
         boolean scanAll = !affinity.isEmpty() || !anti.isEmpty();
-        for (NodeInfo node : cluster.nodes()) {
-            if (!scanAll && !node.hasPodsWithAffinity()) {
-                continue;
-            }
+        for (NodeInfo node : scanAll ? cluster.nodes() : cluster.nodesWithPodsWithAffinity()) {
             for (PodInfo existing : node.pods()) {
                 if (existing.hasRequiredAntiAffinity()) {
                     for (AffinityTerm t : AffinityTerm.required(existing, "podAntiAffinity")) {
@@ -118,10 +115,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         List<AffinityTerm> anti = AffinityTerm.preferred(pod, "podAntiAffinity");
         Map<String, Long> scores = new HashMap<>();
         boolean scanAll = !affinity.isEmpty() || !anti.isEmpty();
-        for (NodeInfo node : cluster.nodes()) {
-            if (!scanAll && !node.hasPodsWithAffinity()) {
-                continue;
-            }
+        for (NodeInfo node : scanAll ? cluster.nodes() : cluster.nodesWithPodsWithAffinity()) {
             for (PodInfo existing : node.pods()) {
                 add(scores, affinity, existing, pod, node, cluster, 1);
                 add(scores, anti, existing, pod, node, cluster, -1);

@@ -31,13 +31,23 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
     @Override
     public FilterResult filter(CycleState state, PodInfo pod, NodeInfo node) {
+        Resources want = pod.requests();
+        Resources alloc = node.allocatable();
+        Resources used = node.requested();
+        boolean fits = node.podCount() + 1 <= node.allocatablePods()
+                && (want.milliCpu <= 0 || want.milliCpu <= alloc.milliCpu - used.milliCpu)
+                && (want.memory <= 0 || want.memory <= alloc.memory - used.memory)
+                && (want.ephemeralStorage <= 0 || want.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
+                && (want.scalar.isEmpty() || insufficientScalars(want, alloc, used).isEmpty());
+        // This runs for hundreds of nodes per pod: the reasons are only gathered for a node that does not fit.
+        return fits ? FilterResult.FIT : new FilterResult(reasons(want, alloc, used, node));
+    }
+
+    private static List<String> reasons(Resources want, Resources alloc, Resources used, NodeInfo node) {
         List<String> reasons = new ArrayList<>(1);
         if (node.podCount() + 1 > node.allocatablePods()) {
             reasons.add("Too many pods");
         }
-        Resources want = pod.requests();
-        Resources alloc = node.allocatable();
-        Resources used = node.requested();
         if (want.milliCpu > 0 && want.milliCpu > alloc.milliCpu - used.milliCpu) {
             reasons.add("Insufficient cpu");
         }
@@ -47,12 +57,18 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         if (want.ephemeralStorage > 0 && want.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) {
             reasons.add("Insufficient ephemeral-storage");
         }
+        reasons.addAll(insufficientScalars(want, alloc, used));
+        return reasons;
+    }
+
+    private static List<String> insufficientScalars(Resources want, Resources alloc, Resources used) {
+        List<String> reasons = new ArrayList<>(0);
         for (Map.Entry<String, Long> e : want.scalar.entrySet()) {
             if (e.getValue() > 0 && e.getValue() > alloc.scalar(e.getKey()) - used.scalar(e.getKey())) {
                 reasons.add("Insufficient " + e.getKey());
             }
         }
-        return reasons.isEmpty() ? FilterResult.FIT : new FilterResult(reasons);
+        return reasons;
     }
 
     @Override
