@@ -5,7 +5,9 @@
 #
 # Environment: BENCH_QUICK=1 shortens every run (smoke test); BENCH_KEEP=1 keeps the work directory (logs,
 # data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile);
-# BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3).
+# BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3);
+# BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000") and BENCH_SCHED_WARMUP (pods created and
+# scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -14,10 +16,11 @@ java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
-  sched_sizes="200x1000"; sched_timeout=60
+  sched_sizes="200x1000"; sched_timeout=60; sched_warmup=200
 else
   warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
-  sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-120}
+  sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000 5000x30000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-180}
+  sched_warmup=${BENCH_SCHED_WARMUP:-10000}
 fi
 only=${BENCH_ONLY:-all}
 case "$only" in all|api|scheduling) ;; *) echo "bench: BENCH_ONLY must be api or scheduling" >&2; exit 1 ;; esac
@@ -275,7 +278,8 @@ if [ "$only" != api ]; then
       start_cluster "$name"
       start_agent "$name" "$nodes"
       bench SchedulingBench --url "$server_url" --data-dir "$server_data" --nodes "$nodes" --pods "$sched_pods" \
-        --mode "$mode" --replicas 100 --clients $clients --timeout "$sched_timeout" --server-pid "$server_pid" --agent-pid "$agent_pid"
+        --mode "$mode" --replicas 100 --clients $clients --timeout "$sched_timeout" --warmup-pods "$sched_warmup" \
+        --server-pid "$server_pid" --agent-pid "$agent_pid"
       if ! kill -0 "$agent_pid" 2>/dev/null; then
         echo "bench: the agent (pid $agent_pid) is gone after the run; see its log in $work/$name" >&2
         exit 1
