@@ -249,9 +249,12 @@ start_agent() {
   local name=$1 nodes=$2 token i t0
   token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$server_data")
   t0=$(date +%s.%N)
+  # Nodes of 8 cores and 32 GiB hold 64 of the benchmark's pods (100m, 500Mi) each: 1,000 of them take the
+  # warm-up's pods and 30,000 more (the default 4 cores and 16 GiB hold 32).
   # shellcheck disable=SC2086
   "$java" ${GANTRY_AGENT_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main agent --server "$server_url" \
-    --token "$token" --simulate "$nodes" --name sim --data-dir "$work/$name/agent" >"$work/$name/agent.log" 2>&1 &
+    --token "$token" --simulate "$nodes" --sim-cpu 8 --sim-memory 32Gi --name sim --data-dir "$work/$name/agent" \
+    >"$work/$name/agent.log" 2>&1 &
   agent_pid=$!
   started_pids+=("$agent_pid")
   # The agent reports joined once it has tried to register every node.
