@@ -135,10 +135,10 @@ final class FieldDiff {
         }
         if (value.isArray() && !value.isEmpty() && strategy.map(ListStrategy::merges).orElse(false)) {
             String mergeKey = strategy.get().mergeKey();
-            if (mergeKey == null && allScalars(value)) {
+            if (mergeKey == null && ObjectFields.allScalars(value)) {
                 return Shape.SET;
             }
-            if (mergeKey != null && allKeyed(value, mergeKey)) {
+            if (mergeKey != null && ObjectFields.allKeyed(value, mergeKey)) {
                 return Shape.KEYED;
             }
         }
@@ -241,14 +241,7 @@ final class FieldDiff {
     }
 
     private void itemFields(JsonNode item, Schema element, FieldPath itemPath, boolean isNew) {
-        for (Map.Entry<String, JsonNode> e : item.properties()) {
-            Schema.Field field = element.field(e.getKey());
-            if (isNew) {
-                added(e.getValue(), field.schema(), field.strategy(), itemPath.field(e.getKey()));
-            } else {
-                gone(e.getValue(), field.schema(), field.strategy(), itemPath.field(e.getKey()));
-            }
-        }
+        below(item, Shape.STRUCT, element, Optional.empty(), itemPath, isNew);
     }
 
     /** Every path strictly below {@code path}, as added or as removed. */
@@ -293,23 +286,5 @@ final class FieldDiff {
             }
         }
         return out;
-    }
-
-    private static boolean allScalars(JsonNode list) {
-        for (JsonNode item : list) {
-            if (item.isContainerNode() || item.isNull()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean allKeyed(JsonNode list, String mergeKey) {
-        for (JsonNode item : list) {
-            if (!item.isObject() || !item.hasNonNull(mergeKey) || item.get(mergeKey).isContainerNode()) {
-                return false;
-            }
-        }
-        return true;
     }
 }

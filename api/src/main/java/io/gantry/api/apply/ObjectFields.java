@@ -117,7 +117,7 @@ final class ObjectFields {
         }
     }
 
-    private static boolean allScalars(JsonNode list) {
+    static boolean allScalars(JsonNode list) {
         for (JsonNode item : list) {
             if (item.isContainerNode() || item.isNull()) {
                 return false;
@@ -126,7 +126,7 @@ final class ObjectFields {
         return true;
     }
 
-    private static boolean allKeyed(JsonNode list, String mergeKey) {
+    static boolean allKeyed(JsonNode list, String mergeKey) {
         for (JsonNode item : list) {
             if (!item.isObject() || !item.hasNonNull(mergeKey) || item.get(mergeKey).isContainerNode()) {
                 return false;
