@@ -55,6 +55,47 @@ class WatchCacheFanOutTest {
         public void close() { delegate.close(); }
     }
 
+    /** Delivers deletions without their last value, as etcd does when that value was compacted away. */
+    private record ValuelessDeletes(Store delegate) implements Store {
+        public long currentRevision() { return delegate.currentRevision(); }
+        public Optional<KeyValue> get(String key) { return delegate.get(key); }
+        public ListResult list(String p, long r, String s, int l) { return delegate.list(p, r, s, l); }
+        public long create(String k, byte[] v) { return delegate.create(k, v); }
+        public long update(String k, byte[] v, long e) { return delegate.update(k, v, e); }
+        public long delete(String k, long e) { return delegate.delete(k, e); }
+        public Watch watch(String p, long a, Consumer<WatchEvent> l, Consumer<Throwable> f) {
+            return delegate.watch(p, a, e -> l.accept(e.type() == WatchEvent.Type.DELETE
+                    ? new WatchEvent(e.type(), e.key(), new byte[0], e.revision()) : e), f);
+        }
+        public void compact(long r) { delegate.compact(r); }
+        public long compactedRevision() { return delegate.compactedRevision(); }
+        public void close() { delegate.close(); }
+    }
+
+    @Test
+    void aDeletionWithoutItsLastValueEndsTheObjectWithTheCachedState() throws Exception {
+        try (Store store = new ValuelessDeletes(SqliteStore.open(tmp.resolve("d.db")))) {
+            ResourceType configMaps = ResourceRegistry.builtIn().byKind("v1", "ConfigMap").orElseThrow();
+            WatchCache cache = new WatchCache(configMaps, store, 100);
+            cache.start();
+            Watcher watcher = cache.watch(store.currentRevision(), e -> true);
+            var cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+            cm.putObject("metadata").put("name", "gone").put("namespace", "default");
+            long created = store.create("/registry/configmaps/default/gone", Json.bytes(cm));
+            long deleted = store.delete("/registry/configmaps/default/gone", 0);
+
+            CacheEvent added = watcher.poll(10, TimeUnit.SECONDS);
+            CacheEvent removed = watcher.poll(10, TimeUnit.SECONDS);
+            assertThat(removed.type()).isEqualTo(CacheEvent.Type.DELETED);
+            assertThat(removed.object().at("/metadata/name").asText()).isEqualTo("gone");
+            assertThat(Json.parseObject(removed.objectJson()).at("/metadata/resourceVersion").asLong())
+                    .isEqualTo(deleted);
+            assertThat(added.object().at("/metadata/resourceVersion").asLong()).isEqualTo(created);
+            assertThat(cache.get("/registry/configmaps/default/gone")).isEmpty();
+            cache.close();
+        }
+    }
+
     @Test
     void thousandWatchersOneStoreWatch() throws Exception {
         AtomicInteger storeWatches = new AtomicInteger();

@@ -114,16 +114,18 @@ public final class WatchCache implements AutoCloseable {
             CacheEvent cacheEvent;
             if (event.type() == WatchEvent.Type.DELETE) {
                 current.remove(event.key());
-                ObjectNode last = event.value() != null
-                        ? ObjectStorage.decode(event.value(), event.revision())
-                        : previous;
+                // etcd sends no value when the previous one was compacted away: the cached state stands in for it,
+                // copied, since earlier events still hold it with its own resourceVersion
+                byte[] value = event.value() != null && event.value().length > 0 ? event.value() : null;
+                ObjectNode last = value != null ? ObjectStorage.decode(value, event.revision())
+                        : previous == null ? null : previous.deepCopy();
                 if (last == null) {
                     revision = event.revision();
                     return;
                 }
                 // A deleted object's resourceVersion is the revision of its deletion, as in Kubernetes.
                 last.with("metadata").put("resourceVersion", Long.toString(event.revision()));
-                cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), event.value());
+                cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), value);
             } else {
                 ObjectNode object = ObjectStorage.decode(event.value(), event.revision());
                 current.put(event.key(), object);
