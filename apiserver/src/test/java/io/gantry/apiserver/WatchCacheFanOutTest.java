@@ -31,12 +31,12 @@ class WatchCacheFanOutTest {
     @TempDir
     Path tmp;
 
-    /** Counts the watches opened on the store it wraps, and keeps the last failure callback. */
-    private record CountingStore(Store delegate, AtomicInteger watches,
-                                 java.util.concurrent.atomic.AtomicReference<Consumer<Throwable>> lastFailure)
-            implements Store {
-        CountingStore(Store delegate, AtomicInteger watches) {
-            this(delegate, watches, new java.util.concurrent.atomic.AtomicReference<>());
+    /** Passes every call to a real store; the stores below change how watches behave. */
+    private static class ForwardingStore implements Store {
+        final Store delegate;
+
+        ForwardingStore(Store delegate) {
+            this.delegate = delegate;
         }
 
         public long currentRevision() { return delegate.currentRevision(); }
@@ -46,8 +46,6 @@ class WatchCacheFanOutTest {
         public long update(String k, byte[] v, long e) { return delegate.update(k, v, e); }
         public long delete(String k, long e) { return delegate.delete(k, e); }
         public Watch watch(String p, long a, Consumer<WatchEvent> l, Consumer<Throwable> f) {
-            watches.incrementAndGet();
-            lastFailure.set(f);
             return delegate.watch(p, a, l, f);
         }
         public void compact(long r) { delegate.compact(r); }
@@ -55,21 +53,40 @@ class WatchCacheFanOutTest {
         public void close() { delegate.close(); }
     }
 
+    /** Counts the watches opened on the store it wraps, and keeps the last failure callback. */
+    private static final class CountingStore extends ForwardingStore {
+        private final AtomicInteger watches;
+        private final java.util.concurrent.atomic.AtomicReference<Consumer<Throwable>> lastFailure =
+                new java.util.concurrent.atomic.AtomicReference<>();
+
+        CountingStore(Store delegate, AtomicInteger watches) {
+            super(delegate);
+            this.watches = watches;
+        }
+
+        java.util.concurrent.atomic.AtomicReference<Consumer<Throwable>> lastFailure() {
+            return lastFailure;
+        }
+
+        @Override
+        public Watch watch(String p, long a, Consumer<WatchEvent> l, Consumer<Throwable> f) {
+            watches.incrementAndGet();
+            lastFailure.set(f);
+            return delegate.watch(p, a, l, f);
+        }
+    }
+
     /** Delivers deletions without their last value, as etcd does when that value was compacted away. */
-    private record ValuelessDeletes(Store delegate) implements Store {
-        public long currentRevision() { return delegate.currentRevision(); }
-        public Optional<KeyValue> get(String key) { return delegate.get(key); }
-        public ListResult list(String p, long r, String s, int l) { return delegate.list(p, r, s, l); }
-        public long create(String k, byte[] v) { return delegate.create(k, v); }
-        public long update(String k, byte[] v, long e) { return delegate.update(k, v, e); }
-        public long delete(String k, long e) { return delegate.delete(k, e); }
+    private static final class ValuelessDeletes extends ForwardingStore {
+        ValuelessDeletes(Store delegate) {
+            super(delegate);
+        }
+
+        @Override
         public Watch watch(String p, long a, Consumer<WatchEvent> l, Consumer<Throwable> f) {
             return delegate.watch(p, a, e -> l.accept(e.type() == WatchEvent.Type.DELETE
                     ? new WatchEvent(e.type(), e.key(), new byte[0], e.revision()) : e), f);
         }
-        public void compact(long r) { delegate.compact(r); }
-        public long compactedRevision() { return delegate.compactedRevision(); }
-        public void close() { delegate.close(); }
     }
 
     @Test
