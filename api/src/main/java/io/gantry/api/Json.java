@@ -3,7 +3,6 @@ package io.gantry.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,13 +19,12 @@ public final class Json {
      * Objects are stored and served as JSON trees; typed models are bound only where needed. Field names are not
      * interned or canonicalized: managedFields keys carry values ({@code k:{"ip":"10.1.0.7"}}, ...), so the
      * symbol table filled with names seen once, was thrown away when full and rebuilt on every parse, which made a
-     * pod's parse ten times slower than without it. Buffers come from one shared pool: the default pool is per
-     * thread, and every request runs on a new virtual thread, so each parse and encode allocated fresh buffers.
+     * pod's parse ten times slower than without it.
      */
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .disable(JsonFactory.Feature.CANONICALIZE_FIELD_NAMES)
-            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build())
+            .build())
             .registerModule(new JavaTimeModule())
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
