@@ -50,7 +50,7 @@ final class SchedulerCache {
             List<NodeInfo> found = nodesWithAffinityPods;
             if (found == null) {
                 // under the read lock: no writer runs meanwhile, so concurrent readers find the same list
-                found = nodeList.stream().filter(NodeInfo::hasPodsWithAffinity).toList();
+                found = ClusterView.super.nodesWithPodsWithAffinity();
                 nodesWithAffinityPods = found;
             }
             return found;

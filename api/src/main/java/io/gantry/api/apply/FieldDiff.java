@@ -1,15 +1,18 @@
 package io.gantry.api.apply;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.patch.ListStrategy;
 import io.gantry.api.patch.Nodes;
 import io.gantry.api.patch.Schema;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The changed and removed paths between two versions of an object, found in one walk over both: equal subtrees
@@ -19,6 +22,8 @@ import java.util.Optional;
  */
 final class FieldDiff {
     private enum Shape { LEAF, STRUCT, MAP, SET, KEYED }
+
+    private static final Set<String> TOP_LEVEL_SKIPPED = Set.of("apiVersion", "kind", "metadata");
 
     private final List<FieldPath> changed;
     private final List<FieldPath> removed;
@@ -55,72 +60,21 @@ final class FieldDiff {
     }
 
     private void top(ObjectNode oldObject, ObjectNode newObject, Schema schema) {
-        for (Map.Entry<String, JsonNode> e : newObject.properties()) {
-            String name = e.getKey();
-            if (name.equals("apiVersion") || name.equals("kind")) {
-                continue;
-            }
-            FieldPath path = FieldPath.ROOT.field(name);
-            Schema.Field field = schema.field(name);
-            JsonNode before = oldObject.get(name);
-            if (name.equals("metadata")) {
-                metadata(before, e.getValue(), field.schema(), path);
-            } else if (before == null) {
-                added(e.getValue(), field.schema(), field.strategy(), path);
-            } else {
-                diff(before, e.getValue(), field.schema(), field.strategy(), path);
-            }
-        }
-        for (Map.Entry<String, JsonNode> e : oldObject.properties()) {
-            String name = e.getKey();
-            if (name.equals("apiVersion") || name.equals("kind") || newObject.has(name)) {
-                continue;
-            }
-            FieldPath path = FieldPath.ROOT.field(name);
-            Schema.Field field = schema.field(name);
-            if (name.equals("metadata")) {
-                metadata(e.getValue(), null, field.schema(), path);
-            } else {
-                gone(e.getValue(), field.schema(), field.strategy(), path);
-            }
-        }
+        Schema.Field metadata = schema.field("metadata");
+        metadata(oldObject.path("metadata"), newObject.path("metadata"), metadata.schema(),
+                FieldPath.ROOT.field("metadata"));
+        fields(oldObject, newObject, schema, FieldPath.ROOT, TOP_LEVEL_SKIPPED);
     }
 
     /** Metadata is a path of its own only while it holds a field someone can own (see ObjectFields). */
     private void metadata(JsonNode before, JsonNode after, Schema schema, FieldPath path) {
-        boolean wasTracked = tracks(before);
-        boolean isTracked = tracks(after);
-        if (wasTracked && !isTracked) {
+        if (tracks(before) && !tracks(after)) {
             removed.add(path);
         }
-        if (after != null) {
-            for (Map.Entry<String, JsonNode> e : after.properties()) {
-                if (ObjectFields.UNTRACKED_METADATA.contains(e.getKey())) {
-                    continue;
-                }
-                Schema.Field field = schema.field(e.getKey());
-                JsonNode old = before == null ? null : before.get(e.getKey());
-                if (old == null) {
-                    added(e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
-                } else {
-                    diff(old, e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
-                }
-            }
-        }
-        if (before != null) {
-            for (Map.Entry<String, JsonNode> e : before.properties()) {
-                if (!ObjectFields.UNTRACKED_METADATA.contains(e.getKey()) && (after == null || !after.has(e.getKey()))) {
-                    Schema.Field field = schema.field(e.getKey());
-                    gone(e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
-                }
-            }
-        }
+        fields(before, after, schema, path, ObjectFields.UNTRACKED_METADATA);
     }
 
     private static boolean tracks(JsonNode metadata) {
-        if (metadata == null) {
-            return false;
-        }
         for (Map.Entry<String, JsonNode> e : metadata.properties()) {
             if (!ObjectFields.UNTRACKED_METADATA.contains(e.getKey())) {
                 return true;
@@ -198,7 +152,18 @@ final class FieldDiff {
 
     /** The fields of two objects walked field by field (struct or map contents, keyed-list items). */
     private void fields(JsonNode before, JsonNode after, Schema schema, FieldPath path) {
+        fields(before, after, schema, path, Set.of());
+    }
+
+    /**
+     * Like {@link #fields(JsonNode, JsonNode, Schema, FieldPath)}, leaving out the {@code skipped} names; either
+     * side may be missing (a {@link MissingNode}): then all of the other side's fields come or go.
+     */
+    private void fields(JsonNode before, JsonNode after, Schema schema, FieldPath path, Set<String> skipped) {
         for (Map.Entry<String, JsonNode> e : after.properties()) {
+            if (skipped.contains(e.getKey())) {
+                continue;
+            }
             Schema.Field field = schema.field(e.getKey());
             JsonNode old = before.get(e.getKey());
             if (old == null) {
@@ -208,7 +173,7 @@ final class FieldDiff {
             }
         }
         for (Map.Entry<String, JsonNode> e : before.properties()) {
-            if (!after.has(e.getKey())) {
+            if (!skipped.contains(e.getKey()) && !after.has(e.getKey())) {
                 Schema.Field field = schema.field(e.getKey());
                 gone(e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
             }
@@ -232,32 +197,20 @@ final class FieldDiff {
 
     private void addedItem(JsonNode item, Schema element, FieldPath itemPath) {
         changed.add(itemPath);
-        itemFields(item, element, itemPath, true);
+        fields(MissingNode.getInstance(), item, element, itemPath);
     }
 
     private void goneItem(JsonNode item, Schema element, FieldPath itemPath) {
         removed.add(itemPath);
-        itemFields(item, element, itemPath, false);
-    }
-
-    private void itemFields(JsonNode item, Schema element, FieldPath itemPath, boolean isNew) {
-        below(item, Shape.STRUCT, element, Optional.empty(), itemPath, isNew);
+        fields(item, MissingNode.getInstance(), element, itemPath);
     }
 
     /** Every path strictly below {@code path}, as added or as removed. */
     private void below(JsonNode value, Shape shape, Schema schema, Optional<ListStrategy> strategy, FieldPath path,
                        boolean isNew) {
         switch (shape) {
-            case STRUCT, MAP -> {
-                for (Map.Entry<String, JsonNode> e : value.properties()) {
-                    Schema.Field field = schema.field(e.getKey());
-                    if (isNew) {
-                        added(e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
-                    } else {
-                        gone(e.getValue(), field.schema(), field.strategy(), path.field(e.getKey()));
-                    }
-                }
-            }
+            case STRUCT, MAP -> fields(isNew ? MissingNode.getInstance() : value,
+                    isNew ? value : MissingNode.getInstance(), schema, path);
             case SET -> values(value).keySet().forEach(v -> (isNew ? changed : removed).add(path.child(v)));
             case KEYED -> items(value, strategy.get().mergeKey()).forEach((key, item) -> {
                 if (isNew) {
@@ -279,7 +232,7 @@ final class FieldDiff {
     }
 
     private static Map<PathElement, JsonNode> items(JsonNode list, String mergeKey) {
-        Map<PathElement, JsonNode> out = new java.util.LinkedHashMap<>();
+        Map<PathElement, JsonNode> out = new LinkedHashMap<>();
         for (JsonNode item : list) {
             if (out.put(PathElement.Key.of(mergeKey, item.get(mergeKey)), item) != null) {
                 throw new RepeatedKey();

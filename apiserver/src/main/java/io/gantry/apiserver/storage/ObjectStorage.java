@@ -60,10 +60,6 @@ public final class ObjectStorage {
         return get(type, namespace, name);
     }
 
-    public ObjectNode create(ResourceType type, ObjectNode object) {
-        return createWritten(type, object).object();
-    }
-
     public Written createWritten(ResourceType type, ObjectNode object) {
         String key = keyOf(type, object);
         try {
