@@ -74,6 +74,7 @@ public final class Informer implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
+    private volatile boolean withoutManagedFields;
     private volatile boolean running;
     private volatile WatchHandle watch;
     private Thread thread;
@@ -87,6 +88,22 @@ public final class Informer implements AutoCloseable {
 
     public ResourceType type() {
         return type;
+    }
+
+    /**
+     * Keeps objects without {@code metadata.managedFields} (before {@link #start()}), as client-go's
+     * TransformStripManagedFields does for components that never read them: often the larger part of an object.
+     */
+    public Informer withoutManagedFields() {
+        withoutManagedFields = true;
+        return this;
+    }
+
+    private ObjectNode transform(ObjectNode object) {
+        if (withoutManagedFields && object.get("metadata") instanceof ObjectNode metadata) {
+            metadata.remove("managedFields");
+        }
+        return object;
     }
 
     /**
@@ -221,7 +238,7 @@ public final class Informer implements AutoCloseable {
         ObjectList list = client.list(type, namespace, query);
         Map<String, ObjectNode> fresh = new HashMap<>();
         for (ObjectNode o : list.items()) {
-            fresh.put(key(o), o);
+            fresh.put(key(o), transform(o));
         }
         for (Map.Entry<String, ObjectNode> e : fresh.entrySet()) {
             ObjectNode old = put(e.getKey(), e.getValue());
@@ -252,6 +269,7 @@ public final class Informer implements AutoCloseable {
                 if (eventType == EventType.BOOKMARK) {
                     return;
                 }
+                transform(object);
                 object.put("apiVersion", type.apiVersion());
                 object.put("kind", type.kind());
                 String k = key(object);

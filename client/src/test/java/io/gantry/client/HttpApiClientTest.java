@@ -118,6 +118,27 @@ class HttpApiClientTest {
     }
 
     @Test
+    void anInformerWithoutManagedFieldsDropsThemFromListedAndWatchedObjects() throws Exception {
+        client.create(CONFIG_MAPS, "default", configMap("slim-listed"));
+        assertThat(client.get(CONFIG_MAPS, "default", "slim-listed").at("/metadata/managedFields").isArray()).isTrue();
+        try (Informer informer = new Informer(client, CONFIG_MAPS, "default", ListQuery.labels("app=client-test"))
+                .withoutManagedFields()) {
+            informer.start();
+            assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
+            client.create(CONFIG_MAPS, "default", configMap("slim-watched"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> informer.get("default", "slim-watched").isPresent());
+            for (String name : List.of("slim-listed", "slim-watched")) {
+                ObjectNode held = informer.get("default", name).orElseThrow();
+                assertThat(held.at("/metadata/managedFields").isMissingNode()).as(name).isTrue();
+                assertThat(held.at("/data/k").asText()).isEqualTo("v");
+            }
+        } finally {
+            client.delete(CONFIG_MAPS, "default", "slim-listed", DeleteRequest.DEFAULT);
+            client.delete(CONFIG_MAPS, "default", "slim-watched", DeleteRequest.DEFAULT);
+        }
+    }
+
+    @Test
     void informerFollowsAddsUpdatesAndDeletes() throws Exception {
         client.create(CONFIG_MAPS, "default", configMap("inf-before"));
         List<String> seen = new CopyOnWriteArrayList<>();

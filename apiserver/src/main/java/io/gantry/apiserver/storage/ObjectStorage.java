@@ -52,7 +52,7 @@ public final class ObjectStorage {
         if (hit.isPresent()) {
             String version = hit.get().path("metadata").path("resourceVersion").asText("");
             try {
-                return Optional.of(new StoredObject(key, hit.get().deepCopy(), Long.parseLong(version)));
+                return Optional.of(new StoredObject(key, CachedTrees.privateCopy(hit.get()), Long.parseLong(version)));
             } catch (NumberFormatException e) {
                 // not a stored version: read the store
             }

@@ -68,6 +68,47 @@ public final class StoredJson {
         return -1;
     }
 
+    /**
+     * Where the value of the top-level {@code metadata.managedFields} lies: {@code start << 32 | end} (end
+     * exclusive), or -1 when there is none or the JSON is not shaped as expected.
+     */
+    static long managedFieldsRange(byte[] json) {
+        Scanner s = new Scanner(json);
+        if (!s.consume('{') || s.consume('}')) {
+            return -1;
+        }
+        do {
+            String key = s.string();
+            if (key == null || !s.consume(':')) {
+                return -1;
+            }
+            if (key.equals("metadata")) {
+                if (!s.consume('{') || s.consume('}')) {
+                    return -1;
+                }
+                do {
+                    String member = s.string();
+                    if (member == null || !s.consume(':')) {
+                        return -1;
+                    }
+                    s.skipSpace();
+                    int start = s.pos;
+                    if (!s.skipValue()) {
+                        return -1;
+                    }
+                    if (member.equals("managedFields")) {
+                        return (long) start << 32 | s.pos;
+                    }
+                } while (s.consume(','));
+                return -1;
+            }
+            if (!s.skipValue()) {
+                return -1;
+            }
+        } while (s.consume(','));
+        return -1;
+    }
+
     /** Whether the object whose opening brace the scanner just passed has a member named {@code name}. */
     private static boolean hasMember(Scanner s, String name) {
         if (s.consume('}')) {

@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
 import io.gantry.apiserver.storage.ObjectKeys;
-import io.gantry.apiserver.storage.ObjectStorage;
-import io.gantry.apiserver.storage.StoredObject;
+import io.gantry.apiserver.storage.CachedTrees;
 import io.gantry.store.ListResult;
 import io.gantry.store.Store;
 import io.gantry.store.Watch;
@@ -62,8 +61,7 @@ public final class WatchCache implements AutoCloseable {
             current.clear();
             history.clear();
             for (var kv : initial.items()) {
-                StoredObject o = ObjectStorage.decode(kv);
-                current.put(kv.key(), o.object());
+                current.put(kv.key(), CachedTrees.decode(kv.value(), kv.modRevision()));
             }
             historyStart = initial.revision();
             revision = initial.revision();
@@ -117,7 +115,7 @@ public final class WatchCache implements AutoCloseable {
                 // etcd sends no value when the previous one was compacted away: the cached state stands in for it,
                 // copied, since earlier events still hold it with its own resourceVersion
                 byte[] value = event.value() != null && event.value().length > 0 ? event.value() : null;
-                ObjectNode last = value != null ? ObjectStorage.decode(value, event.revision())
+                ObjectNode last = value != null ? CachedTrees.decode(value, event.revision())
                         : previous == null ? null : previous.deepCopy();
                 if (last == null) {
                     revision = event.revision();
@@ -127,7 +125,7 @@ public final class WatchCache implements AutoCloseable {
                 last.with("metadata").put("resourceVersion", Long.toString(event.revision()));
                 cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), value);
             } else {
-                ObjectNode object = ObjectStorage.decode(event.value(), event.revision());
+                ObjectNode object = CachedTrees.decode(event.value(), event.revision());
                 current.put(event.key(), object);
                 cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
                         object, previous, event.revision(), event.value());

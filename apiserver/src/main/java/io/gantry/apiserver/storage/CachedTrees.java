@@ -1,0 +1,61 @@
+package io.gantry.apiserver.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.gantry.api.Json;
+
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The watch cache's trees keep {@code metadata.managedFields} as the raw JSON it was stored as, not as a tree. In a
+ * pod, managedFields are four fifths of the JSON nodes, and nothing that reads the cache looks into them: answers and
+ * watch events are serialized (the raw JSON is written back as it was), in-process informers drop them. So the cache
+ * holds a quarter of the nodes, parses faster, and leaves the garbage collector less to copy. An update starts from
+ * {@link #privateCopy}, which parses them again.
+ */
+public final class CachedTrees {
+    private CachedTrees() {
+    }
+
+    /** An object as stored, with its resourceVersion, its managedFields kept raw. */
+    public static ObjectNode decode(byte[] stored, long revision) {
+        long range = StoredJson.managedFieldsRange(stored);
+        if (range < 0) {
+            return ObjectStorage.decode(stored, revision);
+        }
+        int start = (int) (range >>> 32);
+        int end = (int) range;
+        // parse the rest with a placeholder where managedFields was: the member keeps its place in metadata
+        byte[] rest = new byte[stored.length - (end - start) + 1];
+        System.arraycopy(stored, 0, rest, 0, start);
+        rest[start] = '0';
+        System.arraycopy(stored, end, rest, start + 1, stored.length - end);
+        ObjectNode object = ObjectStorage.decode(rest, revision);
+        Meta.metadata(object).set("managedFields",
+                new POJONode(new RawValue(new String(stored, start, end - start, StandardCharsets.UTF_8))));
+        return object;
+    }
+
+    /** A copy of a cached tree that the caller may change, with managedFields parsed. */
+    public static ObjectNode privateCopy(ObjectNode cached) {
+        ObjectNode copy = cached.deepCopy();
+        if (copy.get("metadata") instanceof ObjectNode metadata
+                && metadata.get("managedFields") instanceof POJONode node
+                && node.getPojo() instanceof RawValue raw) {
+            metadata.set("managedFields", parse(raw.rawValue().toString()));
+        }
+        return copy;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
