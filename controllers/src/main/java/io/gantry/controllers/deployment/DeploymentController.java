@@ -153,7 +153,10 @@ public final class DeploymentController extends Controller {
 
         private void claimReplicaSets(LabelSelector selector) {
             boolean ownerChecked = false;
-            for (ObjectNode rs : replicaSets.list()) {
+            // the ReplicaSets it controls and the orphans it may adopt: those of other controllers are never its own
+            List<ObjectNode> candidates = new ArrayList<>(SharedInformers.controlledBy(replicaSets, Meta.uid(d)));
+            candidates.addAll(SharedInformers.orphans(replicaSets, Meta.namespace(d)));
+            for (ObjectNode rs : candidates) {
                 if (!Meta.namespace(rs).equals(Meta.namespace(d))) {
                     continue;
                 }

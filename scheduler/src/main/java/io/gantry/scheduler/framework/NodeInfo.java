@@ -25,6 +25,8 @@ public final class NodeInfo {
     private List<Taint> taints = List.of();
     private boolean unschedulable;
     private final Map<String, PodInfo> pods = new LinkedHashMap<>();
+    /** pods.size(), kept here because filters read it for hundreds of nodes per pod: one memory load less each. */
+    private int podCount;
     private final Resources requested = new Resources();
     private long nonZeroMilliCpu;
     private long nonZeroMemory;
@@ -87,12 +89,14 @@ public final class NodeInfo {
             account(old, -1);
         }
         account(pod, 1);
+        podCount = pods.size();
     }
 
     public boolean removePod(String key) {
         PodInfo old = pods.remove(key);
         if (old != null) {
             account(old, -1);
+            podCount = pods.size();
             return true;
         }
         return false;
@@ -148,7 +152,7 @@ public final class NodeInfo {
     }
 
     public int podCount() {
-        return pods.size();
+        return podCount;
     }
 
     public Resources requested() {
