@@ -99,6 +99,11 @@ final class LocalApiClient implements ApiClient {
     }
 
     @Override
+    public void createWithoutResult(ResourceType type, String namespace, ObjectNode object) {
+        service.createWritten(type, namespace, asJson(object), writeOptions());
+    }
+
+    @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
         return asJson(service.updateWritten(type, namespaceOf(object), nameOf(object), asJson(object), "",
                 writeOptions()));

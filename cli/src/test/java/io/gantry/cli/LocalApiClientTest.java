@@ -68,6 +68,11 @@ class LocalApiClientTest {
         ((ObjectNode) invalid.get("spec")).putArray("containers");
         assertThatThrownBy(() -> client.create(PODS, "default", invalid))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        assertThatThrownBy(() -> client.createWithoutResult(PODS, "default", invalid))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        client.createWithoutResult(PODS, "default", pod("quiet"));
+        assertThat(client.get(PODS, "default", "quiet").at("/metadata/managedFields/0/manager").asText())
+                .isEqualTo("local-test");
         assertThatThrownBy(() -> client.get(PODS, "default", "missing"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(404));
 

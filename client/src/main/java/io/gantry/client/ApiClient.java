@@ -23,6 +23,11 @@ public interface ApiClient extends AutoCloseable {
 
     ObjectNode create(ResourceType type, String namespace, ObjectNode object);
 
+    /** A create whose resulting object the caller does not need: failures are thrown as from {@link #create}. */
+    default void createWithoutResult(ResourceType type, String namespace, ObjectNode object) {
+        create(type, namespace, object);
+    }
+
     /** PUT of the whole object; its metadata.resourceVersion, when set, must be current (else 409). */
     ObjectNode update(ResourceType type, ObjectNode object);
 

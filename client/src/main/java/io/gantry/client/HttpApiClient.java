@@ -206,11 +206,21 @@ public final class HttpApiClient implements ApiClient {
     }
 
     @Override
+    public void createWithoutResult(ResourceType type, String namespace, ObjectNode object) {
+        sendWithoutResult(request(path(type, namespace, "", "")).timeout(REQUEST_TIMEOUT)
+                .header("Content-Type", "application/json").POST(json(object)).build());
+    }
+
+    @Override
     public void patchWithoutResult(ResourceType type, String namespace, String name, String subresource,
                                    PatchKind kind, JsonNode patch) {
-        HttpResponse<byte[]> response = exchange(request(path(type, namespace, name, subresource))
+        sendWithoutResult(request(path(type, namespace, name, subresource))
                 .timeout(REQUEST_TIMEOUT).header("Content-Type", kind.contentType()).method("PATCH", json(patch))
                 .build());
+    }
+
+    private void sendWithoutResult(HttpRequest request) {
+        HttpResponse<byte[]> response = exchange(request);
         if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), parse(response.body()), response.body());
         }

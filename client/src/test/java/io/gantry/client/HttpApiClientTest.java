@@ -59,6 +59,11 @@ class HttpApiClientTest {
         assertThat(client.find(CONFIG_MAPS, "default", "missing")).isEmpty();
         assertThatThrownBy(() -> client.create(CONFIG_MAPS, "default", configMap("crud")))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo("AlreadyExists"));
+        assertThatThrownBy(() -> client.createWithoutResult(CONFIG_MAPS, "default", configMap("crud")))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.reason()).isEqualTo("AlreadyExists"));
+        client.createWithoutResult(CONFIG_MAPS, "default", configMap("crud-quiet"));
+        assertThat(client.get(CONFIG_MAPS, "default", "crud-quiet").at("/data/k").asText()).isEqualTo("v");
+        client.delete(CONFIG_MAPS, "default", "crud-quiet", DeleteRequest.DEFAULT);
 
         ObjectNode changed = created.deepCopy();
         ((ObjectNode) changed.path("data")).put("k", "v2");

@@ -95,7 +95,7 @@ public final class EventRecorder implements AutoCloseable {
                 .put("reportingComponent", component).put("reportingInstance", "");
         event.putObject("source").put("component", component);
         try {
-            client.create(EVENTS, namespace, event);
+            client.createWithoutResult(EVENTS, namespace, event);
             recorded.put(aggregateKey, new Recorded(namespace, name, 1));
         } catch (ApiException e) {
             LOG.debug("event create failed: {}", e.getMessage());

@@ -57,7 +57,7 @@ final class EventRecorder {
                 .put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1)
                 .put("action", "Scheduling").put("reportingComponent", component).put("reportingInstance", component);
         event.putObject("source").put("component", component);
-        client.create(events, pod.namespace(), event);
+        client.createWithoutResult(events, pod.namespace(), event);
         last.put(pod.key(), new Last(reason, message, name, 1));
     }
 

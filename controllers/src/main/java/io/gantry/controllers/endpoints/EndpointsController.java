@@ -172,7 +172,7 @@ public final class EndpointsController extends Controller {
             ObjectNode ep = Json.object().put("apiVersion", "v1").put("kind", "Endpoints");
             ep.putObject("metadata").put("name", Meta.name(svc)).put("namespace", ns).set("labels", labels);
             ep.set("subsets", subsetArray);
-            client.create(SharedInformers.ENDPOINTS, ns, ep);
+            client.createWithoutResult(SharedInformers.ENDPOINTS, ns, ep);
             return;
         }
         if (existing.path("subsets").equals(subsetArray) || existing.path("subsets").isMissingNode()
@@ -235,7 +235,7 @@ public final class EndpointsController extends Controller {
             slice.put("addressType", "IPv4");
             slice.set("endpoints", group.getValue());
             slice.set("ports", ports);
-            client.create(SharedInformers.ENDPOINT_SLICES, ns, slice);
+            client.createWithoutResult(SharedInformers.ENDPOINT_SLICES, ns, slice);
         }
         for (ObjectNode extra : existing) {
             try {

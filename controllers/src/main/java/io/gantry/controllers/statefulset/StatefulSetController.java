@@ -174,7 +174,7 @@ public final class StatefulSetController extends Controller {
         }
         ObjectNode pod = newPod(set, template, ordinal, revisionName);
         try {
-            client.create(SharedInformers.PODS, Meta.namespace(set), pod);
+            client.createWithoutResult(SharedInformers.PODS, Meta.namespace(set), pod);
             events.event(set, EventRecorder.NORMAL, "SuccessfulCreate",
                     "create Pod " + Meta.name(pod) + " in StatefulSet " + Meta.name(set) + " successful");
         } catch (ApiException e) {
