@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.api.selector.LabelSelector;
 import io.gantry.client.ApiClient;
 import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerRevisions;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Expectations;
@@ -36,7 +38,7 @@ import java.util.TreeMap;
  * metadata.name (the scheduler binds it), labelled with the template's controller-revision-hash; RollingUpdate
  * replaces old pods node by node within maxUnavailable/maxSurge, OnDelete only replaces pods that were deleted.
  * A sync either deletes or creates, never both, so one expectation entry covers what it waits for.
- * Orphan pods are not adopted.
+ * Matching orphan pods are adopted and controlled pods whose labels stop matching released (ControllerRefManager).
  */
 public final class DaemonSetController extends Controller {
     public static final ResourceType DAEMON_SETS = SharedInformers.type("apps/v1", "DaemonSet");
@@ -46,6 +48,7 @@ public final class DaemonSetController extends Controller {
     private final EventRecorder events;
     private final Informer daemonSets;
     private final Informer pods;
+    private final ControllerRefManager claims;
     private final Informer nodes;
     private final Informer revisions;
     private final Expectations expectations;
@@ -57,6 +60,7 @@ public final class DaemonSetController extends Controller {
         this.expectations = new Expectations(term.clock());
         this.daemonSets = term.informers().informer(DAEMON_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
+        this.claims = new ControllerRefManager(term.client(), pods, SharedInformers.PODS, DAEMON_SETS);
         this.nodes = term.informers().informer(SharedInformers.NODES);
         this.revisions = term.informers().informer(ControllerRevisions.TYPE);
         daemonSets.addHandler(queueingOwnKey(deleted -> {
@@ -69,6 +73,8 @@ public final class DaemonSetController extends Controller {
                 if (owner != null) {
                     expectations.creationObserved(owner);
                     enqueue(owner);
+                } else if (!Meta.deleting(pod)) {
+                    ControllerRefManager.matchingOwners(daemonSets, pod).forEach(DaemonSetController.this::enqueue);
                 }
             }
 
@@ -80,6 +86,12 @@ public final class DaemonSetController extends Controller {
                         expectations.deletionObserved(owner, Meta.key(newPod));
                     }
                     enqueue(owner);
+                } else if (!Meta.deleting(newPod)) {
+                    ControllerRefManager.matchingOwners(daemonSets, newPod).forEach(DaemonSetController.this::enqueue);
+                }
+                String oldOwner = ownerKey(oldPod);
+                if (oldOwner != null && !oldOwner.equals(owner)) {
+                    enqueue(oldOwner);
                 }
             }
 
@@ -166,11 +178,13 @@ public final class DaemonSetController extends Controller {
         Map<String, List<JsonNode>> nodeToPods = new TreeMap<>();
         Set<String> liveHashes = new HashSet<>();
         liveHashes.add(hash);
-        for (ObjectNode pod : SharedInformers.controlledBy(pods, Meta.uid(ds))) {
-            if (ns.equals(Meta.namespace(pod)) && Meta.controlledBy(pod, ds)) {
-                nodeToPods.computeIfAbsent(targetNode(pod), n -> new ArrayList<>()).add(pod);
-                liveHashes.add(Meta.labels(pod).getOrDefault(ControllerRevisions.HASH_LABEL, ""));
+        for (ObjectNode pod : claims.claim(ds, LabelSelector.fromJson(ds.path("spec").path("selector")), p -> true)) {
+            String node = targetNode(pod);
+            if (node.isEmpty()) {
+                continue; // an adopted pod meant for no node in particular: Kubernetes leaves it alone too
             }
+            nodeToPods.computeIfAbsent(node, n -> new ArrayList<>()).add(pod);
+            liveHashes.add(Meta.labels(pod).getOrDefault(ControllerRevisions.HASH_LABEL, ""));
         }
         long minReady = ds.path("spec").path("minReadySeconds").asLong(0);
         Instant now = clock.instant();

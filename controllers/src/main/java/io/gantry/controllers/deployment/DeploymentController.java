@@ -11,10 +11,10 @@ import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.client.PatchKind;
 import io.gantry.controllers.Controller;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Meta;
-import io.gantry.controllers.OwnerRefs;
 import io.gantry.controllers.Pods;
 import io.gantry.controllers.SharedInformers;
 
@@ -47,6 +47,7 @@ public final class DeploymentController extends Controller {
     private final EventRecorder events;
     private final Informer deployments;
     private final Informer replicaSets;
+    private final ControllerRefManager claims;
     private final Informer pods;
 
     public DeploymentController(ControllerManager.Term term) {
@@ -55,6 +56,8 @@ public final class DeploymentController extends Controller {
         this.events = term.events();
         this.deployments = term.informers().informer(SharedInformers.DEPLOYMENTS);
         this.replicaSets = term.informers().informer(SharedInformers.REPLICA_SETS);
+        this.claims = new ControllerRefManager(term.client(), replicaSets, SharedInformers.REPLICA_SETS,
+                SharedInformers.DEPLOYMENTS);
         this.pods = term.informers().informer(SharedInformers.PODS);
         deployments.addHandler(queueingOwnKey(deleted -> {
             enqueue(Meta.key(deleted));
@@ -152,43 +155,8 @@ public final class DeploymentController extends Controller {
         }
 
         private void claimReplicaSets(LabelSelector selector) {
-            boolean ownerChecked = false;
-            // the ReplicaSets it controls and the orphans it may adopt: those of other controllers are never its own
-            List<ObjectNode> candidates = new ArrayList<>(SharedInformers.controlledBy(replicaSets, Meta.uid(d)));
-            candidates.addAll(SharedInformers.orphans(replicaSets, Meta.namespace(d)));
-            for (ObjectNode rs : candidates) {
-                if (!Meta.namespace(rs).equals(Meta.namespace(d))) {
-                    continue;
-                }
-                JsonNode ref = Meta.controllerRef(rs).orElse(null);
-                boolean matches = selector.matches(Meta.labels(rs));
-                if (ref != null) {
-                    if (!ref.path("uid").asText().equals(Meta.uid(d))) {
-                        continue;
-                    }
-                    if (matches || Meta.deleting(d)) {
-                        rsList.add(Meta.copy(rs, SharedInformers.REPLICA_SETS));
-                    } else {
-                        OwnerRefs.release(client, SharedInformers.REPLICA_SETS, rs, d);
-                    }
-                    continue;
-                }
-                if (!matches || Meta.deleting(d) || Meta.deleting(rs)) {
-                    continue;
-                }
-                if (!ownerChecked) {
-                    ObjectNode fresh = client.find(SharedInformers.DEPLOYMENTS, Meta.namespace(d), Meta.name(d))
-                            .orElse(null);
-                    if (fresh == null || !Meta.uid(fresh).equals(Meta.uid(d))) {
-                        return;
-                    }
-                    ownerChecked = true;
-                }
-                ObjectNode adopted = OwnerRefs.adopt(client, SharedInformers.REPLICA_SETS, rs, d,
-                        SharedInformers.DEPLOYMENTS);
-                if (adopted != null) {
-                    rsList.add(Meta.copy(adopted, SharedInformers.REPLICA_SETS));
-                }
+            for (ObjectNode rs : claims.claim(d, selector, rs -> true)) {
+                rsList.add(Meta.copy(rs, SharedInformers.REPLICA_SETS));
             }
         }
 

@@ -9,11 +9,11 @@ import io.gantry.client.ApiClient;
 import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.controllers.Controller;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Expectations;
 import io.gantry.controllers.Meta;
-import io.gantry.controllers.OwnerRefs;
 import io.gantry.controllers.Pods;
 import io.gantry.controllers.SharedInformers;
 
@@ -44,6 +44,7 @@ public final class ReplicaSetController extends Controller {
     private final EventRecorder events;
     private final Informer replicaSets;
     private final Informer pods;
+    private final ControllerRefManager claims;
     private final Expectations expectations;
 
     public ReplicaSetController(ControllerManager.Term term) {
@@ -53,6 +54,7 @@ public final class ReplicaSetController extends Controller {
         this.expectations = new Expectations(term.clock());
         this.replicaSets = term.informers().informer(SharedInformers.REPLICA_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
+        this.claims = new ControllerRefManager(client, pods, SharedInformers.PODS, SharedInformers.REPLICA_SETS);
         replicaSets.addHandler(queueingOwnKey(deleted -> {
             expectations.delete(Meta.key(deleted));
             enqueue(Meta.key(deleted));
@@ -119,13 +121,7 @@ public final class ReplicaSetController extends Controller {
     }
 
     private void enqueueMatching(JsonNode pod) {
-        String ns = Meta.namespace(pod);
-        for (ObjectNode rs : replicaSets.list()) {
-            if (ns.equals(Meta.namespace(rs))
-                    && LabelSelector.fromJson(rs.path("spec").path("selector")).matches(Meta.labels(pod))) {
-                enqueue(Meta.key(rs));
-            }
-        }
+        ControllerRefManager.matchingOwners(replicaSets, pod).forEach(this::enqueue);
     }
 
     @Override
@@ -141,7 +137,7 @@ public final class ReplicaSetController extends Controller {
         boolean needsSync = expectations.satisfied(key) && !Meta.deleting(rs);
         LabelSelector selector = LabelSelector.fromJson(rs.path("spec").path("selector"));
 
-        List<ObjectNode> owned = claimPods(rs, selector);
+        List<ObjectNode> owned = claims.claim(rs, selector, pod -> true);
         List<ObjectNode> active = owned.stream().filter(Pods::active).toList();
         if (needsSync) {
             manageReplicas(key, rs, active);
@@ -155,60 +151,6 @@ public final class ReplicaSetController extends Controller {
                 queue.addAfter(key, Duration.ofSeconds(minReady));
             }
         }
-    }
-
-    /**
-     * Kubernetes' PodControllerRefManager: the pods this ReplicaSet controls after adopting matching orphans and
-     * releasing controlled pods whose labels no longer match.
-     */
-    private List<ObjectNode> claimPods(ObjectNode rs, LabelSelector selector) {
-        String ns = Meta.namespace(rs);
-        List<ObjectNode> owned = new ArrayList<>();
-        boolean ownerChecked = false;
-        List<ObjectNode> candidates = new ArrayList<>(SharedInformers.controlledBy(pods, Meta.uid(rs)));
-        candidates.addAll(SharedInformers.orphans(pods, ns));
-        for (ObjectNode pod : candidates) {
-            if (!ns.equals(Meta.namespace(pod))) {
-                continue;
-            }
-            JsonNode ref = Meta.controllerRef(pod).orElse(null);
-            boolean matches = selector.matches(Meta.labels(pod));
-            if (ref != null) {
-                if (!ref.path("uid").asText().equals(Meta.uid(rs))) {
-                    continue;
-                }
-                if (matches || Meta.deleting(rs)) {
-                    owned.add(pod);
-                } else {
-                    release(pod, rs);
-                }
-                continue;
-            }
-            if (!matches || Meta.deleting(rs) || Meta.deleting(pod)) {
-                continue;
-            }
-            if (!ownerChecked) {
-                // Adopt only if the ReplicaSet is really still there (the cache may be behind a deletion).
-                ObjectNode fresh = client.find(SharedInformers.REPLICA_SETS, ns, Meta.name(rs)).orElse(null);
-                if (fresh == null || !Meta.uid(fresh).equals(Meta.uid(rs)) || Meta.deleting(fresh)) {
-                    return owned;
-                }
-                ownerChecked = true;
-            }
-            ObjectNode adopted = adopt(pod, rs);
-            if (adopted != null) {
-                owned.add(adopted);
-            }
-        }
-        return owned;
-    }
-
-    private ObjectNode adopt(ObjectNode pod, ObjectNode rs) {
-        return OwnerRefs.adopt(client, SharedInformers.PODS, pod, rs, SharedInformers.REPLICA_SETS);
-    }
-
-    private void release(ObjectNode pod, ObjectNode rs) {
-        OwnerRefs.release(client, SharedInformers.PODS, pod, rs);
     }
 
     private void manageReplicas(String key, ObjectNode rs, List<ObjectNode> active) throws InterruptedException {

@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.api.selector.LabelSelector;
 import io.gantry.client.ApiClient;
 import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerRevisions;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Meta;
@@ -23,6 +25,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,7 +33,8 @@ import java.util.Set;
  * service and one PVC per volumeClaimTemplate ({@code <template>-<set>-<ordinal>}, created before the pod and
  * never deleted: persistentVolumeClaimRetentionPolicy is treated as Retain/Retain). Ordering and updates are
  * {@link StatefulSetPlan}'s; pods carry the revision name in controller-revision-hash, as in Kubernetes.
- * Orphan pods are not adopted.
+ * Matching orphan pods named {@code <set>-<ordinal>} are adopted, and controlled pods whose labels stop matching
+ * released (ControllerRefManager).
  */
 public final class StatefulSetController extends Controller {
     public static final ResourceType STATEFUL_SETS = SharedInformers.type("apps/v1", "StatefulSet");
@@ -43,6 +47,7 @@ public final class StatefulSetController extends Controller {
     private final EventRecorder events;
     private final Informer sets;
     private final Informer pods;
+    private final ControllerRefManager claims;
     private final Informer revisions;
 
     public StatefulSetController(ControllerManager.Term term) {
@@ -51,6 +56,7 @@ public final class StatefulSetController extends Controller {
         this.events = term.events();
         this.sets = term.informers().informer(STATEFUL_SETS);
         this.pods = term.informers().informer(SharedInformers.PODS);
+        this.claims = new ControllerRefManager(client, pods, SharedInformers.PODS, STATEFUL_SETS);
         this.revisions = term.informers().informer(ControllerRevisions.TYPE);
         sets.addHandler(queueingOwnKey(deleted -> { }));
         pods.addHandler(new Informer.Handler() {
@@ -62,6 +68,9 @@ public final class StatefulSetController extends Controller {
             @Override
             public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
                 enqueueOwner(newPod);
+                if (!Meta.controllerRef(newPod).equals(Meta.controllerRef(oldPod))) {
+                    enqueueOwner(oldPod);
+                }
             }
 
             @Override
@@ -71,9 +80,16 @@ public final class StatefulSetController extends Controller {
         });
     }
 
+    /** Queues the pod's StatefulSet, or for an orphan every StatefulSet that may adopt it. */
     private void enqueueOwner(JsonNode pod) {
-        Meta.controllerRef(pod).filter(r -> "StatefulSet".equals(r.path("kind").asText()))
-                .ifPresent(r -> enqueue(Meta.namespace(pod) + "/" + r.path("name").asText()));
+        Optional<JsonNode> ref = Meta.controllerRef(pod);
+        if (ref.isPresent()) {
+            if ("StatefulSet".equals(ref.get().path("kind").asText())) {
+                enqueue(Meta.namespace(pod) + "/" + ref.get().path("name").asText());
+            }
+        } else if (!Meta.deleting(pod)) {
+            ControllerRefManager.matchingOwners(sets, pod).forEach(this::enqueue);
+        }
     }
 
     /** The ordinal in a pod name {@code <set>-<n>}, or -1. */
@@ -111,13 +127,10 @@ public final class StatefulSetController extends Controller {
         String currentRevision = known ? recorded : updateRevision;
 
         Map<Integer, ObjectNode> owned = new HashMap<>();
-        for (ObjectNode pod : SharedInformers.controlledBy(pods, Meta.uid(set))) {
-            if (ns.equals(Meta.namespace(pod)) && Meta.controlledBy(pod, set)) {
-                int ord = ordinal(name, Meta.name(pod));
-                if (ord >= 0) {
-                    owned.put(ord, pod);
-                }
-            }
+        // like Kubernetes, only pods named <set>-<ordinal> are its members, to adopt or keep
+        for (ObjectNode pod : claims.claim(set, LabelSelector.fromJson(set.path("spec").path("selector")),
+                pod -> ordinal(name, Meta.name(pod)) >= 0)) {
+            owned.put(ordinal(name, Meta.name(pod)), pod);
         }
         Map<Integer, StatefulSetPlan.PodState> states = new HashMap<>();
         owned.forEach((ord, pod) -> states.put(ord, state(pod)));

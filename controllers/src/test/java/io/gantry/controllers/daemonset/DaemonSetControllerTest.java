@@ -169,6 +169,36 @@ class DaemonSetControllerTest {
     }
 
     @Test
+    void adoptsAMatchingOrphanAndReleasesAPodWhoseLabelsStopMatching() {
+        node("n1", "worker");
+        ObjectNode orphan = Json.object().put("apiVersion", "v1").put("kind", "Pod");
+        orphan.putObject("metadata").put("name", "orphan").putObject("labels").put("app", "keep");
+        orphan.putObject("spec").put("nodeName", "n1").putArray("containers").addObject().put("name", "c")
+                .put("image", "k:1");
+        cluster.client.create(SharedInformers.PODS, "default", orphan);
+        // If the controller sees the DaemonSet before the orphan, it makes a pod for n1 first and then keeps the
+        // older of the two, as Kubernetes does: a second between them makes the orphan the older either way.
+        await().pollDelay(Duration.ofMillis(1100)).until(() -> true);
+
+        // OnDelete: under RollingUpdate the adopted pod, which lacks the template's hash, would be replaced at once
+        ObjectNode keep = daemonSet("keep", "k:1");
+        ((ObjectNode) keep.get("spec")).putObject("updateStrategy").put("type", "OnDelete");
+        ObjectNode ds = cluster.client.create(DaemonSetController.DAEMON_SETS, "default", keep);
+        await().atMost(WAIT).until(() -> Meta.controlledBy(
+                cluster.client.get(SharedInformers.PODS, "default", "orphan"), ds));
+        // the adopted pod is n1's: no second one is made for it
+        await().during(Duration.ofMillis(800)).atMost(WAIT)
+                .until(() -> placement("keep").equals(Map.of("n1", List.of("orphan"))));
+
+        cluster.client.patch(SharedInformers.PODS, "default", "orphan", "", PatchKind.MERGE,
+                Json.object().set("metadata", Json.object().set("labels", Json.object().put("app", "gone"))));
+        await().atMost(WAIT).until(() -> Meta.controllerRef(
+                cluster.client.get(SharedInformers.PODS, "default", "orphan")).isEmpty());
+        await().atMost(WAIT).until(() -> placement("keep").getOrDefault("n1", List.of()).size() == 1
+                && !placement("keep").get("n1").contains("orphan"));
+    }
+
+    @Test
     void templateChangeRollsOneNodeAtATime() {
         node("n1", "worker");
         node("n2", "worker");

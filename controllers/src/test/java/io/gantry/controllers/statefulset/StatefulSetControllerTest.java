@@ -102,6 +102,21 @@ class StatefulSetControllerTest {
     }
 
     @Test
+    void adoptsAMatchingOrphanWithAMemberNameOnly() {
+        for (String name : List.of("cache-0", "cache-stray")) {
+            ObjectNode orphan = Json.object().put("apiVersion", "v1").put("kind", "Pod");
+            orphan.putObject("metadata").put("name", name).putObject("labels").put("app", "cache");
+            orphan.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "web:1");
+            cluster.client.create(SharedInformers.PODS, "default", orphan);
+        }
+        ObjectNode sts = cluster.client.create(StatefulSetController.STATEFUL_SETS, "default", statefulSet("cache", 1));
+
+        await().atMost(WAIT).until(() -> Meta.controlledBy(pod("cache-0").orElseThrow(), sts));
+        await().during(Duration.ofMillis(600)).atMost(WAIT)
+                .until(() -> Meta.controllerRef(pod("cache-stray").orElseThrow()).isEmpty());
+    }
+
+    @Test
     void createsInOrderAndScalesDownFromTheTop() {
         ObjectNode sts = cluster.client.create(StatefulSetController.STATEFUL_SETS, "default", statefulSet("web", 3));
         await().atMost(WAIT).until(() -> live("web-0"));
