@@ -41,31 +41,12 @@ public final class StoredJson {
      * has a resourceVersion. Scans compact or spaced JSON without building anything.
      */
     static int metadataContentStart(byte[] json) {
-        Scanner s = new Scanner(json);
-        if (!s.consume('{')) {
+        Scanner s = atMetadata(json);
+        if (s == null) {
             return -1;
         }
-        if (s.consume('}')) {
-            return -1;
-        }
-        do {
-            String key = s.string();
-            if (key == null || !s.consume(':')) {
-                return -1;
-            }
-            if (key.equals("metadata")) {
-                s.skipSpace();
-                int start = s.pos;
-                if (!s.consume('{')) {
-                    return -1;
-                }
-                return hasMember(s, "resourceVersion") ? -1 : start + 1;
-            }
-            if (!s.skipValue()) {
-                return -1;
-            }
-        } while (s.consume(','));
-        return -1;
+        int start = s.pos;
+        return hasMember(s, "resourceVersion") ? -1 : start;
     }
 
     /**
@@ -73,40 +54,46 @@ public final class StoredJson {
      * exclusive), or -1 when there is none or the JSON is not shaped as expected.
      */
     static long managedFieldsRange(byte[] json) {
+        Scanner s = atMetadata(json);
+        if (s == null || s.consume('}')) {
+            return -1;
+        }
+        do {
+            String member = s.string();
+            if (member == null || !s.consume(':')) {
+                return -1;
+            }
+            s.skipSpace();
+            int start = s.pos;
+            if (!s.skipValue()) {
+                return -1;
+            }
+            if (member.equals("managedFields")) {
+                return (long) start << 32 | s.pos;
+            }
+        } while (s.consume(','));
+        return -1;
+    }
+
+    /** A scanner just past the opening brace of the top-level metadata object, or null if there is none. */
+    private static Scanner atMetadata(byte[] json) {
         Scanner s = new Scanner(json);
         if (!s.consume('{') || s.consume('}')) {
-            return -1;
+            return null;
         }
         do {
             String key = s.string();
             if (key == null || !s.consume(':')) {
-                return -1;
+                return null;
             }
             if (key.equals("metadata")) {
-                if (!s.consume('{') || s.consume('}')) {
-                    return -1;
-                }
-                do {
-                    String member = s.string();
-                    if (member == null || !s.consume(':')) {
-                        return -1;
-                    }
-                    s.skipSpace();
-                    int start = s.pos;
-                    if (!s.skipValue()) {
-                        return -1;
-                    }
-                    if (member.equals("managedFields")) {
-                        return (long) start << 32 | s.pos;
-                    }
-                } while (s.consume(','));
-                return -1;
+                return s.consume('{') ? s : null;
             }
             if (!s.skipValue()) {
-                return -1;
+                return null;
             }
         } while (s.consume(','));
-        return -1;
+        return null;
     }
 
     /** Whether the object whose opening brace the scanner just passed has a member named {@code name}. */
