@@ -243,6 +243,47 @@ class ApiSemanticsTest {
     }
 
     @Test
+    void jsonListsCarryEachObjectAsAGetReturnsItPagedOrNot() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            cluster.post("/api/v1/namespaces/sem/configmaps", configMap("served-" + i, ",\"labels\":{\"served\":\"yes\"}"));
+        }
+        cluster.send("PATCH", "/api/v1/namespaces/sem/configmaps/served-2", "application/merge-patch+json",
+                "{\"data\":{\"k\":\"changed\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var whole = cluster.get("/api/v1/namespaces/sem/configmaps");
+        assertThat(whole.body().path("kind").asText()).isEqualTo("ConfigMapList");
+        assertThat(whole.body().path("apiVersion").asText()).isEqualTo("v1");
+        long listVersion = Long.parseLong(whole.body().at("/metadata/resourceVersion").asText());
+        java.util.List<JsonNode> paged = new java.util.ArrayList<>();
+        String token = "";
+        do {
+            var page = cluster.get("/api/v1/namespaces/sem/configmaps?labelSelector=served%3Dyes&limit=2"
+                    + (token.isEmpty() ? "" : "&continue=" + token));
+            page.body().path("items").forEach(paged::add);
+            token = page.body().at("/metadata/continue").asText("");
+        } while (!token.isEmpty());
+        var unselectedPage = cluster.get("/api/v1/namespaces/sem/configmaps?limit=3");
+        assertThat(unselectedPage.body().path("items")).hasSize(3);
+        assertThat(unselectedPage.body().at("/metadata/continue").asText()).isNotEmpty();
+
+        assertThat(paged).hasSize(5);
+        for (JsonNode item : paged) {
+            String name = item.at("/metadata/name").asText();
+            JsonNode got = cluster.get("/api/v1/namespaces/sem/configmaps/" + name).body();
+            assertThat(item).isEqualTo(got);
+            assertThat(whole.body().path("items").findValuesAsText("name")).contains(name);
+            assertThat(Long.parseLong(got.at("/metadata/resourceVersion").asText())).isLessThanOrEqualTo(listVersion);
+        }
+        for (JsonNode item : whole.body().path("items")) {
+            if (item.at("/metadata/name").asText().startsWith("served-")) {
+                assertThat(item).isEqualTo(cluster.get("/api/v1/namespaces/sem/configmaps/"
+                        + item.at("/metadata/name").asText()).body());
+            }
+        }
+        assertThat(paged.stream().filter(i -> i.at("/metadata/name").asText().equals("served-2")).findFirst()
+                .orElseThrow().at("/data/k").asText()).isEqualTo("changed");
+    }
+
+    @Test
     void tableOutput() throws Exception {
         var table = cluster.send("GET", "/api/v1/namespaces", null, null);
         assertThat(table.status()).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.gantry.apiserver.rest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
+import io.gantry.api.Json;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
@@ -18,9 +19,11 @@ import io.gantry.apiserver.storage.Meta;
 import io.gantry.apiserver.storage.ObjectKeys;
 import io.gantry.apiserver.storage.ObjectPage;
 import io.gantry.apiserver.storage.ObjectStorage;
+import io.gantry.apiserver.storage.StoredJson;
 import io.gantry.apiserver.storage.StoredObject;
 import io.gantry.apiserver.storage.Written;
 import io.gantry.store.CompactedException;
+import io.gantry.store.KeyValue;
 
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -83,6 +86,32 @@ public final class ObjectService {
     }
 
     public ListResponse list(ResourceType type, String namespace, ListOptions options) {
+        Page<ObjectNode> page = listPage(type, namespace, options,
+                (kv, object) -> object != null ? object : ObjectStorage.decode(kv).object());
+        return new ListResponse(page.items(), page.revision(), page.continueToken(), null);
+    }
+
+    /**
+     * Like {@link #list}, each object as the JSON the API serves: the stored value with its resourceVersion,
+     * parsed only when a selector needs to look into it.
+     */
+    public ServedList listServed(ResourceType type, String namespace, ListOptions options) {
+        Page<byte[]> page = listPage(type, namespace, options, (kv, object) -> {
+            byte[] served = StoredJson.withResourceVersion(kv.value(), kv.modRevision());
+            return served != null ? served : Json.bytes(object != null ? object : ObjectStorage.decode(kv).object());
+        });
+        return new ServedList(page.items(), page.revision(), page.continueToken());
+    }
+
+    private record Page<T>(List<T> items, long revision, String continueToken) {
+    }
+
+    /** Makes a list item from the stored value and, when a selector had to parse it, the parsed object. */
+    private interface ItemMaker<T> {
+        T make(KeyValue stored, ObjectNode parsedOrNull);
+    }
+
+    private <T> Page<T> listPage(ResourceType type, String namespace, ListOptions options, ItemMaker<T> maker) {
         long revision = 0;
         String startAfter = null;
         if (options.continueToken() != null && !options.continueToken().isEmpty()) {
@@ -98,8 +127,9 @@ public final class ObjectService {
         if (options.fields() != null) {
             options.fields().requireSupported(type.fieldSelectors());
         }
+        boolean selecting = options.labels() != null || options.fields() != null;
         int limit = options.limit() > 0 ? (int) Math.min(options.limit(), 100_000) : 0;
-        List<ObjectNode> items = new ArrayList<>();
+        List<T> items = new ArrayList<>();
         try {
             while (true) {
                 int chunk = limit == 0 ? 0 : Math.max(limit - items.size(), Math.min(limit, 500));
@@ -107,10 +137,11 @@ public final class ObjectService {
                 revision = page.revision();
                 String lastIncludedKey = startAfter;
                 boolean full = false;
-                for (StoredObject o : page.items()) {
-                    lastIncludedKey = o.key();
-                    if (matches(o.object(), options)) {
-                        items.add(o.object());
+                for (KeyValue kv : page.items()) {
+                    lastIncludedKey = kv.key();
+                    ObjectNode object = selecting ? ObjectStorage.decode(kv).object() : null;
+                    if (object == null || matches(object, options)) {
+                        items.add(maker.make(kv, object));
                         if (limit > 0 && items.size() == limit) {
                             full = true;
                             break;
@@ -122,7 +153,7 @@ public final class ObjectService {
                         : page.more();
                 if (full || !page.more()) {
                     String token = full && moreAfterLast ? new ContinueToken(revision, lastIncludedKey).encode() : "";
-                    return new ListResponse(items, revision, token, null);
+                    return new Page<>(items, revision, token);
                 }
                 startAfter = page.lastKey();
             }

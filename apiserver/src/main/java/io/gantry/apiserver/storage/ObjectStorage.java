@@ -130,12 +130,8 @@ public final class ObjectStorage {
 
     public ObjectPage list(ResourceType type, String namespace, long revision, String startAfter, int limit) {
         ListResult result = store.list(ObjectKeys.prefix(type, namespace), revision, startAfter, limit);
-        List<StoredObject> items = new ArrayList<>(result.items().size());
-        for (KeyValue kv : result.items()) {
-            items.add(decode(kv));
-        }
         String lastKey = result.items().isEmpty() ? startAfter : result.items().get(result.items().size() - 1).key();
-        return new ObjectPage(items, result.revision(), result.more(), lastKey);
+        return new ObjectPage(result.items(), result.revision(), result.more(), lastKey);
     }
 
     public static StoredObject decode(KeyValue kv) {
