@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -36,13 +37,17 @@ import java.util.function.Consumer;
  * <p>Writes go through one writer thread doing group commit: it drains the queue, applies the whole batch
  * (each compare-and-swap checked in order inside the transaction, so each caller gets its own answer) in
  * one transaction, pays for one fsync, then publishes the batch's events and completes the callers'
- * futures. Being the only writer is also what makes watches simple: events are published from memory in
+ * futures. In a steady stream of writes (the previous commit has just ended) a small batch waits up to a
+ * millisecond for more, as PostgreSQL's commit_delay does: the fsync costs more CPU than the writes. Being the only writer is also what makes watches simple: events are published from memory in
  * revision order, and a new watch replays the table up to the revision at which it subscribed, so the
  * hand-over has neither gaps nor duplicates. A lock file keeps a second process from writing the database.
  * Reads use a small pool of separate connections, which WAL lets run concurrently with the writer.
  */
 public final class SqliteStore implements Store {
     private static final int MAX_BATCH = 1000;
+    private static final int LINGER_BELOW = 16;
+    private static final long LINGER_NANOS = 1_000_000;
+    private static final long STREAM_GAP_NANOS = 2_000_000;
     private static final int READERS = 4;
     /** No valid UTF-8 key contains 0xff, so this bounds an open-ended range. */
     private static final byte[] AFTER_ALL_KEYS = {(byte) 0xff};
@@ -478,13 +483,28 @@ public final class SqliteStore implements Store {
     private void writeLoop() {
         List<Write> batch = new ArrayList<>();
         boolean running = true;
+        long lastCommit = 0;
         while (running) {
             try {
                 batch.add(queue.take());
+                queue.drainTo(batch, MAX_BATCH - 1);
+                // In a steady stream of writes (the last commit just ended), wait a moment for more to share
+                // this commit's fsync, which costs more CPU than the writes themselves.
+                if (batch.size() < LINGER_BELOW && System.nanoTime() - lastCommit < STREAM_GAP_NANOS) {
+                    long until = System.nanoTime() + LINGER_NANOS;
+                    long left;
+                    while (batch.size() < LINGER_BELOW && (left = until - System.nanoTime()) > 0) {
+                        Write next = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
+                        batch.add(next);
+                        queue.drainTo(batch, MAX_BATCH - batch.size());
+                    }
+                }
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
             // close() enqueues Shutdown under the submit lock after which nothing else is queued.
             if (batch.getLast() instanceof Shutdown) {
                 batch.removeLast();
@@ -501,6 +521,7 @@ public final class SqliteStore implements Store {
                 }
             }
             batch.clear();
+            lastCommit = System.nanoTime();
         }
     }
 
