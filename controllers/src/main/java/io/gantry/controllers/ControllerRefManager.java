@@ -31,6 +31,11 @@ public final class ControllerRefManager {
         this.ownerType = ownerType;
     }
 
+    /** The objects {@code owner} controls after adopting and releasing, by its selector alone. */
+    public List<ObjectNode> claim(ObjectNode owner, LabelSelector selector) {
+        return claim(owner, selector, object -> true);
+    }
+
     /**
      * The objects {@code owner} controls after adopting and releasing.
      *

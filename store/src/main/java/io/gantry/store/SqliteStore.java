@@ -38,8 +38,8 @@ import java.util.function.Consumer;
  * (each compare-and-swap checked in order inside the transaction, so each caller gets its own answer) in
  * one transaction, pays for one fsync, then publishes the batch's events and completes the callers'
  * futures. In a steady stream of writes (the previous commit has just ended) a small batch waits up to a
- * millisecond for more, as PostgreSQL's commit_delay does: the fsync costs more CPU than the writes. Being the only writer is also what makes watches simple: events are published from memory in
- * revision order, and a new watch replays the table up to the revision at which it subscribed, so the
+ * millisecond for more, as PostgreSQL's commit_delay does: the fsync costs more CPU than the writes. Being the
+ * only writer is also what makes watches simple: events are published from memory in revision order, and a new watch replays the table up to the revision at which it subscribed, so the
  * hand-over has neither gaps nor duplicates. A lock file keeps a second process from writing the database.
  * Reads use a small pool of separate connections, which WAL lets run concurrently with the writer.
  */
@@ -487,23 +487,12 @@ public final class SqliteStore implements Store {
         while (running) {
             try {
                 batch.add(queue.take());
-                queue.drainTo(batch, MAX_BATCH - 1);
-                // In a steady stream of writes (the last commit just ended), wait a moment for more to share
-                // this commit's fsync, which costs more CPU than the writes themselves.
-                if (batch.size() < LINGER_BELOW && System.nanoTime() - lastCommit < STREAM_GAP_NANOS) {
-                    long until = System.nanoTime() + LINGER_NANOS;
-                    long left;
-                    while (batch.size() < LINGER_BELOW && (left = until - System.nanoTime()) > 0) {
-                        Write next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
-                        }
-                        batch.add(next);
-                        queue.drainTo(batch, MAX_BATCH - batch.size());
-                    }
-                }
             } catch (InterruptedException e) {
                 return;
+            }
+            queue.drainTo(batch, MAX_BATCH - 1);
+            if (System.nanoTime() - lastCommit < STREAM_GAP_NANOS) {
+                lingerForMore(batch);
             }
             // close() enqueues Shutdown under the submit lock after which nothing else is queued.
             if (batch.getLast() instanceof Shutdown) {
@@ -522,6 +511,28 @@ public final class SqliteStore implements Store {
             }
             batch.clear();
             lastCommit = System.nanoTime();
+        }
+    }
+
+    /**
+     * In a steady stream of writes (the last commit just ended), waits a moment for more to share this commit's
+     * fsync, which costs more CPU than the writes themselves. An interrupt ends the wait; the batch still commits.
+     */
+    private void lingerForMore(List<Write> batch) {
+        long until = System.nanoTime() + LINGER_NANOS;
+        long left;
+        try {
+            while (batch.size() < LINGER_BELOW && !(batch.getLast() instanceof Shutdown)
+                    && (left = until - System.nanoTime()) > 0) {
+                Write next = queue.poll(left, TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    return;
+                }
+                batch.add(next);
+                queue.drainTo(batch, MAX_BATCH - batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -178,7 +178,7 @@ public final class DaemonSetController extends Controller {
         Map<String, List<JsonNode>> nodeToPods = new TreeMap<>();
         Set<String> liveHashes = new HashSet<>();
         liveHashes.add(hash);
-        for (ObjectNode pod : claims.claim(ds, LabelSelector.fromJson(ds.path("spec").path("selector")), p -> true)) {
+        for (ObjectNode pod : claims.claim(ds, LabelSelector.fromJson(ds.path("spec").path("selector")))) {
             String node = targetNode(pod);
             if (node.isEmpty()) {
                 continue; // an adopted pod meant for no node in particular: Kubernetes leaves it alone too

@@ -11,8 +11,8 @@ import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.client.PatchKind;
 import io.gantry.controllers.Controller;
-import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Meta;
 import io.gantry.controllers.Pods;
@@ -155,7 +155,7 @@ public final class DeploymentController extends Controller {
         }
 
         private void claimReplicaSets(LabelSelector selector) {
-            for (ObjectNode rs : claims.claim(d, selector, rs -> true)) {
+            for (ObjectNode rs : claims.claim(d, selector)) {
                 rsList.add(Meta.copy(rs, SharedInformers.REPLICA_SETS));
             }
         }

@@ -9,8 +9,8 @@ import io.gantry.client.ApiClient;
 import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.controllers.Controller;
-import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Expectations;
 import io.gantry.controllers.Meta;
@@ -137,7 +137,7 @@ public final class ReplicaSetController extends Controller {
         boolean needsSync = expectations.satisfied(key) && !Meta.deleting(rs);
         LabelSelector selector = LabelSelector.fromJson(rs.path("spec").path("selector"));
 
-        List<ObjectNode> owned = claims.claim(rs, selector, pod -> true);
+        List<ObjectNode> owned = claims.claim(rs, selector);
         List<ObjectNode> active = owned.stream().filter(Pods::active).toList();
         if (needsSync) {
             manageReplicas(key, rs, active);
