@@ -3,6 +3,7 @@ package io.gantry.cli;
 import io.gantry.api.defaults.DefaultTolerationSeconds;
 import io.gantry.apiserver.ServerConfig;
 import io.gantry.controllers.ControllerManagerConfig;
+import io.gantry.controllers.node.NodeIpamController;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -53,6 +54,14 @@ final class ClusterOptions {
             + "it is marked unhealthy, e.g. 40s (default: ${DEFAULT-VALUE}).")
     String nodeMonitorGracePeriod = "40s";
 
+    @Option(names = "--cluster-cidr", description = "Range of pod IPs; each node gets a /--node-cidr-mask-size of it "
+            + "(default: ${DEFAULT-VALUE}).")
+    String clusterCidr = ControllerManagerConfig.DEFAULT_CLUSTER_CIDR;
+
+    @Option(names = "--node-cidr-mask-size", description = "Prefix length of each node's pod range (default: "
+            + "${DEFAULT-VALUE}).")
+    int nodeCidrMaskSize = 24;
+
     ServerConfig toConfig() {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--port must be between 0 and 65535");
@@ -93,7 +102,12 @@ final class ClusterOptions {
 
     ControllerManagerConfig controllerManagerConfig() {
         ControllerManagerConfig defaults = ControllerManagerConfig.defaults();
+        try {
+            NodeIpamController.validate(clusterCidr, nodeCidrMaskSize);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--cluster-cidr: " + e.getMessage());
+        }
         return defaults.withNodeMonitor(GoDurations.parse("--node-monitor-grace-period", nodeMonitorGracePeriod),
-                defaults.nodeMonitorPeriod());
+                defaults.nodeMonitorPeriod()).withClusterCidr(clusterCidr, nodeCidrMaskSize);
     }
 }

@@ -20,6 +20,8 @@ import java.util.UUID;
  * @param deploymentWorkers        --concurrent-deployment-syncs
  * @param terminatedPodGcThreshold --terminated-pod-gc-threshold: finished pods kept before the oldest are deleted
  * @param podGcPeriod              how often the pod garbage collector looks (Kubernetes: 20 s)
+ * @param clusterCidr              --cluster-cidr: the range node podCIDRs are cut from; null allocates none
+ * @param nodeCidrMaskSize         --node-cidr-mask-size: the prefix length of each node's podCIDR
  */
 public record ControllerManagerConfig(
         String identity,
@@ -33,7 +35,11 @@ public record ControllerManagerConfig(
         int replicaSetWorkers,
         int deploymentWorkers,
         int terminatedPodGcThreshold,
-        Duration podGcPeriod) {
+        Duration podGcPeriod,
+        String clusterCidr,
+        int nodeCidrMaskSize) {
+
+    public static final String DEFAULT_CLUSTER_CIDR = "10.244.0.0/16";
 
     public static final String LEASE_NAMESPACE = "kube-system";
     public static final String LEASE_NAME = "gantry-controller-manager";
@@ -47,31 +53,37 @@ public record ControllerManagerConfig(
         }
         return new ControllerManagerConfig(host + "_" + UUID.randomUUID(), true, Duration.ofSeconds(15),
                 Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofSeconds(40), Duration.ofSeconds(5),
-                Duration.ofMinutes(5), 5, 5, 12500, Duration.ofSeconds(20));
+                Duration.ofMinutes(5), 5, 5, 12500, Duration.ofSeconds(20), DEFAULT_CLUSTER_CIDR, 24);
     }
 
     public ControllerManagerConfig withIdentity(String newIdentity) {
         return new ControllerManagerConfig(newIdentity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
                 nodeMonitorGracePeriod, nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
-                terminatedPodGcThreshold, podGcPeriod);
+                terminatedPodGcThreshold, podGcPeriod, clusterCidr, nodeCidrMaskSize);
     }
 
     public ControllerManagerConfig withLeaderElection(boolean elect, Duration duration, Duration renew,
                                                       Duration retry) {
         return new ControllerManagerConfig(identity, elect, duration, renew, retry, nodeMonitorGracePeriod,
                 nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers, terminatedPodGcThreshold,
-                podGcPeriod);
+                podGcPeriod, clusterCidr, nodeCidrMaskSize);
     }
 
     public ControllerManagerConfig withNodeMonitor(Duration gracePeriod, Duration period) {
         return new ControllerManagerConfig(identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
                 gracePeriod, period, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
-                terminatedPodGcThreshold, podGcPeriod);
+                terminatedPodGcThreshold, podGcPeriod, clusterCidr, nodeCidrMaskSize);
     }
 
     public ControllerManagerConfig withPodGc(int threshold, Duration period) {
         return new ControllerManagerConfig(identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
                 nodeMonitorGracePeriod, nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
-                threshold, period);
+                threshold, period, clusterCidr, nodeCidrMaskSize);
+    }
+
+    public ControllerManagerConfig withClusterCidr(String cidr, int maskSize) {
+        return new ControllerManagerConfig(identity, leaderElect, leaseDuration, renewDeadline, retryPeriod,
+                nodeMonitorGracePeriod, nodeMonitorPeriod, podEvictionTimeout, replicaSetWorkers, deploymentWorkers,
+                terminatedPodGcThreshold, podGcPeriod, cidr, maskSize);
     }
 }

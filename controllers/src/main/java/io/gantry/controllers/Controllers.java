@@ -5,6 +5,7 @@ import io.gantry.controllers.daemonset.DaemonSetController;
 import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.job.JobController;
+import io.gantry.controllers.node.NodeIpamController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
@@ -18,7 +19,7 @@ public final class Controllers {
     }
 
     public static List<ControllerManager.ControllerFactory> all() {
-        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new,
+        return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new, NodeIpamController::new,
                 EndpointsController::new, PodGcController::new,
                 DaemonSetController::new, StatefulSetController::new, JobController::new, CronJobController::new);
     }
