@@ -1,6 +1,7 @@
 package io.gantry.controllers;
 
 import io.gantry.client.ApiClient;
+import io.gantry.client.EventRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,6 +2,7 @@ package io.gantry.controllers;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.client.EventRecorder;
 import io.gantry.client.ListQuery;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -3,11 +3,11 @@ package io.gantry.controllers.node;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
+import io.gantry.client.EventRecorder;
 import io.gantry.client.Informer;
 import io.gantry.client.PatchKind;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerManager;
-import io.gantry.controllers.EventRecorder;
 import io.gantry.controllers.Meta;
 import io.gantry.controllers.SharedInformers;
 

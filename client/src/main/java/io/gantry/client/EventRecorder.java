@@ -1,4 +1,4 @@
-package io.gantry.controllers;
+package io.gantry.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -6,12 +6,13 @@ import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
-import io.gantry.client.ApiClient;
-import io.gantry.client.PatchKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +21,9 @@ import java.util.concurrent.Executors;
 /**
  * Records core v1 Events about objects, like client-go's EventRecorder: an identical repeat (same object, type,
  * reason, message and source) increments the existing Event's count and lastTimestamp instead of creating a new
- * object. Events are written in order on one background thread so reconcilers do not wait for them.
+ * object. Events are written in order on one background thread so reconcilers do not wait for them. A node agent
+ * names its node as the source's host and the container an event is about by a field path
+ * ({@code spec.containers{web}}), as the kubelet does.
  */
 public final class EventRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
@@ -32,6 +35,7 @@ public final class EventRecorder implements AutoCloseable {
 
     private final ApiClient client;
     private final String component;
+    private final String host;
     private final Clock clock;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private final Map<String, Recorded> recorded = new LinkedHashMap<>(16, 0.75f, true) {
@@ -44,20 +48,38 @@ public final class EventRecorder implements AutoCloseable {
     private record Recorded(String namespace, String name, int count) {
     }
 
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
     public EventRecorder(ApiClient client, String component, Clock clock) {
+        this(client, component, null, clock);
+    }
+
+    /** @param host the node the component runs on (source.host), or null */
+    public EventRecorder(ApiClient client, String component, String host, Clock clock) {
         this.client = client;
         this.component = component;
+        this.host = host;
         this.clock = clock;
     }
 
     public void event(JsonNode involved, String type, String reason, String message) {
+        event(involved, null, type, reason, message);
+    }
+
+    /** @param fieldPath the part of the object the event is about, e.g. {@code spec.containers{web}}, or null */
+    public void event(JsonNode involved, String fieldPath, String type, String reason, String message) {
+        JsonNode meta = involved.path("metadata");
         ObjectNode ref = Json.object()
                 .put("kind", involved.path("kind").asText())
-                .put("namespace", Meta.namespace(involved))
-                .put("name", Meta.name(involved))
-                .put("uid", Meta.uid(involved))
+                .put("namespace", meta.path("namespace").asText(""))
+                .put("name", meta.path("name").asText(""))
+                .put("uid", meta.path("uid").asText(""))
                 .put("apiVersion", involved.path("apiVersion").asText())
-                .put("resourceVersion", involved.path("metadata").path("resourceVersion").asText());
+                .put("resourceVersion", meta.path("resourceVersion").asText());
+        if (fieldPath != null) {
+            ref.put("fieldPath", fieldPath);
+        }
         try {
             writer.execute(() -> write(ref, type, reason, message));
         } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -68,8 +90,8 @@ public final class EventRecorder implements AutoCloseable {
     private void write(ObjectNode ref, String type, String reason, String message) {
         String namespace = ref.path("namespace").asText().isEmpty() ? "default" : ref.path("namespace").asText();
         String aggregateKey = String.join("\u0000", ref.path("uid").asText(), ref.path("kind").asText(),
-                ref.path("name").asText(), type, reason, message, component);
-        String now = Meta.time(clock.instant());
+                ref.path("name").asText(), ref.path("fieldPath").asText(), type, reason, message, component);
+        String now = SECONDS.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         Recorded previous = recorded.get(aggregateKey);
         try {
             if (previous != null) {
@@ -92,8 +114,11 @@ public final class EventRecorder implements AutoCloseable {
         event.set("involvedObject", ref);
         event.put("reason", reason).put("message", message).put("type", type)
                 .put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1)
-                .put("reportingComponent", component).put("reportingInstance", "");
-        event.putObject("source").put("component", component);
+                .put("reportingComponent", component).put("reportingInstance", host == null ? "" : host);
+        ObjectNode source = event.putObject("source").put("component", component);
+        if (host != null) {
+            source.put("host", host);
+        }
         try {
             client.createWithoutResult(EVENTS, namespace, event);
             recorded.put(aggregateKey, new Recorded(namespace, name, 1));
