@@ -10,9 +10,15 @@ import io.gantry.apiserver.rest.WriteOptions;
 
 import java.util.List;
 
-/** Creates what every cluster has from the start: the system namespaces and the {@code kubernetes} Service. */
+/**
+ * Creates what every cluster has from the start: the system namespaces, the {@code kubernetes} Service, and the
+ * RuntimeClasses of the ways a Gantry node runs containers ({@code runc}, the default, and {@code process}).
+ */
 final class Bootstrap {
     static final List<String> NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
+
+    /** OCI containers with runc, and plain host processes for command-only apps and hosts without runc. */
+    static final List<String> RUNTIME_HANDLERS = List.of("runc", "process");
 
     private Bootstrap() {
     }
@@ -34,6 +40,13 @@ final class Bootstrap {
                 .put("targetPort", port);
         spec.put("type", "ClusterIP");
         createIfAbsent(service, serviceType, "default", svc);
+        ResourceType runtimeClass = service.registry().byKind("node.k8s.io/v1", "RuntimeClass").orElseThrow();
+        for (String handler : RUNTIME_HANDLERS) {
+            ObjectNode rc = Json.object().put("apiVersion", "node.k8s.io/v1").put("kind", "RuntimeClass")
+                    .put("handler", handler);
+            rc.putObject("metadata").put("name", handler);
+            createIfAbsent(service, runtimeClass, "", rc);
+        }
     }
 
     private static void createIfAbsent(ObjectService service, ResourceType type, String namespace, ObjectNode object) {

@@ -1,0 +1,165 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ResourceType;
+import io.gantry.client.ApiClient;
+import io.gantry.client.EventRecorder;
+import io.gantry.client.Informer;
+import io.gantry.client.ListQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A real node: Gantry's kubelet. It registers the Node with the host's capacity, keeps its Lease fresh, waits for
+ * the control plane to give it a podCIDR, then runs the pods bound to it through a {@link ContainerEngine}, one
+ * {@link PodSync} per pod. On start it re-adopts what an earlier run left: pods still bound get their containers
+ * back, anything of pods that are gone is released.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+    static final ResourceType PODS = NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow();
+
+    private final ApiClient client;
+    private final NodeAgentConfig config;
+    private final List<ContainerEngine> engines;
+    private final Clock clock;
+    private NodeHeartbeat heartbeat;
+    private EventRecorder events;
+    private PodWorkers workers;
+    private Informer pods;
+
+    /** @param engines one per RuntimeClass handler; the first runs pods that name no RuntimeClass */
+    public NodeAgent(ApiClient client, NodeAgentConfig config, List<ContainerEngine> engines, Clock clock) {
+        if (engines.isEmpty()) {
+            throw new IllegalArgumentException("a node needs at least one container engine");
+        }
+        this.client = client;
+        this.config = config;
+        this.engines = List.copyOf(engines);
+        this.clock = clock;
+    }
+
+    /** Registers, waits for the podCIDR (up to {@code cidrWait}), then runs the node's pods. */
+    public NodeAgent start(Duration cidrWait) throws InterruptedException {
+        HostFacts host = HostFacts.read(config.dataDir());
+        NodeObjects objects = new NodeObjects(config, host, engines.getFirst().version(), clock.instant());
+        heartbeat = new NodeHeartbeat(client, config, objects, clock);
+        heartbeat.register();
+        heartbeat.start();
+        if (engines.stream().anyMatch(ContainerEngine::needsPodCidr)) {
+            String podCidr = awaitPodCidr(cidrWait);
+            engines.forEach(e -> e.configureNetwork(podCidr));
+        }
+        events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
+        NodeContext context = new NodeContext(client, engines, events, clock, config, host);
+        workers = new PodWorkers(uid -> new PodSync(context, uid));
+        engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
+        pods = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName=" + config.nodeName()))
+                .withoutManagedFields()
+                .addHandler(new Informer.Handler() {
+                    @Override
+                    public void onAdd(ObjectNode pod) {
+                        workers.update(uid(pod), pod);
+                    }
+
+                    @Override
+                    public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
+                        workers.update(uid(newPod), newPod);
+                    }
+
+                    @Override
+                    public void onDelete(ObjectNode pod) {
+                        workers.update(uid(pod), null);
+                    }
+                }).start();
+        if (!pods.awaitSynced(Duration.ofMinutes(1))) {
+            throw new IllegalStateException("could not list the pods bound to " + config.nodeName());
+        }
+        releaseLeftovers(context);
+        LOG.info("node {} is running pods ({} on {})", config.nodeName(),
+                engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
+        return this;
+    }
+
+    private String awaitPodCidr(Duration wait) throws InterruptedException {
+        Instant deadline = clock.instant().plus(wait);
+        while (true) {
+            String cidr = client.get(NodeHeartbeat.NODES, "", config.nodeName()).path("spec").path("podCIDR")
+                    .asText("");
+            if (!cidr.isEmpty()) {
+                return cidr;
+            }
+            if (clock.instant().isAfter(deadline)) {
+                throw new IllegalStateException("node " + config.nodeName() + " got no podCIDR within "
+                        + wait.toSeconds() + " s: is the control plane running with a --cluster-cidr?");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Pods of an earlier run that are no longer bound here: their directories, sandboxes and containers go. */
+    private void releaseLeftovers(NodeContext context) {
+        Set<String> bound = new HashSet<>();
+        pods.list().forEach(p -> bound.add(uid(p)));
+        Set<String> leftovers = new HashSet<>();
+        try (Stream<Path> dirs = Files.isDirectory(context.podsDir()) ? Files.list(context.podsDir()) : Stream.empty()) {
+            dirs.map(d -> d.getFileName().toString()).filter(u -> !bound.contains(u)).forEach(leftovers::add);
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", context.podsDir(), e.toString());
+        }
+        engines.forEach(e -> e.sandboxes().stream().filter(u -> !bound.contains(u)).forEach(leftovers::add));
+        for (String uid : leftovers) {
+            LOG.info("releasing pod {}: it is no longer bound to this node", uid);
+            workers.update(uid, null);
+        }
+        // a container no pod claims (its pod's state was lost) is stopped once every worker had its first look
+        Thread.ofVirtual().name("orphan-containers").start(() -> {
+            try {
+                Thread.sleep(PodWorkers.RESYNC);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Set<String> claimed = context.containersByPod().keySet();
+            for (ContainerEngine engine : engines) {
+                for (String id : engine.containers()) {
+                    if (!claimed.contains(id)) {
+                        LOG.info("removing container {}: no pod on this node claims it", id);
+                        engine.stop(id, Duration.ofSeconds(10));
+                        engine.remove(id);
+                    }
+                }
+            }
+        });
+    }
+
+    private static String uid(ObjectNode pod) {
+        return pod.path("metadata").path("uid").asText();
+    }
+
+    @Override
+    public void close() {
+        if (pods != null) {
+            pods.close();
+        }
+        if (workers != null) {
+            workers.close();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        if (events != null) {
+            events.close();
+        }
+    }
+}

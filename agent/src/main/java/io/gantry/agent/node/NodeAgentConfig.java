@@ -1,0 +1,68 @@
+package io.gantry.agent.node;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a real node runs.
+ *
+ * @param nodeName             the Node's name (the agent's identity is system:node:NAME)
+ * @param dataDir              images, pod directories, container logs and bundles live below it
+ * @param stateDir             what must vanish with a reboot: runc state and namespace bind mounts (under /run)
+ * @param labels               extra Node labels
+ * @param leaseDurationSeconds the node Lease's duration; renewed every quarter of it, as the kubelet does
+ * @param maxPods              the pods capacity
+ * @param agentPort            the port the agent serves logs and exec on (daemonEndpoints.kubeletEndpoint)
+ * @param runtimeBinary        the OCI runtime (runc)
+ * @param cniPluginDirs        where the CNI plugin binaries are
+ * @param clusterDns           the cluster DNS service address for ClusterFirst pods, or null
+ * @param clusterDomain        e.g. cluster.local
+ * @param statusInterval       how often the Ready condition's heartbeat is re-posted
+ */
+public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
+                              int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
+                              java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
+                              Duration statusInterval) {
+    public NodeAgentConfig {
+        Objects.requireNonNull(nodeName, "nodeName");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(stateDir, "stateDir");
+        labels = Map.copyOf(labels);
+        cniPluginDirs = java.util.List.copyOf(cniPluginDirs);
+        if (leaseDurationSeconds <= 0) {
+            throw new IllegalArgumentException("the lease duration must be positive");
+        }
+    }
+
+    public static NodeAgentConfig defaults(String nodeName, Path dataDir) {
+        return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
+                Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
+                null, "cluster.local", Duration.ofMinutes(5));
+    }
+
+    public Duration leaseRenewInterval() {
+        return Duration.ofSeconds(leaseDurationSeconds).dividedBy(4);
+    }
+
+    public NodeAgentConfig withLabels(Map<String, String> more) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+    }
+
+    public NodeAgentConfig withStateDir(Path dir) {
+        return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+    }
+
+    public NodeAgentConfig withLeaseDuration(int seconds) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+    }
+
+    public NodeAgentConfig withClusterDns(String dns) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval);
+    }
+}

@@ -1,0 +1,175 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.ResourceType;
+import io.gantry.client.ApiClient;
+import io.gantry.client.EventRecorder;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What every pod worker of one node shares: the API, the engine, directories and node facts. */
+final class NodeContext {
+    static final ResourceType CONFIG_MAPS = NodeHeartbeat.REGISTRY.byKind("v1", "ConfigMap").orElseThrow();
+    static final ResourceType SECRETS = NodeHeartbeat.REGISTRY.byKind("v1", "Secret").orElseThrow();
+
+    private final ApiClient client;
+    static final ResourceType RUNTIME_CLASSES = NodeHeartbeat.REGISTRY.byKind("node.k8s.io/v1", "RuntimeClass")
+            .orElseThrow();
+
+    private final Map<String, ContainerEngine> engines;
+    private final String defaultHandler;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final NodeAgentConfig config;
+    private final HostFacts host;
+    private final HostMounts mounts = new HostMounts();
+    private final PodStatusBuilder statusBuilder;
+    /** Which pod each container id belongs to, so an exit can wake the right worker. */
+    private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
+
+    /** @param engines by RuntimeClass handler; the first one serves pods that name no RuntimeClass */
+    NodeContext(ApiClient client, List<ContainerEngine> engines, EventRecorder events, Clock clock,
+                NodeAgentConfig config, HostFacts host) {
+        this.client = client;
+        this.engines = new java.util.LinkedHashMap<>();
+        engines.forEach(e -> this.engines.put(e.handler(), e));
+        this.defaultHandler = engines.getFirst().handler();
+        this.events = events;
+        this.clock = clock;
+        this.config = config;
+        this.host = host;
+        this.statusBuilder = new PodStatusBuilder();
+    }
+
+    ApiClient client() {
+        return client;
+    }
+
+    ContainerEngine defaultEngine() {
+        return engines.get(defaultHandler);
+    }
+
+    /** The engine serving a RuntimeClass handler; IllegalArgumentException when this node has none. */
+    ContainerEngine engine(String handler) {
+        ContainerEngine e = engines.get(handler);
+        if (e == null) {
+            throw new IllegalArgumentException("no runtime for \"" + handler + "\" is configured");
+        }
+        return e;
+    }
+
+    /** The engine of the pod's RuntimeClass (by its handler), or the default one. */
+    ContainerEngine engineFor(ObjectNode pod) {
+        String className = pod.path("spec").path("runtimeClassName").asText("");
+        if (className.isEmpty()) {
+            return defaultEngine();
+        }
+        ObjectNode runtimeClass = client.find(RUNTIME_CLASSES, "", className).orElseThrow(() ->
+                new IllegalArgumentException("RuntimeClass \"" + className + "\" not found"));
+        return engine(runtimeClass.path("handler").asText());
+    }
+
+    java.util.Collection<ContainerEngine> engines() {
+        return engines.values();
+    }
+
+    EventRecorder events() {
+        return events;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    HostMounts mounts() {
+        return mounts;
+    }
+
+    PodStatusBuilder statusBuilder() {
+        return statusBuilder;
+    }
+
+    Path podsDir() {
+        return config.dataDir().resolve("pods");
+    }
+
+    Path logsDir() {
+        return config.dataDir().resolve("logs");
+    }
+
+    String hostIp() {
+        return host.internalIp();
+    }
+
+    Map<String, String> allocatable() {
+        return Map.of("cpu", Integer.toString(host.cpus()), "memory", Long.toString(host.memoryBytes()),
+                "ephemeral-storage", Long.toString(host.storageBytes()));
+    }
+
+    void remember(String containerId, String podUid) {
+        podOfContainer.put(containerId, podUid);
+    }
+
+    void forget(String containerId) {
+        podOfContainer.remove(containerId);
+    }
+
+    Optional<String> podOf(String containerId) {
+        return Optional.ofNullable(podOfContainer.get(containerId));
+    }
+
+    Map<String, String> containersByPod() {
+        return Map.copyOf(podOfContainer);
+    }
+
+    /** ConfigMaps and Secrets of the pod's namespace, read when needed (volumes are refreshed on every sync). */
+    EnvResolver.Sources sources(ObjectNode pod) {
+        String namespace = pod.path("metadata").path("namespace").asText();
+        return new EnvResolver.Sources() {
+            @Override
+            public Optional<ObjectNode> configMap(String name) {
+                return find(CONFIG_MAPS, namespace, name);
+            }
+
+            @Override
+            public Optional<ObjectNode> secret(String name) {
+                return find(SECRETS, namespace, name);
+            }
+        };
+    }
+
+    private Optional<ObjectNode> find(ResourceType type, String namespace, String name) {
+        try {
+            return client.find(type, namespace, name);
+        } catch (ApiException e) {
+            if (e.code() == 403) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The dockerconfigjson contents of the pod's imagePullSecrets that exist. */
+    List<ContainerEngine.RegistryAuth> pullSecrets(ObjectNode pod) {
+        List<ContainerEngine.RegistryAuth> out = new ArrayList<>();
+        String namespace = pod.path("metadata").path("namespace").asText();
+        for (JsonNode ref : pod.path("spec").path("imagePullSecrets")) {
+            Optional<ObjectNode> secret = find(SECRETS, namespace, ref.path("name").asText());
+            secret.map(s -> s.path("data").path(".dockerconfigjson").asText(""))
+                    .filter(s -> !s.isEmpty())
+                    .ifPresent(b64 -> out.add(new ContainerEngine.RegistryAuth(
+                            new String(Base64.getDecoder().decode(b64), StandardCharsets.UTF_8))));
+        }
+        return out;
+    }
+}

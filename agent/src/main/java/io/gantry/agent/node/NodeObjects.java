@@ -1,0 +1,127 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+/** The Node and Lease objects that describe a real node, as a registering kubelet writes them. */
+final class NodeObjects {
+    static final String LEASE_NAMESPACE = "kube-node-lease";
+    static final String KUBELET_VERSION = "v1.32.0-gantry";
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final NodeAgentConfig config;
+    private final HostFacts host;
+    private final String runtimeVersion;
+    private final Instant readySince;
+
+    NodeObjects(NodeAgentConfig config, HostFacts host, String runtimeVersion, Instant readySince) {
+        this.config = config;
+        this.host = host;
+        this.runtimeVersion = runtimeVersion;
+        this.readySince = readySince;
+    }
+
+    ObjectNode node() {
+        ObjectNode node = Json.object().put("apiVersion", "v1").put("kind", "Node");
+        ObjectNode meta = node.putObject("metadata").put("name", config.nodeName());
+        ObjectNode labels = meta.putObject("labels");
+        labels.put("kubernetes.io/hostname", config.nodeName());
+        labels.put("kubernetes.io/os", "linux");
+        labels.put("kubernetes.io/arch", "amd64");
+        labels.put("beta.kubernetes.io/os", "linux");
+        labels.put("beta.kubernetes.io/arch", "amd64");
+        for (Map.Entry<String, String> e : config.labels().entrySet()) {
+            labels.put(e.getKey(), e.getValue());
+        }
+        meta.putObject("annotations").put("node.alpha.kubernetes.io/ttl", "0");
+        node.putObject("spec");
+        return node;
+    }
+
+    /** The whole status: capacity, allocatable, conditions, addresses and versions. */
+    ObjectNode status(Instant now) {
+        ObjectNode status = Json.object();
+        ObjectNode capacity = status.putObject("capacity");
+        capacity.put("cpu", Integer.toString(host.cpus()))
+                .put("memory", (host.memoryBytes() / 1024) + "Ki")
+                .put("pods", Integer.toString(config.maxPods()))
+                .put("ephemeral-storage", (host.storageBytes() / 1024) + "Ki");
+        ObjectNode allocatable = status.putObject("allocatable");
+        // what the system and the agent itself keep: kubelet's default eviction threshold memory.available<100Mi
+        long memoryKib = Math.max(0, host.memoryBytes() / 1024 - 100 * 1024);
+        allocatable.put("cpu", Integer.toString(host.cpus()))
+                .put("memory", memoryKib + "Ki")
+                .put("pods", Integer.toString(config.maxPods()))
+                .put("ephemeral-storage", Long.toString(host.storageBytes() * 9 / 10));
+        status.set("conditions", conditions(now));
+        ArrayNode addresses = status.putArray("addresses");
+        addresses.addObject().put("type", "InternalIP").put("address", host.internalIp());
+        addresses.addObject().put("type", "Hostname").put("address", host.hostname());
+        status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", config.agentPort());
+        status.putObject("nodeInfo")
+                .put("machineID", host.machineId())
+                .put("systemUUID", host.machineId())
+                .put("bootID", host.bootId())
+                .put("kernelVersion", host.kernelVersion())
+                .put("osImage", host.osImage())
+                .put("containerRuntimeVersion", runtimeVersion)
+                .put("kubeletVersion", KUBELET_VERSION)
+                .put("kubeProxyVersion", "")
+                .put("operatingSystem", "linux")
+                .put("architecture", "amd64");
+        return status;
+    }
+
+    ArrayNode conditions(Instant now) {
+        String heartbeat = seconds(now);
+        String transition = seconds(readySince);
+        ArrayNode conditions = Json.MAPPER.createArrayNode();
+        condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available", heartbeat, transition);
+        condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure",
+                "kubelet has no disk pressure", heartbeat, transition);
+        condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID",
+                "kubelet has sufficient PID available", heartbeat, transition);
+        condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat,
+                transition);
+        return conditions;
+    }
+
+    private static void condition(ArrayNode into, String type, String status, String reason, String message,
+                                  String heartbeat, String transition) {
+        into.addObject().put("type", type).put("status", status).put("lastHeartbeatTime", heartbeat)
+                .put("lastTransitionTime", transition).put("reason", reason).put("message", message);
+    }
+
+    ObjectNode lease(String nodeUid, Instant now) {
+        ObjectNode lease = Json.object().put("apiVersion", "coordination.k8s.io/v1").put("kind", "Lease");
+        ObjectNode meta = lease.putObject("metadata").put("name", config.nodeName()).put("namespace", LEASE_NAMESPACE);
+        if (nodeUid != null && !nodeUid.isEmpty()) {
+            // as the kubelet does: the lease goes when its node is deleted
+            meta.putArray("ownerReferences").addObject().put("apiVersion", "v1").put("kind", "Node")
+                    .put("name", config.nodeName()).put("uid", nodeUid);
+        }
+        lease.set("spec", leaseSpec(now));
+        return lease;
+    }
+
+    ObjectNode leaseSpec(Instant now) {
+        return Json.object().put("holderIdentity", config.nodeName())
+                .put("leaseDurationSeconds", config.leaseDurationSeconds())
+                .put("renewTime", MICROS.format(now.truncatedTo(ChronoUnit.MICROS)));
+    }
+
+    static String seconds(Instant t) {
+        return SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS));
+    }
+}

@@ -1,0 +1,489 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
+import io.gantry.api.Json;
+import io.gantry.client.ApiClient;
+import io.gantry.client.DeleteRequest;
+import io.gantry.client.EventRecorder;
+import io.gantry.client.PatchKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Brings one pod on this node to what its spec asks, one step per call (the kubelet's syncPod): sandbox,
+ * volumes, init containers one after the other, then the containers, restarted by the pod's restart policy with
+ * back-off; reports the status when it changed. A pod being deleted has its containers stopped within its grace
+ * period, everything it held released, and is then removed from the API. Called only by the pod's worker.
+ */
+final class PodSync implements PodWorkers.Sync {
+    private static final Logger LOG = LoggerFactory.getLogger(PodSync.class);
+    private static final Duration RETRY = Duration.ofSeconds(2);
+
+    private final NodeContext node;
+    private final String uid;
+    private final Path podDir;
+    private final Map<String, ContainerRecord> records = new LinkedHashMap<>();
+    private Instant startTime;
+    private ContainerEngine.Sandbox sandbox;
+    /** The engine of the pod's RuntimeClass, fixed at its first sync (and saved, for an agent restart). */
+    private ContainerEngine engine;
+    private String savedHandler;
+    private ObjectNode lastStatus;
+    private boolean loaded;
+
+    PodSync(NodeContext node, String uid) {
+        this.node = node;
+        this.uid = uid;
+        this.podDir = node.podsDir().resolve(uid);
+    }
+
+    /** The id of the engine that runs this pod's containers (for tests and cleanup). */
+    String handler() {
+        return engine == null ? null : engine.handler();
+    }
+
+    @Override
+    public Optional<Duration> sync(String podUid, ObjectNode pod) {
+        load();
+        if (engine == null) {
+            try {
+                engine = savedHandler != null ? node.engine(savedHandler)
+                        : pod != null ? node.engineFor(pod) : node.defaultEngine();
+            } catch (IllegalArgumentException e) {
+                if (pod == null || pod.path("metadata").has("deletionTimestamp")) {
+                    engine = node.defaultEngine();
+                } else {
+                    node.events().event(pod, EventRecorder.WARNING, "FailedCreatePodSandBox",
+                            "Failed to create pod sandbox: " + e.getMessage());
+                    return Optional.of(PodWorkers.RESYNC);
+                }
+            }
+        }
+        if (pod == null || pod.path("metadata").has("deletionTimestamp")) {
+            terminate(pod);
+            return Optional.empty();
+        }
+        String phase = pod.path("status").path("phase").asText("");
+        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+            // finished pods keep their status and logs but hold no containers or address
+            stopAll(pod, Duration.ZERO);
+            engine.removeSandbox(uid);
+            sandbox = null;
+            return Optional.of(PodWorkers.RESYNC);
+        }
+        Instant now = node.clock().instant();
+        if (startTime == null) {
+            startTime = now;
+            save();
+        }
+        Duration next = PodWorkers.RESYNC;
+        try {
+            next = reconcile(pod, now);
+        } catch (SandboxFailure e) {
+            node.events().event(pod, EventRecorder.WARNING, "FailedCreatePodSandBox",
+                    "Failed to create pod sandbox: " + e.getMessage());
+            next = RETRY;
+        } catch (PodVolumes.VolumeException e) {
+            node.events().event(pod, EventRecorder.WARNING, "FailedMount", e.getMessage());
+            next = RETRY;
+        }
+        reportStatus(pod, node.clock().instant());
+        return Optional.of(next);
+    }
+
+    private static final class SandboxFailure extends RuntimeException {
+        SandboxFailure(String message) {
+            super(message);
+        }
+    }
+
+    private Duration reconcile(ObjectNode pod, Instant now) {
+        ensureRecords(pod);
+        if (sandbox == null) {
+            try {
+                sandbox = engine.ensureSandbox(pod, podDir);
+            } catch (RuntimeException e) {
+                throw new SandboxFailure(e.getMessage());
+            }
+        }
+        Map<String, Path> volumes = new PodVolumes(podDir.resolve("volumes"), pod, node.sources(pod), resolver(pod),
+                node.mounts()).setUp(now);
+        Duration next = PodWorkers.RESYNC;
+        String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
+        for (JsonNode c : pod.path("spec").path("initContainers")) {
+            ContainerRecord r = records.get(c.path("name").asText());
+            if (r.finished != null && r.finished.exitCode() == 0) {
+                continue;
+            }
+            ContainerEngine.ContainerRun run = observe(r);
+            if (run instanceof ContainerEngine.ContainerRun.Running || run instanceof ContainerEngine.ContainerRun.Created) {
+                return next;
+            }
+            if (run instanceof ContainerEngine.ContainerRun.Exited exited) {
+                ended(pod, r, exited);
+                if (exited.exitCode() == 0) {
+                    r.finished = r.last;
+                    r.last = null;
+                    save();
+                    continue;
+                }
+                if (restartPolicy.equals("Never")) {
+                    r.finished = r.last;
+                    r.last = null;
+                    save();
+                    return next;
+                }
+            }
+            return min(next, startOrWait(pod, c, r, volumes, now));
+        }
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            ContainerRecord r = records.get(c.path("name").asText());
+            if (r.finished != null) {
+                continue;
+            }
+            ContainerEngine.ContainerRun run = observe(r);
+            if (run instanceof ContainerEngine.ContainerRun.Running running) {
+                if (Duration.between(running.startedAt(), now).compareTo(Duration.ofMinutes(10)) > 0) {
+                    r.crashBackoff.reset();
+                }
+                continue;
+            }
+            if (run instanceof ContainerEngine.ContainerRun.Created) {
+                continue;
+            }
+            if (run instanceof ContainerEngine.ContainerRun.Exited exited) {
+                ended(pod, r, exited);
+                boolean restart = restartPolicy.equals("Always")
+                        || restartPolicy.equals("OnFailure") && exited.exitCode() != 0;
+                if (!restart) {
+                    r.finished = r.last;
+                    r.last = null;
+                    save();
+                    continue;
+                }
+                r.crashBackoff.failed(now);
+            }
+            next = min(next, startOrWait(pod, c, r, volumes, now));
+        }
+        return next;
+    }
+
+    /** The runtime's view of a container's current instance; an instance that vanished counts as exited. */
+    private ContainerEngine.ContainerRun observe(ContainerRecord r) {
+        if (r.containerId == null) {
+            return null;
+        }
+        ContainerEngine.ContainerRun run = engine.state(r.containerId);
+        if (run instanceof ContainerEngine.ContainerRun.Missing) {
+            return new ContainerEngine.ContainerRun.Exited(137, "ContainerStatusUnknown", null, node.clock().instant());
+        }
+        return run;
+    }
+
+    /** An instance ended: it becomes the last state, and the runtime forgets it. */
+    private void ended(ObjectNode pod, ContainerRecord r, ContainerEngine.ContainerRun.Exited exited) {
+        r.last = new ContainerRecord.Termination(exited.exitCode(), exited.reason(), null, exited.startedAt(),
+                exited.finishedAt(), r.containerId);
+        engine.remove(r.containerId);
+        node.forget(r.containerId);
+        r.containerId = null;
+        save();
+    }
+
+    /** Starts the container's next instance, unless it must wait (back-off); returns when to look again. */
+    private Duration startOrWait(ObjectNode pod, JsonNode spec, ContainerRecord r, Map<String, Path> volumes,
+                                 Instant now) {
+        String fieldPath = (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}";
+        String image = spec.path("image").asText();
+        if (r.crashBackoff.waiting(now) && r.last != null) {
+            r.waiting("CrashLoopBackOff", "back-off " + r.crashBackoff.current().toSeconds()
+                    + "s restarting failed container=" + r.name + " pod=" + name(pod) + "_" + namespace(pod)
+                    + "(" + uid + ")");
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "BackOff", "Back-off restarting failed container "
+                    + r.name + " in pod " + name(pod) + "_" + namespace(pod) + "(" + uid + ")");
+            return Duration.between(now, r.crashBackoff.until());
+        }
+        if (r.pullBackoff.waiting(now)) {
+            r.waiting("ImagePullBackOff", "Back-off pulling image \"" + image + "\"");
+            node.events().event(pod, fieldPath, EventRecorder.NORMAL, "BackOff", "Back-off pulling image \"" + image
+                    + "\"");
+            return Duration.between(now, r.pullBackoff.until());
+        }
+        String policy = spec.path("imagePullPolicy").asText(image.endsWith(":latest") || !image.contains(":")
+                ? "Always" : "IfNotPresent");
+        ContainerEngine.ImageInfo info;
+        Instant pullStart = node.clock().instant();
+        try {
+            info = engine.ensureImage(image, policy, node.pullSecrets(pod));
+        } catch (ContainerEngine.ImagePullException e) {
+            r.pullBackoff.failed(now);
+            r.waiting("ErrImagePull", e.getMessage());
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "Failed", "Failed to pull image \"" + image
+                    + "\": " + e.getMessage());
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "Failed", "Error: ErrImagePull");
+            return Duration.between(now, r.pullBackoff.until());
+        }
+        r.pullBackoff.reset();
+        if (info.pulled()) {
+            node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Pulling", "Pulling image \"" + image + "\"");
+            node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Pulled", "Successfully pulled image \"" + image
+                    + "\" in " + Duration.between(pullStart, node.clock().instant()).toMillis() + "ms");
+        } else {
+            node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Pulled", "Container image \"" + image
+                    + "\" already present on machine");
+        }
+        r.image = image;
+        r.imageId = info.imageId();
+        List<String> env;
+        List<String> args;
+        try {
+            env = resolver(pod).resolve(info.env(), spec);
+            args = ContainerCommand.args(spec, info, env);
+        } catch (EnvResolver.ConfigException e) {
+            r.waiting("CreateContainerConfigError", e.getMessage());
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
+            return RETRY;
+        }
+        if (r.last != null) {
+            r.restartCount++;
+        }
+        r.attempt++;
+        String containerId = containerId(r);
+        Path log = node.logsDir().resolve(namespace(pod) + "_" + name(pod) + "_" + uid).resolve(r.name)
+                .resolve(r.restartCount + ".log");
+        String workingDir = spec.path("workingDir").asText(info.workingDir() == null || info.workingDir().isEmpty()
+                ? "/" : info.workingDir());
+        try {
+            node.remember(containerId, uid);
+            r.containerId = containerId;
+            save();
+            engine.start(new ContainerEngine.Launch(containerId, pod, spec, info, sandbox, args, env, workingDir,
+                    podDir, volumes, log));
+        } catch (EnvResolver.ConfigException e) {
+            r.containerId = null;
+            node.forget(containerId);
+            save();
+            r.waiting("CreateContainerConfigError", e.getMessage());
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
+            return RETRY;
+        } catch (RuntimeException e) {
+            r.containerId = null;
+            node.forget(containerId);
+            engine.remove(containerId);
+            save();
+            r.waiting("RunContainerError", e.getMessage());
+            r.last = new ContainerRecord.Termination(128, "StartError", e.getMessage(), null, node.clock().instant(),
+                    containerId);
+            r.crashBackoff.failed(now);
+            node.events().event(pod, fieldPath, EventRecorder.WARNING, "Failed", "Error: " + e.getMessage());
+            return Duration.between(now, r.crashBackoff.until());
+        }
+        r.clearWaiting();
+        node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Created", "Created container " + r.name);
+        node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Started", "Started container " + r.name);
+        return PodWorkers.RESYNC;
+    }
+
+    private String containerId(ContainerRecord r) {
+        return (uid + "-" + r.name + "-" + r.attempt).toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private EnvResolver resolver(ObjectNode pod) {
+        return new EnvResolver(pod, node.sources(pod), node.hostIp(), sandbox == null ? null : sandbox.podIp(),
+                node.allocatable());
+    }
+
+    /** Stops every container (events Killing), within {@code grace}. */
+    private void stopAll(ObjectNode pod, Duration grace) {
+        List<Thread> stops = new ArrayList<>();
+        for (ContainerRecord r : records.values()) {
+            String id = r.containerId;
+            if (id == null) {
+                continue;
+            }
+            ContainerEngine.ContainerRun run = engine.state(id);
+            if (run instanceof ContainerEngine.ContainerRun.Running && pod != null) {
+                node.events().event(pod, (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}",
+                        EventRecorder.NORMAL, "Killing", "Stopping container " + r.name);
+            }
+            stops.add(Thread.ofVirtual().start(() -> engine.stop(id, grace)));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        for (ContainerRecord r : records.values()) {
+            if (r.containerId != null) {
+                ContainerEngine.ContainerRun run = engine.state(r.containerId);
+                if (run instanceof ContainerEngine.ContainerRun.Exited exited && pod != null) {
+                    r.finished = new ContainerRecord.Termination(exited.exitCode(), exited.reason(), null,
+                            exited.startedAt(), exited.finishedAt(), r.containerId);
+                }
+                engine.remove(r.containerId);
+                node.forget(r.containerId);
+                r.containerId = null;
+            }
+        }
+        if (pod != null && !records.isEmpty()) {
+            save();
+        }
+    }
+
+    /** The pod is being deleted (or already is): stop, release, and let the API server forget it. */
+    private void terminate(ObjectNode pod) {
+        Duration grace = Duration.ofSeconds(30);
+        if (pod != null) {
+            long seconds = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(
+                    pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+            grace = Duration.ofSeconds(Math.max(0, seconds));
+        }
+        stopAll(pod, grace);
+        engine.removeSandbox(uid);
+        sandbox = null;
+        if (pod != null) {
+            new PodVolumes(podDir.resolve("volumes"), pod, node.sources(pod), resolver(pod), node.mounts()).tearDown();
+        }
+        try {
+            AtomicDirectoryWriter.deleteTree(podDir);
+        } catch (IOException e) {
+            LOG.warn("cannot remove {}: {}", podDir, e.toString());
+        }
+        if (pod != null) {
+            try {
+                node.client().delete(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(), namespace(pod),
+                        name(pod), DeleteRequest.now().withUid(uid));
+            } catch (ApiException e) {
+                if (e.code() != 404 && e.code() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void reportStatus(ObjectNode pod, Instant now) {
+        List<PodStatusBuilder.Observed> init = new ArrayList<>();
+        List<PodStatusBuilder.Observed> regular = new ArrayList<>();
+        for (ContainerRecord r : records.values()) {
+            ContainerEngine.ContainerRun run = r.containerId == null ? null : engine.state(r.containerId);
+            (r.init ? init : regular).add(new PodStatusBuilder.Observed(r, run));
+        }
+        ObjectNode status = node.statusBuilder().build(engine.handler(), pod, init, regular, node.hostIp(),
+                sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, now);
+        if (status.equals(lastStatus) || sameAsReported(pod, status)) {
+            lastStatus = status;
+            return;
+        }
+        try {
+            node.client().patchWithoutResult(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(),
+                    namespace(pod), name(pod), "status", PatchKind.MERGE, Json.object().set("status", status));
+            lastStatus = status;
+        } catch (ApiException e) {
+            if (e.code() != 404) {
+                LOG.warn("status of pod {}/{} not written: {}", namespace(pod), name(pod), e.getMessage());
+            }
+        }
+    }
+
+    private static boolean sameAsReported(ObjectNode pod, ObjectNode status) {
+        JsonNode reported = pod.path("status");
+        for (var e : status.properties()) {
+            if (!e.getValue().equals(reported.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void ensureRecords(ObjectNode pod) {
+        boolean added = false;
+        for (JsonNode c : pod.path("spec").path("initContainers")) {
+            added |= records.putIfAbsent(c.path("name").asText(), new ContainerRecord(c.path("name").asText(), true)) == null;
+        }
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            added |= records.putIfAbsent(c.path("name").asText(), new ContainerRecord(c.path("name").asText(), false)) == null;
+        }
+        if (added) {
+            save();
+        }
+    }
+
+    /** Reads what an earlier run of the agent knew of this pod. */
+    private void load() {
+        if (loaded) {
+            return;
+        }
+        loaded = true;
+        Path state = podDir.resolve("state.json");
+        if (!Files.exists(state)) {
+            return;
+        }
+        try {
+            JsonNode saved = Json.MAPPER.readTree(state.toFile());
+            String started = saved.path("startTime").asText("");
+            savedHandler = saved.hasNonNull("handler") ? saved.path("handler").asText() : null;
+            startTime = started.isEmpty() ? null : Instant.parse(started);
+            for (JsonNode c : saved.path("containers")) {
+                ContainerRecord r = ContainerRecord.fromJson(c);
+                records.put(r.name, r);
+                if (r.containerId != null) {
+                    node.remember(r.containerId, uid);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("ignoring unreadable pod state {}: {}", state, e.toString());
+        }
+    }
+
+    private void save() {
+        ObjectNode saved = Json.object();
+        if (engine != null) {
+            saved.put("handler", engine.handler());
+        }
+        if (startTime != null) {
+            saved.put("startTime", startTime.toString());
+        }
+        ArrayNode containers = saved.putArray("containers");
+        records.values().forEach(r -> containers.add(r.toJson()));
+        try {
+            Files.createDirectories(podDir);
+            Path tmp = podDir.resolve("state.json.tmp");
+            Files.write(tmp, Json.bytes(saved));
+            Files.move(tmp, podDir.resolve("state.json"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the state of pod " + uid, e);
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static String name(ObjectNode pod) {
+        return pod.path("metadata").path("name").asText();
+    }
+
+    private static String namespace(ObjectNode pod) {
+        return pod.path("metadata").path("namespace").asText();
+    }
+}
