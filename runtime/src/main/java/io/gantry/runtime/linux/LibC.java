@@ -1,0 +1,34 @@
+package io.gantry.runtime.linux;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.ptr.IntByReference;
+
+/** The libc functions the runtime calls; each failing call throws {@link LastErrorException} carrying errno. */
+interface LibC extends Library {
+
+    LibC INSTANCE = Native.load("c", LibC.class);
+
+    int ECHILD = 10;
+    int ENOENT = 2;
+    int EINVAL = 22;
+    int EINTR = 4;
+
+    int PR_SET_CHILD_SUBREAPER = 36;
+    int PR_GET_CHILD_SUBREAPER = 37;
+    int WNOHANG = 1;
+    int MNT_DETACH = 2;
+
+    int prctl(int option, long arg2, long arg3, long arg4, long arg5) throws LastErrorException;
+
+    int prctl(int option, IntByReference result, long arg3, long arg4, long arg5) throws LastErrorException;
+
+    int waitpid(int pid, IntByReference status, int options) throws LastErrorException;
+
+    int mount(String source, String target, String fileSystemType, long flags, String data) throws LastErrorException;
+
+    int umount2(String target, int flags) throws LastErrorException;
+
+    int getpagesize();
+}
