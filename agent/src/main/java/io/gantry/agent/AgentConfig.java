@@ -30,6 +30,24 @@ public record AgentConfig(String serverUrl, String joinToken, String agentName, 
                 : Path.of(System.getProperty("user.home"), ".gantry-agent");
     }
 
+    /** The host name, lower-cased and reduced to what a node name may hold, as the kubelet names its node. */
+    public static String defaultNodeName() {
+        String host;
+        try {
+            host = java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).trim();
+        } catch (java.io.IOException e) {
+            host = "";
+        }
+        if (host.isEmpty()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "localhost";
+            }
+        }
+        return sanitize(host);
+    }
+
     /** {@code sim-<hostname>}, lower-cased and reduced to what a node name may hold. */
     public static String defaultSimulatorName() {
         String host;

@@ -15,8 +15,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** Joins a cluster as a node agent. For now it runs simulated nodes only; running containers comes next. */
-@Command(name = "agent", description = "Join a cluster: gantry agent --server URL --token T --simulate N.")
+/**
+ * Joins a cluster as a node agent: a real node that runs containers (the default), or {@code --simulate N}
+ * simulated nodes that run nothing.
+ */
+@Command(name = "agent", description = "Join a cluster as a node: gantry agent --server URL --token T "
+        + "[--simulate N].")
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", required = true, description = "API server URL, e.g. https://10.0.0.1:6443.")
     String server;
@@ -32,6 +36,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--name", description = "Agent name, the prefix of simulated node names (default: ${DEFAULT-VALUE}).")
     String name = AgentConfig.defaultSimulatorName();
+
+    @Option(names = "--node-name", description = "Name of the real node (default: the host name, ${DEFAULT-VALUE}).")
+    String nodeName = AgentConfig.defaultNodeName();
 
     @Option(names = "--simulate", description = "Register this many simulated nodes that run nothing.")
     int simulate;
@@ -54,9 +61,8 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (simulate <= 0) {
-            throw new IllegalArgumentException("running containers is not available yet: use --simulate N to run "
-                    + "simulated nodes");
+        if (simulate < 0) {
+            throw new IllegalArgumentException("--simulate must not be negative");
         }
         Map<String, String> nodeLabels = new LinkedHashMap<>();
         for (String label : labels) {
@@ -69,6 +75,9 @@ final class AgentCommand implements Callable<Integer> {
         if (leaseDurationSeconds <= 0) {
             throw new IllegalArgumentException("--node-lease-duration-seconds must be positive");
         }
+        if (simulate == 0) {
+            return runNode(nodeLabels);
+        }
         Agent.Joined joined = Agent.join(new AgentConfig(server, token, name, dataDir, caFile));
         SimulatedNodes nodes = new SimulatedNodes(joined.client(), SimulationConfig.defaults(name, simulate)
                 .withCapacity(cpu, memory, pods).withLabels(nodeLabels).withLeaseDuration(leaseDurationSeconds),
@@ -80,6 +89,19 @@ final class AgentCommand implements Callable<Integer> {
             stopped.countDown();
         }, "shutdown"));
         System.err.println("gantry: agent " + name + " joined " + server + " with " + simulate + " simulated nodes");
+        stopped.await();
+        return 0;
+    }
+
+    private int runNode(Map<String, String> nodeLabels) throws InterruptedException {
+        NodeRunner node = NodeRunner.start(new AgentConfig(server, token, nodeName, dataDir, caFile), nodeLabels,
+                leaseDurationSeconds);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "shutdown"));
+        System.err.println("gantry: node " + nodeName + " joined " + server + " and runs its pods");
         stopped.await();
         return 0;
     }

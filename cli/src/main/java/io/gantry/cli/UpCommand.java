@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.agent.AgentConfig;
 import io.gantry.apiserver.ApiServer;
+import io.gantry.apiserver.join.JoinTokens;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.rest.WriteOptions;
 import picocli.CommandLine.Command;
@@ -16,7 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.Callable;
 
-/** Everything that exists so far in one process, on the embedded store. */
+/** A single-node cluster in one process: the control plane on the embedded store and a node that runs pods. */
 @Command(name = "up", description = "Start a single-node cluster in this process.")
 final class UpCommand implements Callable<Integer> {
     @Mixin
@@ -25,11 +27,29 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--sample", description = "Also deploy the sample web app (namespace 'demo').")
     boolean sample;
 
+    @Option(names = "--node-name", description = "Name of this host's node (default: the host name, ${DEFAULT-VALUE}).")
+    String nodeName = AgentConfig.defaultNodeName();
+
     @Override
     public Integer call() throws Exception {
         ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig());
         ApiServer server = plane.server();
-        Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "shutdown"));
+        String url = "https://" + loopbackOr(options.bindAddress) + ":" + server.port();
+        NodeRunner node;
+        try {
+            if (sample) {
+                SampleImage.importInto(options.dataDir.resolve("node").resolve("images"));
+            }
+            node = NodeRunner.start(new AgentConfig(url, JoinTokens.withCaHash(server.credentials()), nodeName,
+                    options.dataDir.resolve("node"), null), java.util.Map.of(), 40);
+        } catch (RuntimeException | InterruptedException | IOException e) {
+            plane.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            plane.close();
+        }, "shutdown"));
         if (sample) {
             deploySample(server.service());
             System.err.println("gantry: sample app deployed: kubectl get all -n demo");
@@ -38,6 +58,12 @@ final class UpCommand implements Callable<Integer> {
                 + server.port() + "; use it with: gantry kubeconfig -o ~/.kube/config && kubectl get all -A");
         server.join();
         return 0;
+    }
+
+    /** The address a process on this host reaches the API server at. */
+    private static String loopbackOr(String bindAddress) {
+        return bindAddress.equals("0.0.0.0") || bindAddress.equals("::") || bindAddress.isEmpty() ? "127.0.0.1"
+                : bindAddress;
     }
 
     /** Applies the bundled sample manifest, leaving objects that already exist alone. */

@@ -15,7 +15,7 @@ import java.util.Set;
  * network), images, and containers that can be started, watched and stopped. One implementation per
  * RuntimeClass handler: OCI containers with runc, or plain host processes.
  */
-interface ContainerEngine {
+public interface ContainerEngine extends AutoCloseable {
     /** The RuntimeClass handler name this engine serves. */
     String handler();
 
@@ -46,6 +46,12 @@ interface ContainerEngine {
     /** Creates and starts a container; returns its runtime id. */
     String start(Launch launch);
 
+    /**
+     * Makes sure the container's output reaches its log file (the CRI format kubectl logs reads): called for
+     * containers an earlier run of the agent started.
+     */
+    void attachLogs(String containerId, Path logFile);
+
     /** What the container does now. */
     ContainerRun state(String containerId);
 
@@ -57,6 +63,11 @@ interface ContainerEngine {
 
     /** Ids of all containers this engine has, running or not. */
     Set<String> containers();
+
+    /** Stops the engine's own background work; containers keep running (a new agent re-adopts them). */
+    @Override
+    default void close() {
+    }
 
     /** A pod's sandbox: its IP (null for host network) and the namespace files containers join. */
     record Sandbox(String podIp, Map<String, Path> namespaces) {

@@ -39,7 +39,7 @@ public final class NodeAgent implements AutoCloseable {
     private PodWorkers workers;
     private Informer pods;
 
-    /** @param engines one per RuntimeClass handler; the first runs pods that name no RuntimeClass */
+    /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
     public NodeAgent(ApiClient client, NodeAgentConfig config, List<ContainerEngine> engines, Clock clock) {
         if (engines.isEmpty()) {
             throw new IllegalArgumentException("a node needs at least one container engine");
@@ -75,7 +75,11 @@ public final class NodeAgent implements AutoCloseable {
 
                     @Override
                     public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
-                        workers.update(uid(newPod), newPod);
+                        // the agent's own status writes come back as updates: they ask for nothing new, and
+                        // syncing on them would replace a state (ErrImagePull) before anyone could see it
+                        if (!statusOnly(oldPod, newPod)) {
+                            workers.update(uid(newPod), newPod);
+                        }
                     }
 
                     @Override
@@ -143,6 +147,21 @@ public final class NodeAgent implements AutoCloseable {
         });
     }
 
+    /** Whether two versions of a pod differ only in status (and the resourceVersion that came with it). */
+    static boolean statusOnly(ObjectNode oldPod, ObjectNode newPod) {
+        return withoutStatus(oldPod).equals(withoutStatus(newPod));
+    }
+
+    private static ObjectNode withoutStatus(ObjectNode pod) {
+        ObjectNode copy = pod.deepCopy();
+        copy.remove("status");
+        if (copy.get("metadata") instanceof ObjectNode meta) {
+            meta.remove("resourceVersion");
+            meta.remove("managedFields");
+        }
+        return copy;
+    }
+
     private static String uid(ObjectNode pod) {
         return pod.path("metadata").path("uid").asText();
     }
@@ -161,5 +180,6 @@ public final class NodeAgent implements AutoCloseable {
         if (events != null) {
             events.close();
         }
+        engines.forEach(ContainerEngine::close);
     }
 }

@@ -20,11 +20,13 @@ import java.util.Objects;
  * @param clusterDns           the cluster DNS service address for ClusterFirst pods, or null
  * @param clusterDomain        e.g. cluster.local
  * @param statusInterval       how often the Ready condition's heartbeat is re-posted
+ * @param defaultHandler       the RuntimeClass handler of pods that name none (runc)
+ * @param bridgeName           the Linux bridge pods attach to
  */
 public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
-                              Duration statusInterval) {
+                              Duration statusInterval, String defaultHandler, String bridgeName) {
     public NodeAgentConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -39,7 +41,7 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
     public static NodeAgentConfig defaults(String nodeName, Path dataDir) {
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
-                null, "cluster.local", Duration.ofMinutes(5));
+                null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0");
     }
 
     public Duration leaseRenewInterval() {
@@ -48,21 +50,31 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
 
     public NodeAgentConfig withLabels(Map<String, String> more) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
     }
 
     public NodeAgentConfig withStateDir(Path dir) {
         return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
     }
 
     public NodeAgentConfig withLeaseDuration(int seconds) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+    }
+
+    public NodeAgentConfig withDefaultHandler(String handler) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName);
+    }
+
+    public NodeAgentConfig withBridgeName(String bridge) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge);
     }
 
     public NodeAgentConfig withClusterDns(String dns) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval);
+                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName);
     }
 }

@@ -37,13 +37,13 @@ final class NodeContext {
     /** Which pod each container id belongs to, so an exit can wake the right worker. */
     private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
 
-    /** @param engines by RuntimeClass handler; the first one serves pods that name no RuntimeClass */
+    /** @param engines by RuntimeClass handler; the one of {@code config.defaultHandler()} serves pods naming none */
     NodeContext(ApiClient client, List<ContainerEngine> engines, EventRecorder events, Clock clock,
                 NodeAgentConfig config, HostFacts host) {
         this.client = client;
         this.engines = new java.util.LinkedHashMap<>();
         engines.forEach(e -> this.engines.put(e.handler(), e));
-        this.defaultHandler = engines.getFirst().handler();
+        this.defaultHandler = config.defaultHandler();
         this.events = events;
         this.clock = clock;
         this.config = config;
@@ -55,8 +55,9 @@ final class NodeContext {
         return client;
     }
 
+    /** The engine for pods that name no RuntimeClass; IllegalArgumentException when this node lacks it. */
     ContainerEngine defaultEngine() {
-        return engines.get(defaultHandler);
+        return engine(defaultHandler);
     }
 
     /** The engine serving a RuntimeClass handler; IllegalArgumentException when this node has none. */

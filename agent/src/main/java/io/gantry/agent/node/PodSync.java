@@ -46,6 +46,7 @@ final class PodSync implements PodWorkers.Sync {
     private String savedHandler;
     private ObjectNode lastStatus;
     private boolean loaded;
+    private boolean logsAttached;
 
     PodSync(NodeContext node, String uid) {
         this.node = node;
@@ -91,6 +92,15 @@ final class PodSync implements PodWorkers.Sync {
         if (startTime == null) {
             startTime = now;
             save();
+        }
+        if (!logsAttached) {
+            // containers an earlier run of the agent started keep writing their logs
+            logsAttached = true;
+            for (ContainerRecord r : records.values()) {
+                if (r.containerId != null) {
+                    engine.attachLogs(r.containerId, logFile(pod, r));
+                }
+            }
         }
         Duration next = PodWorkers.RESYNC;
         try {
@@ -265,8 +275,7 @@ final class PodSync implements PodWorkers.Sync {
         }
         r.attempt++;
         String containerId = containerId(r);
-        Path log = node.logsDir().resolve(namespace(pod) + "_" + name(pod) + "_" + uid).resolve(r.name)
-                .resolve(r.restartCount + ".log");
+        Path log = logFile(pod, r);
         String workingDir = spec.path("workingDir").asText(info.workingDir() == null || info.workingDir().isEmpty()
                 ? "/" : info.workingDir());
         try {
@@ -298,6 +307,12 @@ final class PodSync implements PodWorkers.Sync {
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Created", "Created container " + r.name);
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Started", "Started container " + r.name);
         return PodWorkers.RESYNC;
+    }
+
+    /** The kubelet's layout: logs/NAMESPACE_NAME_UID/CONTAINER/RESTARTS.log. */
+    private Path logFile(ObjectNode pod, ContainerRecord r) {
+        return node.logsDir().resolve(namespace(pod) + "_" + name(pod) + "_" + uid).resolve(r.name)
+                .resolve(r.restartCount + ".log");
     }
 
     private String containerId(ContainerRecord r) {

@@ -141,6 +141,11 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
+    public void attachLogs(String containerId, Path logFile) {
+        // the process writes its raw output file itself, with or without the agent
+    }
+
+    @Override
     public ContainerRun state(String id) {
         Optional<ObjectNode> state = read(id);
         if (state.isEmpty()) {

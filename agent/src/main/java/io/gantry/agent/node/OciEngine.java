@@ -1,0 +1,354 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.images.Image;
+import io.gantry.images.ImageService;
+import io.gantry.images.oci.ImageReference;
+import io.gantry.images.registry.RegistryClient;
+import io.gantry.images.registry.RegistryCredentials;
+import io.gantry.images.registry.RegistryOptions;
+import io.gantry.network.PodNetwork;
+import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.PodNetworkStatus;
+import io.gantry.network.PortMapping;
+import io.gantry.network.dns.EtcHosts;
+import io.gantry.network.dns.PodDomain;
+import io.gantry.network.dns.ResolvConf;
+import io.gantry.runtime.CgroupConfig;
+import io.gantry.runtime.ContainerConfig;
+import io.gantry.runtime.ContainerRuntime;
+import io.gantry.runtime.ContainerState;
+import io.gantry.runtime.LogPaths;
+import io.gantry.runtime.Mount;
+import io.gantry.runtime.Namespace;
+import io.gantry.runtime.Namespaces;
+import io.gantry.runtime.ProcessConfig;
+import io.gantry.runtime.Rootfs;
+import io.gantry.runtime.logs.ContainerLogs;
+import io.gantry.runtime.logs.LogRotation;
+import io.gantry.runtime.runc.RuncRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The default RuntimeClass: OCI images pulled into the node's image store, containers run by runc on overlayfs,
+ * each pod in network, IPC and UTS namespaces of its own with an address from the node's podCIDR (CNI bridge).
+ */
+final class OciEngine implements ContainerEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(OciEngine.class);
+    static final String HANDLER = "runc";
+
+    private final NodeAgentConfig config;
+    private final ImageService images;
+    private final ContainerRuntime runtime;
+    private final ContainerTranslator translator;
+    private final List<Consumer<String>> exitListeners = new CopyOnWriteArrayList<>();
+    /** Converters of each container's raw output into its CRI log, until the container is removed. */
+    private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
+    private volatile PodNetwork network;
+
+    private final RegistryClient registry;
+
+    private OciEngine(NodeAgentConfig config, RegistryClient registry, ImageService images, ContainerRuntime runtime) {
+        this.config = config;
+        this.registry = registry;
+        this.images = images;
+        this.runtime = runtime;
+        this.translator = new ContainerTranslator(images);
+    }
+
+    static OciEngine create(NodeAgentConfig config) {
+        RegistryClient registry = new RegistryClient(RegistryOptions.defaults());
+        try {
+            ImageService images = new ImageService(config.dataDir().resolve("images"), registry);
+            RuncRuntime runtime = new RuncRuntime(config.runtimeBinary(), config.stateDir().resolve("runc"),
+                    config.dataDir().resolve("bundles"));
+            OciEngine engine = new OciEngine(config, registry, images, runtime);
+            runtime.onExit(engine::exited);
+            return engine;
+        } catch (IOException e) {
+            registry.close();
+            throw new UncheckedIOException("cannot open the image store under " + config.dataDir(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        logs.values().forEach(ContainerLogs::close);
+        runtime.close();
+        registry.close();
+    }
+
+    private void exited(String id) {
+        ContainerLogs log = logs.get(id);
+        if (log != null) {
+            log.containerStopped();
+        }
+        exitListeners.forEach(l -> l.accept(id));
+    }
+
+    ImageService images() {
+        return images;
+    }
+
+    @Override
+    public String handler() {
+        return HANDLER;
+    }
+
+    @Override
+    public String version() {
+        return "runc://" + RuncVersion.of(config.runtimeBinary());
+    }
+
+    @Override
+    public boolean needsPodCidr() {
+        return true;
+    }
+
+    @Override
+    public void configureNetwork(String podCidr) {
+        try {
+            network = PodNetwork.create(PodNetworkConfig.builder(podCidr)
+                    .bridgeName(config.bridgeName())
+                    .ipamDataDir(config.dataDir().resolve("cni/ipam"))
+                    .confDir(config.dataDir().resolve("cni/net.d"))
+                    .cniCacheDir(config.dataDir().resolve("cni/cache"))
+                    .namespaceRoot(config.stateDir().resolve("ns"))
+                    .pluginDirs(config.cniPluginDirs())
+                    .build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot configure the pod network for " + podCidr, e);
+        }
+    }
+
+    @Override
+    public void onExit(Consumer<String> listener) {
+        exitListeners.add(listener);
+    }
+
+    @Override
+    public Sandbox ensureSandbox(ObjectNode pod, Path podDir) {
+        JsonNode spec = pod.path("spec");
+        String uid = pod.path("metadata").path("uid").asText();
+        String hostname = spec.path("hostname").asText(pod.path("metadata").path("name").asText());
+        Sandbox sandbox;
+        try {
+            if (spec.path("hostNetwork").asBoolean(false)) {
+                sandbox = new Sandbox(null, Map.of());
+            } else {
+                PodNetworkStatus status = network().setUp(uid, hostname, portMappings(spec));
+                sandbox = new Sandbox(status.ip(), Map.of("net", status.namespaces().net(),
+                        "ipc", status.namespaces().ipc(), "uts", status.namespaces().uts()));
+            }
+            writeNameFiles(pod, podDir, hostname, sandbox);
+            return sandbox;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+    }
+
+    private PodNetwork network() {
+        PodNetwork n = network;
+        if (n == null) {
+            throw new IllegalStateException("the node has no podCIDR yet");
+        }
+        return n;
+    }
+
+    private static List<PortMapping> portMappings(JsonNode spec) {
+        List<PortMapping> out = new ArrayList<>();
+        for (JsonNode c : spec.path("containers")) {
+            for (JsonNode p : c.path("ports")) {
+                int hostPort = p.path("hostPort").asInt(0);
+                if (hostPort > 0) {
+                    String hostIp = p.path("hostIP").asText("");
+                    out.add(new PortMapping(hostPort, p.path("containerPort").asInt(),
+                            PortMapping.Protocol.valueOf(p.path("protocol").asText("TCP")),
+                            hostIp.isEmpty() ? Optional.empty() : Optional.of(hostIp)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** /etc/hosts, /etc/resolv.conf and /etc/hostname of the pod, bind-mounted into each container. */
+    private void writeNameFiles(ObjectNode pod, Path podDir, String hostname, Sandbox sandbox) throws IOException {
+        JsonNode spec = pod.path("spec");
+        String namespace = pod.path("metadata").path("namespace").asText();
+        Files.createDirectories(podDir);
+        String hosts;
+        if (spec.path("hostNetwork").asBoolean(false)) {
+            hosts = Files.readString(Path.of("/etc/hosts"));
+        } else {
+            String subdomain = spec.path("subdomain").asText("");
+            hosts = EtcHosts.render(sandbox.podIp(), hostname, subdomain.isEmpty() ? Optional.empty()
+                    : Optional.of(new PodDomain(subdomain, namespace, config.clusterDomain())), List.of());
+        }
+        Files.writeString(podDir.resolve("etc-hosts"), hosts);
+        String dnsPolicy = spec.path("dnsPolicy").asText("ClusterFirst");
+        String resolv;
+        if (config.clusterDns() != null && (dnsPolicy.equals("ClusterFirst")
+                || dnsPolicy.equals("ClusterFirstWithHostNet"))) {
+            resolv = ResolvConf.clusterFirst(config.clusterDns(), namespace, config.clusterDomain()).render();
+        } else if (dnsPolicy.equals("None")) {
+            resolv = "";
+        } else {
+            resolv = Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
+        }
+        Files.writeString(podDir.resolve("resolv.conf"), resolv);
+        Files.writeString(podDir.resolve("hostname"), hostname + "\n");
+    }
+
+    @Override
+    public void removeSandbox(String podUid) {
+        PodNetwork n = network;
+        if (n != null) {
+            try {
+                n.tearDown(podUid);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot release the network of pod " + podUid + ": " + e.getMessage(), e);
+            }
+        }
+        PodCgroups.remove(podUid);
+    }
+
+    @Override
+    public Set<String> sandboxes() {
+        PodNetwork n = network;
+        if (n == null) {
+            return Set.of();
+        }
+        try {
+            return new HashSet<>(n.listPods());
+        } catch (IOException e) {
+            LOG.warn("cannot list pod networks: {}", e.toString());
+            return Set.of();
+        }
+    }
+
+    @Override
+    public ImageInfo ensureImage(String image, String pullPolicy, List<RegistryAuth> auths)
+            throws ImagePullException {
+        ImageReference ref;
+        try {
+            ref = ImageReference.parse(image);
+        } catch (IllegalArgumentException e) {
+            throw new ImagePullException("invalid image reference \"" + image + "\": " + e.getMessage());
+        }
+        try {
+            Optional<Image> present = images.get(ref);
+            boolean pulled = false;
+            Image img;
+            if (present.isPresent() && !pullPolicy.equals("Always")) {
+                img = present.get();
+            } else if (pullPolicy.equals("Never")) {
+                throw new ImagePullException("container image \"" + image + "\" is not present with pull policy of "
+                        + "Never");
+            } else {
+                RegistryCredentials credentials = RegistryCredentials.none();
+                for (RegistryAuth auth : auths) {
+                    credentials = credentials.merge(RegistryCredentials.parseDockerConfigJson(auth.dockerConfigJson()));
+                }
+                Image fetched = images.pull(ref, credentials);
+                pulled = present.map(p -> !p.configDigest().equals(fetched.configDigest())).orElse(true);
+                img = fetched;
+            }
+            var c = img.config();
+            return new ImageInfo(image, img.repoDigest().toString(), c.entrypoint(), c.cmd(), c.env(), c.workingDir(),
+                    c.user(), pulled);
+        } catch (IOException e) {
+            throw new ImagePullException(e.getMessage());
+        }
+    }
+
+    @Override
+    public String start(Launch launch) {
+        ContainerConfig container = translator.translate(launch, config.dataDir().resolve("containers")
+                .resolve(launch.containerId()));
+        runtime.create(container);
+        logs.put(launch.containerId(), ContainerLogs.follow(container.log(), launch.logFile(),
+                LogRotation.KUBELET_DEFAULT));
+        try {
+            runtime.start(launch.containerId());
+        } catch (RuntimeException e) {
+            remove(launch.containerId());
+            throw e;
+        }
+        return launch.containerId();
+    }
+
+    @Override
+    public void attachLogs(String containerId, Path logFile) {
+        logs.computeIfAbsent(containerId, id -> {
+            ContainerLogs log = ContainerLogs.follow(ContainerTranslator.rawLogs(logFile), logFile,
+                    LogRotation.KUBELET_DEFAULT);
+            if (runtime.state(id) instanceof ContainerState.Stopped) {
+                log.containerStopped();
+            }
+            return log;
+        });
+    }
+
+    @Override
+    public ContainerRun state(String containerId) {
+        return switch (runtime.state(containerId)) {
+            case ContainerState.Created created -> new ContainerRun.Created();
+            case ContainerState.Running running -> new ContainerRun.Running(running.startedAt());
+            case ContainerState.Stopped stopped -> new ContainerRun.Exited(stopped.exitCode(), stopped.reason(),
+                    stopped.startedAt().orElse(null), stopped.finishedAt());
+            case ContainerState.Unknown unknown -> new ContainerRun.Missing();
+        };
+    }
+
+    @Override
+    public void stop(String containerId, Duration grace) {
+        if (runtime.state(containerId) instanceof ContainerState.Running) {
+            runtime.stop(containerId, grace);
+        }
+    }
+
+    @Override
+    public void remove(String containerId) {
+        ContainerLogs log = logs.remove(containerId);
+        if (log != null) {
+            log.containerStopped();
+            try {
+                log.awaitFinished(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.close();
+        }
+        runtime.delete(containerId);
+        try {
+            AtomicDirectoryWriter.deleteTree(config.dataDir().resolve("containers").resolve(containerId));
+        } catch (IOException e) {
+            LOG.warn("cannot remove the writable layer of {}: {}", containerId, e.toString());
+        }
+    }
+
+    @Override
+    public Set<String> containers() {
+        return new HashSet<>(runtime.list());
+    }
+
+}

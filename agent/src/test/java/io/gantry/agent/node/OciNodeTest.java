@@ -1,0 +1,365 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.agent.Agent;
+import io.gantry.agent.AgentConfig;
+import io.gantry.api.Json;
+import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
+import io.gantry.apiserver.ApiServer;
+import io.gantry.apiserver.ServerConfig;
+import io.gantry.apiserver.join.JoinTokens;
+import io.gantry.client.ApiClient;
+import io.gantry.client.DeleteRequest;
+import io.gantry.client.HttpApiClient;
+import io.gantry.client.ListQuery;
+import io.gantry.client.PatchKind;
+import io.gantry.client.Tls;
+import io.gantry.images.registry.RegistryClient;
+import io.gantry.images.registry.RegistryCredentials;
+import io.gantry.images.registry.RegistryOptions;
+import io.gantry.images.testing.TestImages;
+import io.gantry.images.testing.TestRegistry;
+import io.gantry.runtime.logs.ContainerLogReader;
+import io.gantry.runtime.logs.LogQuery;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real node running pods as runc containers from images in a real registry on 127.0.0.1, with CNI bridge
+ * networking, against an in-process API server. Cleans up the bridge, namespaces, mounts and cgroups it made.
+ */
+class OciNodeTest {
+    private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
+    private static final ResourceType PODS = REGISTRY.byKind("v1", "Pod").orElseThrow();
+    private static final ResourceType NODES = REGISTRY.byKind("v1", "Node").orElseThrow();
+    private static final ResourceType CONFIG_MAPS = REGISTRY.byKind("v1", "ConfigMap").orElseThrow();
+    private static final ResourceType SECRETS = REGISTRY.byKind("v1", "Secret").orElseThrow();
+    private static final ResourceType EVENTS = REGISTRY.byKind("v1", "Event").orElseThrow();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    static final String NODE = "oci-node";
+
+    static Path tmp;
+    static ApiServer server;
+    static ApiClient admin;
+    static Agent.Joined joined;
+    static NodeAgent node;
+    static TestRegistry registry;
+    static TestRegistry privateRegistry;
+    static String bridge;
+    static String subnet;
+    static String image;
+    static String privateImage;
+    static NodeAgentConfig config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        for (String tool : List.of("/usr/sbin/runc", "/usr/lib/cni/bridge", "/bin/busybox")) {
+            if (!Files.isExecutable(Path.of(tool))) {
+                throw new IllegalStateException(tool + " is missing: install runc, containernetworking-plugins and "
+                        + "busybox-static (scripts/install-host-deps.sh test)");
+            }
+        }
+        tmp = Files.createTempDirectory("oci-node");
+        registry = TestRegistry.start();
+        privateRegistry = TestRegistry.startWithBasicAuth("puller", "pa55word");
+        try (RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+            image = registry.reference("tools/busybox:1").toString();
+            TestImages.busybox().push(client, registry.reference("tools/busybox:1"), RegistryCredentials.none());
+            privateImage = privateRegistry.reference("secret/busybox:1").toString();
+            TestImages.busybox().push(client, privateRegistry.reference("secret/busybox:1"),
+                    RegistryCredentials.of(privateRegistry.host(), "puller", "pa55word"));
+        }
+        server = ApiServer.start(ServerConfig.defaults(tmp.resolve("server")).withPort(0));
+        String url = "https://127.0.0.1:" + server.port();
+        admin = new HttpApiClient(url, Tls.trusting(server.credentials().caPem()), server.credentials().adminToken(),
+                "test");
+        joined = Agent.join(new AgentConfig(url, JoinTokens.withCaHash(server.credentials()), NODE,
+                tmp.resolve("agent"), null));
+        bridge = "gt" + Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 8);
+        subnet = "10.251." + ThreadLocalRandom.current().nextInt(100, 250) + ".0/24";
+        config = NodeAgentConfig.defaults(NODE, tmp.resolve("agent")).withStateDir(tmp.resolve("run"))
+                .withBridgeName(bridge);
+        // the control plane's IPAM controller is not running here: the test hands out the podCIDR
+        Thread cidr = Thread.ofVirtual().start(() -> await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
+                admin.patch(NODES, "", NODE, "", PatchKind.MERGE, Json.MAPPER.readTree(
+                        "{\"spec\":{\"podCIDR\":\"" + subnet + "\",\"podCIDRs\":[\"" + subnet + "\"]}}"))));
+        node = new NodeAgent(joined.client(), config, NodeEngines.forHost(config, "127.0.0.1"), Clock.systemUTC())
+                .start(Duration.ofSeconds(30));
+        cidr.join();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            if (admin != null) {
+                for (JsonNode pod : admin.list(PODS, "", ListQuery.ALL).items()) {
+                    admin.delete(PODS, pod.path("metadata").path("namespace").asText(),
+                            pod.path("metadata").path("name").asText(), DeleteRequest.DEFAULT);
+                }
+                await().atMost(WAIT).until(() -> admin.list(PODS, "", ListQuery.ALL).items().isEmpty());
+            }
+        } finally {
+            if (node != null) {
+                node.close();
+            }
+            if (joined != null) {
+                joined.close();
+            }
+            if (admin != null) {
+                admin.close();
+            }
+            if (server != null) {
+                server.close();
+            }
+            if (registry != null) {
+                registry.close();
+            }
+            if (privateRegistry != null) {
+                privateRegistry.close();
+            }
+            run("ip", "link", "del", bridge);
+            run("umount", "-l", tmp.resolve("run/ns").toString());
+            run("rm", "-rf", tmp.toString());
+            // the pods' parent cgroup, when no other node of this host uses it
+            run("sh", "-c", "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true");
+        }
+        assertThat(run("iptables-save")).doesNotContain(subnet);
+        assertThat(run("ip", "link", "show")).doesNotContain(bridge);
+    }
+
+    private static String run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private static ObjectNode pod(String name, String yamlSpec) throws IOException {
+        ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("name", name).put("namespace", "default");
+        ObjectNode spec = (ObjectNode) Json.YAML.readTree(yamlSpec.replace("IMAGE", image));
+        spec.put("nodeName", NODE);
+        if (!spec.has("terminationGracePeriodSeconds")) {
+            spec.put("terminationGracePeriodSeconds", 1);
+        }
+        pod.set("spec", spec);
+        return pod;
+    }
+
+    private static JsonNode status(String name) {
+        return admin.find(PODS, "default", name).map(p -> p.path("status")).orElse(Json.object());
+    }
+
+    private static String phase(String name) {
+        return status(name).path("phase").asText();
+    }
+
+    /** What kubectl logs would show: the container's CRI log without timestamps. */
+    private static String logOf(String pod, String container) throws IOException {
+        String uid = admin.get(PODS, "default", pod).path("metadata").path("uid").asText();
+        Path cri = tmp.resolve("agent/logs/default_" + pod + "_" + uid + "/" + container + "/0.log");
+        return Files.exists(cri) ? ContainerLogReader.readAll(cri, LogQuery.all()) : "";
+    }
+
+    private static List<String> events(String pod) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : admin.list(EVENTS, "default", ListQuery.ALL).items()) {
+            if (e.path("involvedObject").path("name").asText().equals(pod)) {
+                out.add(e.path("reason").asText() + ": " + e.path("message").asText());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void twoContainersOfAPodTalkOverLocalhost() throws Exception {
+        admin.create(PODS, "default", pod("pair", """
+                restartPolicy: Never
+                containers:
+                - name: server
+                  image: IMAGE
+                  command: [sh, -c, "mkdir -p /www && echo hello-from-server > /www/index.html && httpd -f -p 8080 -h /www"]
+                - name: client
+                  image: IMAGE
+                  command: [sh, -c, "for i in 1 2 3 4 5 6 7 8 9 10; do wget -q -O - http://127.0.0.1:8080/ && exit 0; sleep 0.3; done; exit 1"]
+                """));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("pair").path("containerStatuses").findValues("terminated")
+                .stream().anyMatch(t -> t.path("exitCode").asInt() == 0)).isTrue());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("pair", "client")).contains("hello-from-server"));
+        JsonNode st = status("pair");
+        assertThat(st.path("podIP").asText()).startsWith(subnet.substring(0, subnet.lastIndexOf('.')));
+        assertThat(st.path("containerStatuses").get(0).path("imageID").asText()).contains("@sha256:");
+    }
+
+    @Test
+    void initContainersRunInOrderAndConfigurationArrives() throws Exception {
+        ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", "app-config").put("namespace", "default");
+        cm.putObject("data").put("greeting", "hi-there");
+        admin.create(CONFIG_MAPS, "default", cm);
+        ObjectNode secret = Json.object().put("apiVersion", "v1").put("kind", "Secret");
+        secret.putObject("metadata").put("name", "app-secret").put("namespace", "default");
+        secret.putObject("data").put("token", Base64.getEncoder().encodeToString("t0ken".getBytes(StandardCharsets.UTF_8)));
+        admin.create(SECRETS, "default", secret);
+        admin.create(PODS, "default", pod("ordered", """
+                restartPolicy: Never
+                volumes:
+                - {name: work, emptyDir: {}}
+                - {name: config, configMap: {name: app-config}}
+                - {name: secret, secret: {secretName: app-secret}}
+                initContainers:
+                - {name: first, image: IMAGE, command: [sh, -c, "echo one >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+                - {name: second, image: IMAGE, command: [sh, -c, "echo two >> /work/order"], volumeMounts: [{name: work, mountPath: /work}]}
+                containers:
+                - name: main
+                  image: IMAGE
+                  command: [sh, -c, "cat /work/order; cat /config/greeting; echo; cat /secret/token; echo; echo env=$GREETING"]
+                  env: [{name: GREETING, valueFrom: {configMapKeyRef: {name: app-config, key: greeting}}}]
+                  volumeMounts:
+                  - {name: work, mountPath: /work}
+                  - {name: config, mountPath: /config, readOnly: true}
+                  - {name: secret, mountPath: /secret, readOnly: true}
+                """));
+        await().atMost(WAIT).until(() -> phase("ordered").equals("Succeeded"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("ordered", "main"))
+                .isEqualTo("one\ntwo\nhi-there\nt0ken\nenv=hi-there\n"));
+        assertThat(status("ordered").path("initContainerStatuses").findValues("reason").stream().map(JsonNode::asText))
+                .containsOnly("Completed");
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsReportedOomKilledAndItsCpuQuotaIsInItsCgroup() throws Exception {
+        admin.create(PODS, "default", pod("limited", """
+                restartPolicy: Never
+                containers:
+                - name: hog
+                  image: IMAGE
+                  command: [sh, -c, "sleep 2; x=$(head -c 100000000 /dev/zero | tr '\\\\0' a); echo survived"]
+                  resources: {limits: {memory: 16Mi, cpu: 250m}}
+                """));
+        await().atMost(WAIT).until(() -> status("limited").path("containerStatuses").path(0).path("state").has("running"));
+        String uid = admin.get(PODS, "default", "limited").path("metadata").path("uid").asText();
+        String id = status("limited").path("containerStatuses").get(0).path("containerID").asText().replace("runc://", "");
+        Path quota = Path.of("/sys/fs/cgroup/cpu/gantry/pod" + uid + "/" + id + "/cpu.cfs_quota_us");
+        assertThat(Files.readString(quota).trim()).isEqualTo("25000");
+        await().atMost(WAIT).until(() -> phase("limited").equals("Failed"));
+        JsonNode terminated = status("limited").path("containerStatuses").get(0).path("state").path("terminated");
+        assertThat(terminated.path("reason").asText()).isEqualTo("OOMKilled");
+        assertThat(terminated.path("exitCode").asInt()).isEqualTo(137);
+    }
+
+    @Test
+    void aMissingImageGivesErrImagePullThenImagePullBackOffWithTheRegistrysReason() throws Exception {
+        admin.create(PODS, "default", pod("missing", """
+                containers:
+                - {name: app, image: IMAGE-nope, imagePullPolicy: Always}
+                """.replace("IMAGE-nope", registry.reference("tools/nothing:1").toString())));
+        await().atMost(WAIT).until(() -> "ErrImagePull".equals(status("missing").path("containerStatuses").path(0)
+                .path("state").path("waiting").path("reason").asText()));
+        assertThat(status("missing").path("containerStatuses").get(0).path("state").path("waiting").path("message")
+                .asText()).contains("MANIFEST_UNKNOWN");
+        await().atMost(WAIT).until(() -> "ImagePullBackOff".equals(status("missing").path("containerStatuses").path(0)
+                .path("state").path("waiting").path("reason").asText()));
+        assertThat(events("missing")).anyMatch(e -> e.startsWith("Failed: Failed to pull image"));
+    }
+
+    @Test
+    void aPrivateRegistryWorksThroughImagePullSecrets() throws Exception {
+        String auth = Base64.getEncoder().encodeToString("puller:pa55word".getBytes(StandardCharsets.UTF_8));
+        String dockerConfig = "{\"auths\":{\"" + privateRegistry.host() + "\":{\"auth\":\"" + auth + "\"}}}";
+        ObjectNode secret = Json.object().put("apiVersion", "v1").put("kind", "Secret")
+                .put("type", "kubernetes.io/dockerconfigjson");
+        secret.putObject("metadata").put("name", "pull").put("namespace", "default");
+        secret.putObject("data").put(".dockerconfigjson", Base64.getEncoder().encodeToString(
+                dockerConfig.getBytes(StandardCharsets.UTF_8)));
+        admin.create(SECRETS, "default", secret);
+        admin.create(PODS, "default", pod("private", """
+                restartPolicy: Never
+                imagePullSecrets: [{name: pull}]
+                containers:
+                - {name: app, image: PRIVATE, command: [sh, -c, "echo pulled-privately"]}
+                """.replace("PRIVATE", privateImage)));
+        await().atMost(WAIT).until(() -> phase("private").equals("Succeeded"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("private", "app")).isEqualTo("pulled-privately\n"));
+        admin.create(PODS, "default", pod("no-secret", """
+                containers:
+                - {name: app, image: PRIVATE, command: [sh, -c, "echo nope"], imagePullPolicy: Always}
+                """.replace("PRIVATE", privateImage)));
+        await().atMost(WAIT).until(() -> "ErrImagePull".equals(status("no-secret").path("containerStatuses").path(0)
+                .path("state").path("waiting").path("reason").asText()));
+    }
+
+    @Test
+    void fivePodsOfOneImagePullItOnceAndADeletedPodLeavesNothingOnTheHost() throws Exception {
+        String one = registry.reference("tools/shared:1").toString();
+        try (RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+            // busybox plus a layer of its own, so that this image has blobs the node does not have yet
+            io.gantry.images.build.ImageBuilder.create()
+                    .layer(io.gantry.images.build.BusyboxUserland.layer(io.gantry.images.build.BusyboxUserland.HOST_BUSYBOX)
+                            .build(io.gantry.images.oci.Compression.GZIP))
+                    .layer(io.gantry.images.build.LayerBuilder.create().file("shared.txt", "shared")
+                            .build(io.gantry.images.oci.Compression.GZIP))
+                    .build().push(client, registry.reference("tools/shared:1"), RegistryCredentials.none());
+        }
+        int before = registry.requests().size();
+        for (int i = 0; i < 5; i++) {
+            admin.create(PODS, "default", pod("same-" + i, """
+                    containers:
+                    - {name: app, image: SHARED, command: [sleep, "300"]}
+                    """.replace("SHARED", one)));
+        }
+        for (int i = 0; i < 5; i++) {
+            String name = "same-" + i;
+            await().atMost(WAIT).until(() -> status(name).path("containerStatuses").path(0).path("ready").asBoolean());
+        }
+        // one pull for five pods: the manifest fetched once, each new blob (config, own layer) once
+        var requests = registry.requests().subList(before, registry.requests().size()).stream()
+                .filter(r -> r.method().equals("GET") && r.path().startsWith("/v2/tools/shared/")).toList();
+        assertThat(requests.stream().filter(r -> r.path().contains("/manifests/"))).hasSize(1);
+        assertThat(requests.stream().filter(r -> r.path().contains("/blobs/")).map(r -> r.path()))
+                .hasSize(2).doesNotHaveDuplicates();
+
+        ObjectNode pod = admin.get(PODS, "default", "same-0");
+        String uid = pod.path("metadata").path("uid").asText();
+        String ip = pod.path("status").path("podIP").asText();
+        String id = pod.path("status").path("containerStatuses").get(0).path("containerID").asText().replace("runc://", "");
+        assertThat(Files.exists(tmp.resolve("run/ns/" + uid + "/net"))).isTrue();
+        admin.delete(PODS, "default", "same-0", DeleteRequest.DEFAULT);
+        await().atMost(WAIT).until(() -> admin.find(PODS, "default", "same-0").isEmpty());
+        assertThat(uid).isNotEmpty();
+        assertThat(id).isNotEmpty();
+        assertThat(run("cat", "/proc/self/mountinfo")).doesNotContain(uid).doesNotContain(id);
+        assertThat(Path.of("/sys/fs/cgroup/memory/gantry/pod" + uid)).doesNotExist();
+        assertThat(Path.of("/sys/fs/cgroup/cpu/gantry/pod" + uid)).doesNotExist();
+        assertThat(tmp.resolve("run/ns/" + uid)).doesNotExist();
+        assertThat(run("iptables-save")).doesNotContain(ip + "/");
+        try (var ipam = Files.list(tmp.resolve("agent/cni/ipam"))) {
+            assertThat(ipam.flatMap(d -> {
+                try {
+                    return Files.isDirectory(d) ? Files.list(d) : java.util.stream.Stream.of(d);
+                } catch (IOException e) {
+                    return java.util.stream.Stream.empty();
+                }
+            }).map(p -> p.getFileName().toString())).doesNotContain(ip);
+        }
+        assertThat(events("same-0")).anyMatch(e -> e.startsWith("Killing:"));
+    }
+}
