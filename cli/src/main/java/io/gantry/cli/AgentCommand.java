@@ -5,12 +5,11 @@ import io.gantry.agent.AgentConfig;
 import io.gantry.agent.sim.SimulatedNodes;
 import io.gantry.agent.sim.SimulationConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,8 +51,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--sim-pods", description = "Pods per simulated node (default: ${DEFAULT-VALUE}).")
     String pods = "110";
 
-    @Option(names = "--node-label", split = ",", description = "Labels for the nodes, key=value.")
-    List<String> labels = List.of();
+    @Mixin
+    NodeRunner.Options node = new NodeRunner.Options();
 
     @Option(names = "--node-lease-duration-seconds", description = "leaseDurationSeconds of each node's Lease; it is "
             + "renewed every quarter of that, as the kubelet does (default: ${DEFAULT-VALUE}).")
@@ -64,19 +63,12 @@ final class AgentCommand implements Callable<Integer> {
         if (simulate < 0) {
             throw new IllegalArgumentException("--simulate must not be negative");
         }
-        Map<String, String> nodeLabels = new LinkedHashMap<>();
-        for (String label : labels) {
-            String[] kv = label.split("=", 2);
-            if (kv.length != 2 || kv[0].isEmpty()) {
-                throw new IllegalArgumentException("--node-label must look like key=value, not \"" + label + "\"");
-            }
-            nodeLabels.put(kv[0], kv[1]);
-        }
+        Map<String, String> nodeLabels = node.labelMap();
         if (leaseDurationSeconds <= 0) {
             throw new IllegalArgumentException("--node-lease-duration-seconds must be positive");
         }
         if (simulate == 0) {
-            return runNode(nodeLabels);
+            return runNode();
         }
         Agent.Joined joined = Agent.join(new AgentConfig(server, token, name, dataDir, caFile));
         SimulatedNodes nodes = new SimulatedNodes(joined.client(), SimulationConfig.defaults(name, simulate)
@@ -93,12 +85,12 @@ final class AgentCommand implements Callable<Integer> {
         return 0;
     }
 
-    private int runNode(Map<String, String> nodeLabels) throws InterruptedException {
-        NodeRunner node = NodeRunner.start(new AgentConfig(server, token, nodeName, dataDir, caFile), nodeLabels,
+    private int runNode() throws InterruptedException {
+        NodeRunner runner = NodeRunner.start(new AgentConfig(server, token, nodeName, dataDir, caFile), node,
                 leaseDurationSeconds);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
+            runner.close();
             stopped.countDown();
         }, "shutdown"));
         System.err.println("gantry: node " + nodeName + " joined " + server + " and runs its pods");

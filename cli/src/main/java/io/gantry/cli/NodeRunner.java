@@ -6,9 +6,13 @@ import io.gantry.agent.node.HostFacts;
 import io.gantry.agent.node.NodeAgent;
 import io.gantry.agent.node.NodeAgentConfig;
 import io.gantry.agent.node.NodeEngines;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A real node: joins (or reuses its identity) and runs the pods bound to it. Shared by agent and up. */
@@ -21,12 +25,41 @@ final class NodeRunner implements AutoCloseable {
         this.node = node;
     }
 
-    static NodeRunner start(AgentConfig agent, Map<String, String> labels, int leaseDurationSeconds)
+    /** What the node commands (agent, up) let a user choose about the node. */
+    static final class Options {
+        @Option(names = "--node-label", split = ",", description = "Labels for the node(s), key=value.")
+        List<String> labels = List.of();
+
+        @Option(names = "--run-dir", description = "Where runc state and pod namespaces live; it should vanish with a "
+                + "reboot (default: ${DEFAULT-VALUE}).")
+        Path runDir = Path.of("/run/gantry");
+
+        @Option(names = "--pod-bridge", description = "The Linux bridge pods attach to (default: ${DEFAULT-VALUE}).")
+        String podBridge = "gantry0";
+
+        Map<String, String> labelMap() {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (String label : labels) {
+                String[] kv = label.split("=", 2);
+                if (kv.length != 2 || kv[0].isEmpty()) {
+                    throw new IllegalArgumentException("--node-label must look like key=value, not \"" + label + "\"");
+                }
+                out.put(kv[0], kv[1]);
+            }
+            return out;
+        }
+    }
+
+    static NodeRunner start(AgentConfig agent, Options options, int leaseDurationSeconds)
             throws InterruptedException {
+        if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
+            throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
+        }
         Agent.Joined joined = Agent.join(agent);
         try {
             NodeAgentConfig config = NodeAgentConfig.defaults(agent.agentName(), agent.dataDir())
-                    .withLabels(labels).withLeaseDuration(leaseDurationSeconds);
+                    .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
+                    .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge);
             NodeAgent node = new NodeAgent(joined.client(), config,
                     NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()), Clock.systemUTC())
                     .start(Duration.ofMinutes(2));

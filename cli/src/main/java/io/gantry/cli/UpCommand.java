@@ -27,6 +27,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--sample", description = "Also deploy the sample web app (namespace 'demo').")
     boolean sample;
 
+    @Mixin
+    NodeRunner.Options nodeOptions = new NodeRunner.Options();
+
     @Option(names = "--node-name", description = "Name of this host's node (default: the host name, ${DEFAULT-VALUE}).")
     String nodeName = AgentConfig.defaultNodeName();
 
@@ -41,7 +44,7 @@ final class UpCommand implements Callable<Integer> {
                 SampleImage.importInto(options.dataDir.resolve("node").resolve("images"));
             }
             node = NodeRunner.start(new AgentConfig(url, JoinTokens.withCaHash(server.credentials()), nodeName,
-                    options.dataDir.resolve("node"), null), java.util.Map.of(), 40);
+                    options.dataDir.resolve("node"), null), nodeOptions, 40);
         } catch (RuntimeException | InterruptedException | IOException e) {
             plane.close();
             throw e;

@@ -41,7 +41,7 @@ class NodeJoinAndFailureTest {
 
     @BeforeAll
     static void start() throws Exception {
-        control = GantryProcess.start(tmp.resolve("control"), "up", "--node-monitor-grace-period", "6s",
+        control = GantryProcess.start(tmp.resolve("control"), "--node-monitor-grace-period", "6s",
                 "--default-not-ready-toleration-seconds", "5", "--default-unreachable-toleration-seconds", "5");
         early = agent("early");
         kubectl = Kubectl.forCluster(control, tmp);

@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The real kubectl against {@code gantry up} plus an agent with 50 simulated nodes: the scheduler and the
+ * The real kubectl against the control plane ({@code gantry server}: what {@code gantry up} runs besides its
+ * own node) plus an agent with 50 simulated nodes: the scheduler and the
  * controllers turn a Deployment into running pods and roll it out, place pods by taints, affinity and spread
  * constraints, and run DaemonSets, StatefulSets, Jobs and CronJobs. The tests share the cluster and run in order;
  * the CronJob is created before all of them and checked after.
@@ -143,7 +144,7 @@ class SimulatedClusterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        control = GantryProcess.start(tmp.resolve("control"), "up");
+        control = GantryProcess.start(tmp.resolve("control"));
         agent = GantryProcess.agent(tmp.resolve("agent"), control.url(), control.joinToken(), "--simulate", "50",
                 "--name", "sim");
         kubectl = Kubectl.forCluster(control, tmp);

@@ -1,26 +1,118 @@
 package io.gantry.cli;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-/** The README's quick start: {@code gantry up --sample} serves a cluster with the sample app in it. */
+/**
+ * The README's quick start for real: {@code gantry up --sample} runs the sample app in runc containers on this
+ * host, it answers over HTTP at its pod IPs, and a crashed gantry comes back to the same containers. Runs as
+ * root with runc and the CNI plugins; removes its containers, bridge, namespaces and cgroups.
+ */
 class UpCommandTest {
     @TempDir
     Path tmp;
+    private final String bridge = "gu" + Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 8);
+    private final String cidr = "10.251." + ThreadLocalRandom.current().nextInt(100, 250) + ".0/24";
+    private GantryProcess gantry;
+
+    private GantryProcess up(Path data) throws IOException, InterruptedException {
+        return GantryProcess.start(data, "up", "--sample", "--node-name", "up-test", "--pod-bridge", bridge,
+                "--run-dir", tmp.resolve("run").toString(), "--cluster-cidr", cidr);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        try {
+            if (gantry != null) {
+                Kubectl kubectl = Kubectl.forCluster(gantry, tmp);
+                kubectl.run("delete", "namespace", "demo", "--wait=false");
+                kubectl.run("delete", "pods", "--all", "-n", "demo", "--grace-period=1");
+                await().atMost(Duration.ofSeconds(60)).until(() -> runc("list", "-q").isBlank());
+                gantry.close();
+            }
+        } finally {
+            for (String id : runc("list", "-q").split("\n")) {
+                if (!id.isBlank()) {
+                    runc("delete", "-f", id.trim());
+                }
+            }
+            sh("ip link del " + bridge + " 2>/dev/null; umount -l " + tmp.resolve("run/ns") + " 2>/dev/null; "
+                    + "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true");
+        }
+        assertThat(sh("iptables-save")).doesNotContain(cidr);
+    }
+
+    private String runc(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(List.of("runc", "--root", tmp.resolve("run/runc").toString()));
+        cmd.addAll(Arrays.asList(args));
+        return exec(cmd);
+    }
+
+    private static String sh(String script) throws IOException, InterruptedException {
+        return exec(List.of("sh", "-c", script));
+    }
+
+    private static String exec(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        return out;
+    }
 
     @Test
-    void upWithSampleServesTheSampleApp() throws Exception {
+    void upWithSampleServesTheSampleAppFromRealContainersAndSurvivesACrash() throws Exception {
         Path data = tmp.resolve("data");
-        try (GantryProcess gantry = GantryProcess.start(data, "up", "--sample")) {
-            Kubectl kubectl = Kubectl.forCluster(gantry, tmp);
-            String all = kubectl.run("get", "all", "-n", "demo").requireSuccess().out();
-            assertThat(all).contains("deployment.apps/web", "service/web");
-            assertThat(kubectl.run("get", "namespaces").requireSuccess().out()).contains("demo", "default");
-            assertThat(Main.run("token", "--data-dir", data.toString())).isZero();
+        gantry = up(data);
+        Kubectl kubectl = Kubectl.forCluster(gantry, tmp);
+        assertThat(kubectl.run("get", "all", "-n", "demo").requireSuccess().out())
+                .contains("deployment.apps/web", "service/web");
+        assertThat(Main.run("token", "--data-dir", data.toString())).isZero();
+        kubectl.run("wait", "--for=condition=Available", "deployment/web", "-n", "demo", "--timeout=60s")
+                .requireSuccess();
+        String ips = kubectl.run("get", "pods", "-n", "demo", "-o", "jsonpath={.items[*].status.podIP}")
+                .requireSuccess().out().trim();
+        assertThat(ips.split(" ")).hasSize(2);
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            for (String ip : ips.split(" ")) {
+                assertThat(ip).startsWith(cidr.substring(0, cidr.lastIndexOf('.')));
+                HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":8080/"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(page.body()).isEqualTo(SampleImage.PAGE);
+            }
         }
+        String containers = runc("list", "-q");
+        assertThat(containers.trim().split("\n")).hasSize(2);
+
+        // a crash of the whole process: the containers keep running and the next start takes them back
+        gantry.kill();
+        gantry = up(data);
+        kubectl = Kubectl.forCluster(gantry, tmp);
+        Kubectl again = kubectl;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(again.run("get", "pods", "-n", "demo",
+                "-o", "jsonpath={.items[*].status.containerStatuses[0].ready}").requireSuccess().out().trim())
+                .isEqualTo("true true"));
+        assertThat(runc("list", "-q")).isEqualTo(containers);
+        assertThat(kubectl.run("get", "pods", "-n", "demo", "-o",
+                "jsonpath={.items[*].status.containerStatuses[0].restartCount}").requireSuccess().out().trim())
+                .isEqualTo("0 0");
+        assertThat(Files.exists(data.resolve("node/images"))).isTrue();
     }
 }

@@ -84,7 +84,7 @@ public final class NodeAgent implements AutoCloseable {
 
                     @Override
                     public void onDelete(ObjectNode pod) {
-                        workers.update(uid(pod), null);
+                        workers.deleted(uid(pod), pod);
                     }
                 }).start();
         if (!pods.awaitSynced(Duration.ofMinutes(1))) {
@@ -125,7 +125,7 @@ public final class NodeAgent implements AutoCloseable {
         engines.forEach(e -> e.sandboxes().stream().filter(u -> !bound.contains(u)).forEach(leftovers::add));
         for (String uid : leftovers) {
             LOG.info("releasing pod {}: it is no longer bound to this node", uid);
-            workers.update(uid, null);
+            workers.deleted(uid, null);
         }
         // a container no pod claims (its pod's state was lost) is stopped once every worker had its first look
         Thread.ofVirtual().name("orphan-containers").start(() -> {

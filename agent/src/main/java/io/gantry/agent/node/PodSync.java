@@ -60,14 +60,14 @@ final class PodSync implements PodWorkers.Sync {
     }
 
     @Override
-    public Optional<Duration> sync(String podUid, ObjectNode pod) {
+    public Optional<Duration> sync(String podUid, ObjectNode pod, boolean deleted) {
         load();
         if (engine == null) {
             try {
                 engine = savedHandler != null ? node.engine(savedHandler)
                         : pod != null ? node.engineFor(pod) : node.defaultEngine();
             } catch (IllegalArgumentException e) {
-                if (pod == null || pod.path("metadata").has("deletionTimestamp")) {
+                if (deleted || pod == null || pod.path("metadata").has("deletionTimestamp")) {
                     engine = node.defaultEngine();
                 } else {
                     node.events().event(pod, EventRecorder.WARNING, "FailedCreatePodSandBox",
@@ -76,8 +76,8 @@ final class PodSync implements PodWorkers.Sync {
                 }
             }
         }
-        if (pod == null || pod.path("metadata").has("deletionTimestamp")) {
-            terminate(pod);
+        if (deleted || pod == null || pod.path("metadata").has("deletionTimestamp")) {
+            terminate(pod, !deleted && pod != null);
             return Optional.empty();
         }
         String phase = pod.path("status").path("phase").asText("");
@@ -364,8 +364,11 @@ final class PodSync implements PodWorkers.Sync {
         }
     }
 
-    /** The pod is being deleted (or already is): stop, release, and let the API server forget it. */
-    private void terminate(ObjectNode pod) {
+    /**
+     * The pod is being deleted (or already is): stop, release, and, while it is still in the API, let the API
+     * server forget it.
+     */
+    private void terminate(ObjectNode pod, boolean inApi) {
         Duration grace = Duration.ofSeconds(30);
         if (pod != null) {
             long seconds = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(
@@ -383,7 +386,7 @@ final class PodSync implements PodWorkers.Sync {
         } catch (IOException e) {
             LOG.warn("cannot remove {}: {}", podDir, e.toString());
         }
-        if (pod != null) {
+        if (inApi) {
             try {
                 node.client().delete(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(), namespace(pod),
                         name(pod), DeleteRequest.now().withUid(uid));

@@ -22,10 +22,14 @@ final class PodWorkers implements AutoCloseable {
     /** How often a pod with nothing happening is looked at anyway: container exits are also signalled directly. */
     static final Duration RESYNC = Duration.ofSeconds(10);
 
-    /** Syncs one pod: given its latest object (null once it is deleted from the API), says when to look again. */
+    /** Syncs one pod: given its latest object, says when to look again. */
     interface Sync {
-        /** @return when to sync again without a change; empty when the pod is gone for good and its worker ends */
-        Optional<Duration> sync(String uid, ObjectNode podOrNull);
+        /**
+         * @param pod     the latest object, or null when the agent never saw one (a leftover of an earlier run)
+         * @param deleted the pod is gone from the API: {@code pod} is its last state
+         * @return when to sync again without a change; empty when the pod is gone for good and its worker ends
+         */
+        Optional<Duration> sync(String uid, ObjectNode pod, boolean deleted);
     }
 
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
@@ -36,8 +40,17 @@ final class PodWorkers implements AutoCloseable {
         this.syncs = syncForUid;
     }
 
-    /** The pod was added or changed (or deleted: {@code pod} null with its uid). */
+    /** The pod was added or changed. */
     void update(String uid, ObjectNode pod) {
+        offer(uid, pod, false);
+    }
+
+    /** The pod is gone from the API; {@code lastState} is what it was, or null when unknown. */
+    void deleted(String uid, ObjectNode lastState) {
+        offer(uid, lastState, true);
+    }
+
+    private void offer(String uid, ObjectNode pod, boolean gone) {
         if (closed) {
             return;
         }
@@ -46,7 +59,7 @@ final class PodWorkers implements AutoCloseable {
             created.thread = Thread.ofVirtual().name("pod-" + u).unstarted(created::run);
             return created;
         });
-        w.offer(pod, pod == null);
+        w.offer(pod, gone);
         w.startOnce();
     }
 
@@ -116,6 +129,7 @@ final class PodWorkers implements AutoCloseable {
             Duration wait = Duration.ZERO;
             while (!closed) {
                 ObjectNode pod;
+                boolean gone;
                 lock.lock();
                 try {
                     long nanos = wait.toNanos();
@@ -123,7 +137,8 @@ final class PodWorkers implements AutoCloseable {
                         nanos = changed.awaitNanos(nanos);
                     }
                     dirty = false;
-                    pod = deleted ? null : latest;
+                    pod = latest;
+                    gone = deleted;
                 } catch (InterruptedException e) {
                     return;
                 } finally {
@@ -131,7 +146,7 @@ final class PodWorkers implements AutoCloseable {
                 }
                 Optional<Duration> next;
                 try {
-                    next = sync.sync(uid, pod);
+                    next = sync.sync(uid, pod, gone);
                 } catch (RuntimeException e) {
                     LOG.warn("syncing pod {} failed: {}", uid, e.toString());
                     LOG.debug("sync failure", e);
