@@ -18,7 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /** The little PEM and key handling the agent needs, with the JDK alone. */
-final class Pems {
+public final class Pems {
     private Pems() {
     }
 
@@ -50,7 +50,7 @@ final class Pems {
         }
     }
 
-    static List<X509Certificate> certificates(String pem) {
+    public static List<X509Certificate> certificates(String pem) {
         try {
             List<X509Certificate> out = new ArrayList<>();
             for (Certificate c : CertificateFactory.getInstance("X.509")

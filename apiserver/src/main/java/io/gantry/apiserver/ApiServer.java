@@ -29,6 +29,7 @@ import io.gantry.apiserver.strategy.NodeStrategy;
 import io.gantry.apiserver.strategy.PodStrategy;
 import io.gantry.apiserver.strategy.SecretStrategy;
 import io.gantry.apiserver.strategy.ServiceStrategy;
+import io.gantry.apiserver.nodes.NodeConnections;
 import io.gantry.apiserver.subresources.Subresources;
 import io.gantry.apiserver.watch.WatchCaches;
 import io.gantry.store.EtcdStore;
@@ -65,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
     private final WatchCaches caches;
     private final ObjectService service;
     private final Subresources subresources;
+    private final NodeConnections nodeConnections;
     private final GarbageCollector garbageCollector;
     private final NamespaceController namespaceController;
     private final Compactor compactor;
@@ -103,7 +105,8 @@ public final class ApiServer implements AutoCloseable {
         allocators.restore(caches.get(serviceType).snapshot());
         this.service = new ObjectService(registry, storage, strategies,
                 new CacheNamespaceLookup(namespaceType, caches.get(namespaceType), storage), new UnknownFields(types));
-        this.subresources = new Subresources(service);
+        this.nodeConnections = new NodeConnections(credentials);
+        this.subresources = new Subresources(service, nodeConnections);
         Bootstrap.run(service, allocators, config.port() == 0 ? 6443 : config.port());
         this.garbageCollector = new GarbageCollector(service, caches);
         this.namespaceController = new NamespaceController(service, caches);
@@ -240,6 +243,7 @@ public final class ApiServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("stopping HTTP", e);
         }
+        nodeConnections.close();
         garbageCollector.close();
         namespaceController.close();
         compactor.close();

@@ -61,7 +61,8 @@ final class NodeRunner implements AutoCloseable {
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge);
             NodeAgent node = new NodeAgent(joined.client(), config,
-                    NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()), Clock.systemUTC())
+                    NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
+                    joined.credentials().caPem(), Clock.systemUTC())
                     .start(Duration.ofMinutes(2));
             return new NodeRunner(joined, node);
         } catch (RuntimeException | InterruptedException e) {

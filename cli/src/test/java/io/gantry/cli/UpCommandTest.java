@@ -101,6 +101,16 @@ class UpCommandTest {
         String containers = runc("list", "-q");
         assertThat(containers.trim().split("\n")).hasSize(2);
 
+        // kubectl logs -f follows a container through the API server and ends with it
+        kubectl.run("run", "counter", "-n", "demo", "--image=" + SampleImage.NAME, "--image-pull-policy=Never",
+                "--restart=Never", "--", "sh", "-c", "sleep 2; for i in 1 2 3; do echo line $i; sleep 0.5; done")
+                .requireSuccess();
+        kubectl.run("wait", "--for=condition=Ready", "pod/counter", "-n", "demo", "--timeout=60s").requireSuccess();
+        assertThat(kubectl.run("logs", "-f", "counter", "-n", "demo").requireSuccess().out())
+                .isEqualTo("line 1\nline 2\nline 3\n");
+        kubectl.run("delete", "pod", "counter", "-n", "demo", "--wait=true", "--timeout=60s").requireSuccess();
+        assertThat(runc("list", "-q")).isEqualTo(containers);
+
         // a crash of the whole process: the containers keep running and the next start takes them back
         gantry.kill();
         gantry = up(data);

@@ -38,22 +38,43 @@ public final class NodeAgent implements AutoCloseable {
     private EventRecorder events;
     private PodWorkers workers;
     private Informer pods;
+    private NodeServer server;
+    private final String clusterCaPem;
 
     /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
-    public NodeAgent(ApiClient client, NodeAgentConfig config, List<ContainerEngine> engines, Clock clock) {
+    /**
+     * @param clusterCaPem the cluster CA, which signs the API server's certificate for calling this agent (logs);
+     *                     null serves nothing
+     */
+    public NodeAgent(ApiClient client, NodeAgentConfig config, List<ContainerEngine> engines, String clusterCaPem,
+                     Clock clock) {
         if (engines.isEmpty()) {
             throw new IllegalArgumentException("a node needs at least one container engine");
         }
         this.client = client;
         this.config = config;
         this.engines = List.copyOf(engines);
+        this.clusterCaPem = clusterCaPem;
         this.clock = clock;
     }
 
     /** Registers, waits for the podCIDR (up to {@code cidrWait}), then runs the node's pods. */
     public NodeAgent start(Duration cidrWait) throws InterruptedException {
         HostFacts host = HostFacts.read(config.dataDir());
-        NodeObjects objects = new NodeObjects(config, host, engines.getFirst().version(), clock.instant());
+        pods = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName=" + config.nodeName()))
+                .withoutManagedFields();
+        int serverPort = 0;
+        String fingerprint = null;
+        if (clusterCaPem != null) {
+            ServingCertificate certificate = ServingCertificate.selfSigned(config.nodeName(),
+                    List.of(host.internalIp(), "127.0.0.1"));
+            server = new NodeServer(new ContainerLogLocator(pods, config.dataDir().resolve("logs")), certificate,
+                    clusterCaPem, "0.0.0.0", config.agentPort()).start();
+            serverPort = server.port();
+            fingerprint = certificate.fingerprint();
+        }
+        NodeObjects objects = new NodeObjects(config, host, engines.getFirst().version(), clock.instant(), serverPort,
+                fingerprint);
         heartbeat = new NodeHeartbeat(client, config, objects, clock);
         heartbeat.register();
         heartbeat.start();
@@ -65,28 +86,26 @@ public final class NodeAgent implements AutoCloseable {
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
         workers = new PodWorkers(uid -> new PodSync(context, uid));
         engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
-        pods = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName=" + config.nodeName()))
-                .withoutManagedFields()
-                .addHandler(new Informer.Handler() {
-                    @Override
-                    public void onAdd(ObjectNode pod) {
-                        workers.update(uid(pod), pod);
-                    }
+        pods.addHandler(new Informer.Handler() {
+                @Override
+                public void onAdd(ObjectNode pod) {
+                    workers.update(uid(pod), pod);
+                }
 
-                    @Override
-                    public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
-                        // the agent's own status writes come back as updates: they ask for nothing new, and
-                        // syncing on them would replace a state (ErrImagePull) before anyone could see it
-                        if (!statusOnly(oldPod, newPod)) {
-                            workers.update(uid(newPod), newPod);
-                        }
+                @Override
+                public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
+                    // the agent's own status writes come back as updates: they ask for nothing new, and
+                    // syncing on them would replace a state (ErrImagePull) before anyone could see it
+                    if (!statusOnly(oldPod, newPod)) {
+                        workers.update(uid(newPod), newPod);
                     }
+                }
 
-                    @Override
-                    public void onDelete(ObjectNode pod) {
-                        workers.deleted(uid(pod), pod);
-                    }
-                }).start();
+                @Override
+                public void onDelete(ObjectNode pod) {
+                    workers.deleted(uid(pod), pod);
+                }
+            }).start();
         if (!pods.awaitSynced(Duration.ofMinutes(1))) {
             throw new IllegalStateException("could not list the pods bound to " + config.nodeName());
         }
@@ -170,6 +189,9 @@ public final class NodeAgent implements AutoCloseable {
     public void close() {
         if (pods != null) {
             pods.close();
+        }
+        if (server != null) {
+            server.close();
         }
         if (workers != null) {
             workers.close();

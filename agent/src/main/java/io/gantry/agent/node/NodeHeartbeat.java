@@ -48,9 +48,12 @@ final class NodeHeartbeat implements AutoCloseable {
             if (e.code() != 409) {
                 throw e;
             }
+            // registered before: bring labels and the serving certificate's fingerprint up to date
+            ObjectNode meta = Json.object();
+            meta.set("labels", objects.node().path("metadata").path("labels"));
+            meta.set("annotations", objects.node().path("metadata").path("annotations"));
             created = client.patch(NODES, "", config.nodeName(), "", PatchKind.MERGE,
-                    Json.object().set("metadata", Json.object().set("labels",
-                            objects.node().path("metadata").path("labels"))));
+                    Json.object().set("metadata", meta));
         }
         nodeUid = created.path("metadata").path("uid").asText("");
         client.patch(NODES, "", config.nodeName(), "status", PatchKind.MERGE,

@@ -23,12 +23,21 @@ final class NodeObjects {
     private final HostFacts host;
     private final String runtimeVersion;
     private final Instant readySince;
+    private final int serverPort;
+    private final String servingFingerprint;
 
-    NodeObjects(NodeAgentConfig config, HostFacts host, String runtimeVersion, Instant readySince) {
+    /**
+     * @param serverPort         where the agent serves logs (daemonEndpoints.kubeletEndpoint.Port)
+     * @param servingFingerprint the SHA-256 of the certificate it serves them with, published on the Node
+     */
+    NodeObjects(NodeAgentConfig config, HostFacts host, String runtimeVersion, Instant readySince, int serverPort,
+                String servingFingerprint) {
         this.config = config;
         this.host = host;
         this.runtimeVersion = runtimeVersion;
         this.readySince = readySince;
+        this.serverPort = serverPort;
+        this.servingFingerprint = servingFingerprint;
     }
 
     ObjectNode node() {
@@ -43,7 +52,10 @@ final class NodeObjects {
         for (Map.Entry<String, String> e : config.labels().entrySet()) {
             labels.put(e.getKey(), e.getValue());
         }
-        meta.putObject("annotations").put("node.alpha.kubernetes.io/ttl", "0");
+        ObjectNode annotations = meta.putObject("annotations").put("node.alpha.kubernetes.io/ttl", "0");
+        if (servingFingerprint != null) {
+            annotations.put(ServingCertificate.FINGERPRINT_ANNOTATION, servingFingerprint);
+        }
         node.putObject("spec");
         return node;
     }
@@ -67,7 +79,7 @@ final class NodeObjects {
         ArrayNode addresses = status.putArray("addresses");
         addresses.addObject().put("type", "InternalIP").put("address", host.internalIp());
         addresses.addObject().put("type", "Hostname").put("address", host.hostname());
-        status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", config.agentPort());
+        status.putObject("daemonEndpoints").putObject("kubeletEndpoint").put("Port", serverPort);
         status.putObject("nodeInfo")
                 .put("machineID", host.machineId())
                 .put("systemUUID", host.machineId())

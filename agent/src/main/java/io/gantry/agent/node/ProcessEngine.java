@@ -3,6 +3,9 @@ package io.gantry.agent.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.runtime.LogPaths;
+import io.gantry.runtime.logs.ContainerLogs;
+import io.gantry.runtime.logs.LogRotation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,7 @@ import java.util.stream.Stream;
  * The {@code process} RuntimeClass: a container's command runs as a plain process of the host, with no image, no
  * isolation and the host's network (the pod's IP is the node's). For command-only apps and hosts without runc.
  * The command must be given ({@code command}/{@code args}); the image is not pulled; volumes are not mounted
- * (their host paths are the pod's business). Each process's pid and start time are saved, so a restarted agent
+ * (their host paths are the pod's business). Output goes to CRI logs as for runc containers. Each process's pid and start time are saved, so a restarted agent
  * finds the processes it started before; their exit codes it cannot learn (it is not their parent any more), so
  * those end as ContainerStatusUnknown, as in Kubernetes.
  */
@@ -41,6 +44,7 @@ final class ProcessEngine implements ContainerEngine {
     private final String hostIp;
     private final Map<String, Process> children = new ConcurrentHashMap<>();
     private final List<Consumer<String>> exitListeners = new CopyOnWriteArrayList<>();
+    private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
 
     ProcessEngine(Path stateDir, String hostIp) {
         this.stateDir = stateDir;
@@ -97,11 +101,11 @@ final class ProcessEngine implements ContainerEngine {
         try {
             Files.createDirectories(stateDir);
             Files.createDirectories(launch.logFile().getParent());
-            Path out = rawLog(launch.logFile());
+            LogPaths raw = ContainerTranslator.rawLogs(launch.logFile());
             ProcessBuilder builder = new ProcessBuilder(launch.args())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                    .redirectErrorStream(true);
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(raw.stdout().toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(raw.stderr().toFile()));
             Path dir = Path.of(launch.workingDir());
             builder.directory(Files.isDirectory(dir) ? dir.toFile() : launch.podDir().toFile());
             Map<String, String> env = builder.environment();
@@ -112,10 +116,10 @@ final class ProcessEngine implements ContainerEngine {
                 env.put(e.substring(0, eq), e.substring(eq + 1));
             }
             Process process = builder.start();
+            logs.put(launch.containerId(), ContainerLogs.follow(raw, launch.logFile(), LogRotation.KUBELET_DEFAULT));
             ProcessHandle.Info info = process.toHandle().info();
             Instant started = info.startInstant().orElse(Instant.now());
-            ObjectNode state = Json.object().put("pid", process.pid()).put("startedAt", started.toString())
-                    .put("log", out.toString());
+            ObjectNode state = Json.object().put("pid", process.pid()).put("startedAt", started.toString());
             write(launch.containerId(), state);
             children.put(launch.containerId(), process);
             process.onExit().thenRun(() -> exited(launch.containerId(), process));
@@ -125,11 +129,6 @@ final class ProcessEngine implements ContainerEngine {
         }
     }
 
-    /** The process's output, in the container log's directory (a plain file: stdout and stderr together). */
-    static Path rawLog(Path logFile) {
-        return logFile.resolveSibling(logFile.getFileName() + ".out");
-    }
-
     private void exited(String id, Process process) {
         Optional<ObjectNode> state = read(id);
         if (state.isPresent() && !state.get().has("exitCode")) {
@@ -137,12 +136,23 @@ final class ProcessEngine implements ContainerEngine {
             write(id, state.get());
         }
         children.remove(id);
+        ContainerLogs log = logs.get(id);
+        if (log != null) {
+            log.containerStopped();
+        }
         exitListeners.forEach(l -> l.accept(id));
     }
 
     @Override
     public void attachLogs(String containerId, Path logFile) {
-        // the process writes its raw output file itself, with or without the agent
+        logs.computeIfAbsent(containerId, id -> {
+            ContainerLogs log = ContainerLogs.follow(ContainerTranslator.rawLogs(logFile), logFile,
+                    LogRotation.KUBELET_DEFAULT);
+            if (state(id) instanceof ContainerRun.Exited) {
+                log.containerStopped();
+            }
+            return log;
+        });
     }
 
     @Override
@@ -220,6 +230,16 @@ final class ProcessEngine implements ContainerEngine {
 
     @Override
     public void remove(String id) {
+        ContainerLogs log = logs.remove(id);
+        if (log != null) {
+            log.containerStopped();
+            try {
+                log.awaitFinished(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.close();
+        }
         try {
             Files.deleteIfExists(stateDir.resolve(id + ".json"));
         } catch (IOException e) {

@@ -101,7 +101,8 @@ class OciNodeTest {
         Thread cidr = Thread.ofVirtual().start(() -> await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
                 admin.patch(NODES, "", NODE, "", PatchKind.MERGE, Json.MAPPER.readTree(
                         "{\"spec\":{\"podCIDR\":\"" + subnet + "\",\"podCIDRs\":[\"" + subnet + "\"]}}"))));
-        node = new NodeAgent(joined.client(), config, NodeEngines.forHost(config, "127.0.0.1"), Clock.systemUTC())
+        node = new NodeAgent(joined.client(), config, NodeEngines.forHost(config, "127.0.0.1"),
+                joined.credentials().caPem(), Clock.systemUTC())
                 .start(Duration.ofSeconds(30));
         cidr.join();
     }
@@ -361,5 +362,51 @@ class OciNodeTest {
             }).map(p -> p.getFileName().toString())).doesNotContain(ip);
         }
         assertThat(events("same-0")).anyMatch(e -> e.startsWith("Killing:"));
+    }
+
+    /** GET of a pods/log URL through the API server, as kubectl sends it; returns status and body. */
+    private static java.net.http.HttpResponse<String> podLog(String pod, String query) throws Exception {
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .sslContext(Tls.trusting(server.credentials().caPem())).build()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://127.0.0.1:"
+                            + server.port() + "/api/v1/namespaces/default/pods/" + pod + "/log" + query))
+                    .header("Authorization", "Bearer " + server.credentials().adminToken())
+                    .timeout(Duration.ofSeconds(30)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        }
+    }
+
+    @Test
+    void logsAreServedThroughTheApiServerWithTheKubeletsOptions() throws Exception {
+        admin.create(PODS, "default", pod("talker", """
+                containers:
+                - {name: a, image: IMAGE, command: [sh, -c, "echo a1; echo a-err >&2; sleep 300"]}
+                - {name: b, image: IMAGE, command: [sleep, "300"]}
+                """));
+        admin.create(PODS, "default", pod("counter", """
+                restartPolicy: Never
+                containers:
+                - {name: c, image: IMAGE, command: [sh, -c, "sleep 1; for i in 1 2 3; do echo n$i; sleep 0.5; done"]}
+                """));
+        admin.create(PODS, "default", pod("crasher", """
+                containers:
+                - {name: c, image: IMAGE, command: [sh, -c, "echo run; exit 1"]}
+                """));
+        await().atMost(WAIT).until(() -> podLog("talker", "?container=a").body().equals("a1\na-err\n"));
+        var missing = podLog("talker", "");
+        assertThat(missing.statusCode()).isEqualTo(400);
+        assertThat(missing.body()).contains("a container name must be specified for pod talker, choose one of: [a, b]");
+        assertThat(podLog("talker", "?container=nope").body()).contains("container nope is not valid for pod talker");
+        assertThat(podLog("talker", "?container=a&tailLines=1").body()).isEqualTo("a-err\n");
+        assertThat(podLog("talker", "?container=a&timestamps=true").body())
+                .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+ a1\n\\S+ a-err\n");
+
+        // follow streams while the container runs and ends with it
+        await().atMost(WAIT).until(() -> status("counter").path("containerStatuses").path(0).path("state").has("running"));
+        var followed = podLog("counter", "?follow=true");
+        assertThat(followed.statusCode()).isEqualTo(200);
+        assertThat(followed.body()).isEqualTo("n1\nn2\nn3\n");
+
+        await().atMost(WAIT).until(() -> status("crasher").path("containerStatuses").path(0).path("restartCount").asInt() >= 1);
+        assertThat(podLog("crasher", "?previous=true").body()).isEqualTo("run\n");
     }
 }

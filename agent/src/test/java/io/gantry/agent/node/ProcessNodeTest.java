@@ -59,7 +59,8 @@ class ProcessNodeTest {
         NodeAgentConfig config = NodeAgentConfig.defaults("proc-node", tmp.resolve("agent"))
                 .withStateDir(tmp.resolve("run")).withDefaultHandler(ProcessEngine.HANDLER);
         node = new NodeAgent(joined.client(), config,
-                List.of(new ProcessEngine(tmp.resolve("agent/process"), "127.0.0.1")), Clock.systemUTC())
+                List.of(new ProcessEngine(tmp.resolve("agent/process"), "127.0.0.1")), joined.credentials().caPem(),
+                Clock.systemUTC())
                 .start(Duration.ofSeconds(5));
     }
 
@@ -119,8 +120,10 @@ class ProcessNodeTest {
         assertThat(cs.path("state").path("terminated").path("reason").asText()).isEqualTo("Completed");
         assertThat(cs.path("containerID").asText()).startsWith("process://");
         String uid = admin.get(PODS, "default", "once").path("metadata").path("uid").asText();
-        Path log = ProcessEngine.rawLog(tmp.resolve("agent/logs/default_once_" + uid + "/main/0.log"));
-        await().atMost(WAIT).untilAsserted(() -> assertThat(Files.readString(log)).isEqualTo("hello from once\n"));
+        Path log = tmp.resolve("agent/logs/default_once_" + uid + "/main/0.log");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Files.exists(log)
+                ? io.gantry.runtime.logs.ContainerLogReader.readAll(log, io.gantry.runtime.logs.LogQuery.all()) : "")
+                .isEqualTo("hello from once\n"));
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.gantry.apiserver.http.HttpExchange;
 import io.gantry.apiserver.http.Negotiation;
 import io.gantry.apiserver.http.RequestInfo;
 import io.gantry.apiserver.http.ResourceHandler;
+import io.gantry.apiserver.nodes.NodeConnections;
 import io.gantry.apiserver.rest.DeleteOptions;
 import io.gantry.apiserver.rest.ListOptions;
 import io.gantry.apiserver.rest.ObjectService;
@@ -20,12 +21,14 @@ import org.eclipse.jetty.http.HttpHeader;
 
 import java.io.IOException;
 
-/** The subresources: status, scale, pods/binding, pods/eviction and namespaces/finalize. */
+/** The subresources: status, scale, pods/binding, pods/eviction, pods/log and namespaces/finalize. */
 public final class Subresources {
     private final ObjectService service;
+    private final PodLogs logs;
 
-    public Subresources(ObjectService service) {
+    public Subresources(ObjectService service, NodeConnections nodes) {
         this.service = service;
+        this.logs = new PodLogs(service, nodes);
     }
 
     public void handle(HttpExchange ex, RequestInfo info, ResourceHandler resources) throws IOException {
@@ -42,6 +45,7 @@ public final class Subresources {
                 requireMethod(ex, "POST");
                 ex.sendJson(201, evict(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex)));
             }
+            case "log" -> logs.serve(ex, type, info.namespace(), info.name());
             case "finalize" -> {
                 requireMethod(ex, "PUT");
                 ObjectNode body = ResourceHandler.bodyObject(ex);

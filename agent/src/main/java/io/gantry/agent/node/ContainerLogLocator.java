@@ -1,0 +1,94 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.client.Informer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds the log file of a container of a pod on this node, the kubelet's way: the current instance's, or with
+ * {@code previous} the one before it, and says why there is none (as the kubelet's messages do).
+ */
+final class ContainerLogLocator {
+    /** No log to read: {@code status} is the HTTP status the API server passes on. */
+    static final class NoLogException extends Exception {
+        private final int status;
+
+        NoLogException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        int status() {
+            return status;
+        }
+    }
+
+    /** A log file, whether its container runs now, and whether its writer may still add to it. */
+    record Located(Path file, boolean running, java.util.function.BooleanSupplier writing) {
+        boolean stillWriting() {
+            return writing.getAsBoolean();
+        }
+    }
+
+    private final Informer pods;
+    private final Path logsDir;
+
+    ContainerLogLocator(Informer pods, Path logsDir) {
+        this.pods = pods;
+        this.logsDir = logsDir;
+    }
+
+    Located locate(String namespace, String name, String container, boolean previous) throws NoLogException {
+        Optional<ObjectNode> found = pods.get(namespace, name);
+        if (found.isEmpty()) {
+            throw new NoLogException(404, "pod \"" + name + "\" not found on this node");
+        }
+        ObjectNode pod = found.get();
+        String uid = pod.path("metadata").path("uid").asText();
+        JsonNode status = null;
+        for (String list : List.of("containerStatuses", "initContainerStatuses")) {
+            for (JsonNode s : pod.path("status").path(list)) {
+                if (s.path("name").asText().equals(container)) {
+                    status = s;
+                }
+            }
+        }
+        if (status == null) {
+            throw new NoLogException(400, "container \"" + container + "\" in pod \"" + name
+                    + "\" is waiting to start: ContainerCreating");
+        }
+        int restarts = status.path("restartCount").asInt();
+        boolean running = status.path("state").has("running");
+        Path dir = logsDir.resolve(namespace + "_" + name + "_" + uid).resolve(container);
+        if (previous) {
+            if (!status.path("lastState").has("terminated") || restarts == 0) {
+                throw new NoLogException(400, "previous terminated container \"" + container + "\" in pod \"" + name
+                        + "\" not found");
+            }
+            return new Located(dir.resolve((restarts - 1) + ".log"), false, () -> false);
+        }
+        Path file = dir.resolve(restarts + ".log");
+        if (!Files.exists(file)) {
+            String reason = status.path("state").path("waiting").path("reason").asText("ContainerCreating");
+            throw new NoLogException(400, "container \"" + container + "\" in pod \"" + name
+                    + "\" is waiting to start: " + reason);
+        }
+        return new Located(file, running, () -> isRunning(namespace, name, container));
+    }
+
+    private boolean isRunning(String namespace, String name, String container) {
+        return pods.get(namespace, name).map(p -> {
+            for (JsonNode s : p.path("status").path("containerStatuses")) {
+                if (s.path("name").asText().equals(container)) {
+                    return s.path("state").has("running");
+                }
+            }
+            return false;
+        }).orElse(false);
+    }
+}
