@@ -11,6 +11,11 @@ public final class AgentEndpoint {
     public static final String FINGERPRINT_ANNOTATION = "gantry.io/serving-cert-sha256";
     /** {@code /containerLogs/NAMESPACE/POD/CONTAINER}, with the kubelet's query parameters. */
     public static final String CONTAINER_LOGS = "/containerLogs/";
+    /**
+     * {@code /exec/NAMESPACE/POD/CONTAINER?command=...&stdin=true&stdout=true&stderr=true&tty=false}: a WebSocket
+     * speaking {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}, relayed by the API server for pods/exec.
+     */
+    public static final String EXEC = "/exec/";
 
     private AgentEndpoint() {
     }

@@ -195,7 +195,11 @@ public final class ApiServer implements AutoCloseable {
             plain.setPort(config.insecurePort());
             server.addConnector(plain);
         }
-        server.setHandler(handler);
+        // exec streams are WebSockets: the upgrade handler makes them possible, ApiHandler decides which
+        org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler websockets =
+                org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler.from(server);
+        websockets.setHandler(handler);
+        server.setHandler(websockets);
         server.setStopTimeout(2000);
         return server;
     }

@@ -109,6 +109,15 @@ class UpCommandTest {
         assertThat(kubectl.run("logs", "-f", "counter", "-n", "demo").requireSuccess().out())
                 .isEqualTo("line 1\nline 2\nline 3\n");
         kubectl.run("delete", "pod", "counter", "-n", "demo", "--wait=true", "--timeout=60s").requireSuccess();
+
+        // kubectl exec over WebSocket, relayed by the API server to the agent: output, stdin, exit code
+        String web = kubectl.run("get", "pods", "-n", "demo", "-o", "jsonpath={.items[0].metadata.name}")
+                .requireSuccess().out().trim();
+        Kubectl.Result exec = kubectl.run("exec", "-n", "demo", web, "--", "sh", "-c", "echo hi; exit 3");
+        assertThat(exec.exitCode()).isEqualTo(3);
+        assertThat(exec.out()).isEqualTo("hi\n");
+        assertThat(kubectl.runWithInput("from stdin\n", "exec", "-i", "-n", "demo", web, "--", "cat")
+                .requireSuccess().out()).isEqualTo("from stdin\n");
         assertThat(runc("list", "-q")).isEqualTo(containers);
 
         // a crash of the whole process: the containers keep running and the next start takes them back

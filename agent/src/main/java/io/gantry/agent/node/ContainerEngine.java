@@ -55,6 +55,9 @@ public interface ContainerEngine extends AutoCloseable {
     /** What the container does now. */
     ContainerRun state(String containerId);
 
+    /** Runs a command in the running container (kubectl exec), without a terminal; its streams are the caller's. */
+    Process exec(String containerId, List<String> command);
+
     /** SIGTERM, the grace period, SIGKILL; returns once it has stopped. */
     void stop(String containerId, Duration grace);
 

@@ -68,8 +68,10 @@ public final class NodeAgent implements AutoCloseable {
         if (clusterCaPem != null) {
             ServingCertificate certificate = ServingCertificate.selfSigned(config.nodeName(),
                     List.of(host.internalIp(), "127.0.0.1"));
-            server = new NodeServer(new ContainerLogLocator(pods, config.dataDir().resolve("logs")), certificate,
-                    clusterCaPem, "0.0.0.0", config.agentPort()).start();
+            java.util.Map<String, ContainerEngine> byHandler = new java.util.HashMap<>();
+            engines.forEach(e -> byHandler.put(e.handler(), e));
+            server = new NodeServer(new ContainerLocator(pods, config.dataDir().resolve("logs")), byHandler::get,
+                    certificate, clusterCaPem, "0.0.0.0", config.agentPort()).start();
             serverPort = server.port();
             fingerprint = certificate.fingerprint();
         }

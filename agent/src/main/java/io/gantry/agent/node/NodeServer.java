@@ -21,6 +21,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,23 +35,28 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 
 /**
- * The agent's HTTPS endpoint (the kubelet's port 10250), which the API server calls for {@code kubectl logs}:
- * {@code GET /containerLogs/NAMESPACE/POD/CONTAINER} with the kubelet's query parameters. Only the API server
+ * The agent's HTTPS endpoint (the kubelet's port 10250), which the API server calls for {@code kubectl logs}
+ * ({@code GET /containerLogs/NAMESPACE/POD/CONTAINER} with the kubelet's query parameters) and
+ * {@code kubectl exec} ({@code /exec/NAMESPACE/POD/CONTAINER?command=...}, a WebSocket, see {@link ExecSession}). Only the API server
  * may call it: a client certificate from the cluster CA with the common name {@link AgentEndpoint#API_SERVER_CLIENT_NAME}.
  */
 final class NodeServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeServer.class);
 
-    /** Finds a container's log file for the request; see {@link ContainerLogLocator}. */
-    private final ContainerLogLocator logs;
+    private final ContainerLocator logs;
+    private final java.util.function.Function<String, ContainerEngine> engines;
     private final Server server;
     private final ServerConnector connector;
 
-    NodeServer(ContainerLogLocator logs, ServingCertificate certificate, String caPem, String bindAddress, int port) {
+    /** @param engines the engine of a RuntimeClass handler, for exec */
+    NodeServer(ContainerLocator logs, java.util.function.Function<String, ContainerEngine> engines,
+               ServingCertificate certificate, String caPem, String bindAddress, int port) {
         this.logs = logs;
+        this.engines = engines;
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("agent-server");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -65,13 +72,15 @@ final class NodeServer implements AutoCloseable {
         connector.setPort(port);
         connector.setIdleTimeout(3_600_000);
         server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
+        WebSocketUpgradeHandler websockets = WebSocketUpgradeHandler.from(server);
+        websockets.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 serve(request, response, callback);
                 return true;
             }
         });
+        server.setHandler(websockets);
         server.setStopTimeout(1000);
     }
 
@@ -121,6 +130,10 @@ final class NodeServer implements AutoCloseable {
                 return;
             }
             String[] parts = Request.getPathInContext(request).split("/");
+            if (parts.length == 5 && ("/" + parts[1] + "/").equals(AgentEndpoint.EXEC)) {
+                exec(request, response, callback, parts);
+                return;
+            }
             if (!request.getMethod().equals("GET") || parts.length != 5
                     || !AgentEndpoint.CONTAINER_LOGS.equals("/" + parts[1] + "/")) {
                 text(response, 404, "not found");
@@ -129,10 +142,10 @@ final class NodeServer implements AutoCloseable {
             }
             Fields query = Request.extractQueryParameters(request);
             boolean previous = "true".equals(query.getValue("previous"));
-            ContainerLogLocator.Located located;
+            ContainerLocator.Located located;
             try {
                 located = logs.locate(parts[2], parts[3], parts[4], previous);
-            } catch (ContainerLogLocator.NoLogException e) {
+            } catch (ContainerLocator.NoLogException e) {
                 text(response, e.status(), e.getMessage());
                 callback.succeeded();
                 return;
@@ -154,6 +167,45 @@ final class NodeServer implements AutoCloseable {
             LOG.debug("serving {} failed: {}", Request.getPathInContext(request), e.toString());
             callback.failed(e);
         }
+    }
+
+    /** Upgrades to the streaming protocol and runs the command in the container. */
+    private void exec(Request request, Response response, Callback callback, String[] parts) {
+        Fields query = Request.extractQueryParameters(request);
+        List<String> command = query.getValues("command");
+        ContainerLocator.Running container;
+        try {
+            if (command == null || command.isEmpty()) {
+                throw new ContainerLocator.NoLogException(400, "you must specify at least 1 command");
+            }
+            container = logs.running(parts[2], parts[3], parts[4]);
+        } catch (ContainerLocator.NoLogException e) {
+            text(response, e.status(), e.getMessage());
+            callback.succeeded();
+            return;
+        }
+        ContainerEngine engine = engines.apply(container.handler());
+        boolean upgraded = ServerWebSocketContainer.get(request.getContext()).upgrade((rq, rs, cb) -> {
+            String protocol = rq.getSubProtocols().stream().filter(ExecSession.PROTOCOLS::contains).findFirst()
+                    .orElse(null);
+            if (protocol == null) {
+                rs.setStatus(400);
+                cb.succeeded();
+                return null;
+            }
+            rs.setAcceptedSubProtocol(protocol);
+            return new ExecSession(() -> engine.exec(container.containerId(), command), flag(query, "stdin"),
+                    flag(query, "stdout"), flag(query, "stderr"));
+        }, request, response, callback);
+        if (!upgraded) {
+            text(response, 400, "exec needs a WebSocket upgrade with protocol " + ExecSession.PROTOCOLS);
+            callback.succeeded();
+        }
+    }
+
+    private static boolean flag(Fields query, String name) {
+        String v = query.getValue(name);
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true"));
     }
 
     private static LogQuery query(Fields query, boolean running) {

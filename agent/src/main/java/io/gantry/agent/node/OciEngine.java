@@ -320,6 +320,11 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
+    public Process exec(String containerId, List<String> command) {
+        return runtime.exec(containerId, new io.gantry.runtime.ExecRequest(command, List.of(), null, false));
+    }
+
+    @Override
     public void stop(String containerId, Duration grace) {
         if (runtime.state(containerId) instanceof ContainerState.Running) {
             runtime.stop(containerId, grace);

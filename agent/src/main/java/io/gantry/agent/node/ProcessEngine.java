@@ -188,6 +188,15 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
+    public Process exec(String containerId, List<String> command) {
+        try {
+            return new ProcessBuilder(command).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void stop(String id, Duration grace) {
         Optional<ObjectNode> state = read(id);
         if (state.isEmpty() || state.get().has("exitCode")) {

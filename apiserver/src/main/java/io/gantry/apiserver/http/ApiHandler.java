@@ -49,7 +49,7 @@ public final class ApiHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         long started = System.nanoTime();
-        HttpExchange ex = new HttpExchange(request, response);
+        HttpExchange ex = new HttpExchange(request, response, callback);
         String resource = "";
         try {
             authorize(ex);
@@ -59,6 +59,9 @@ public final class ApiHandler extends Handler.Abstract {
         } catch (Exception | LinkageError e) {
             LOG.warn("{} {} failed", ex.method(), ex.path(), e);
             sendStatus(ex, ApiException.internal(e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+        if (ex.handedOff()) {
+            return true;
         }
         if (!"WATCH".equals(resource)) {
             metrics.record(ex.method(), resource, response.getStatus(), java.time.Duration.ofNanos(System.nanoTime() - started));

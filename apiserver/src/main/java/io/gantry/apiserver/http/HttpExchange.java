@@ -26,14 +26,36 @@ public final class HttpExchange {
 
     private final Request request;
     private final Response response;
+    private final org.eclipse.jetty.util.Callback callback;
     private final Fields query;
+    private boolean handedOff;
     private OutputStream out;
     private boolean bodyRead;
 
-    HttpExchange(Request request, Response response) {
+    HttpExchange(Request request, Response response, org.eclipse.jetty.util.Callback callback) {
         this.request = request;
         this.response = response;
+        this.callback = callback;
         this.query = Request.extractQueryParameters(request);
+    }
+
+    /**
+     * Upgrades to a WebSocket whose endpoint {@code creator} makes; the connection then belongs to the endpoint.
+     *
+     * @return false when the request is no WebSocket upgrade
+     */
+    public boolean upgradeToWebSocket(org.eclipse.jetty.websocket.server.WebSocketCreator creator) {
+        var container = org.eclipse.jetty.websocket.server.ServerWebSocketContainer.get(request.getContext());
+        if (container == null || !container.upgrade(creator, request, response, callback)) {
+            return false;
+        }
+        handedOff = true;
+        return true;
+    }
+
+    /** Whether the connection went to a WebSocket endpoint: the handler must not answer or complete it. */
+    boolean handedOff() {
+        return handedOff;
     }
 
     public Request request() {

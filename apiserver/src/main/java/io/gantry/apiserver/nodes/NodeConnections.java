@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,18 +46,38 @@ public final class NodeConnections implements AutoCloseable {
         this.credentials = credentials;
     }
 
-    /** The agent's answer to {@code GET pathAndQuery}, streamed; a non-200 answer becomes an ApiException. */
-    public InputStream get(JsonNode node, String pathAndQuery) {
+    /** Where and how a node's agent is reached. */
+    private record Endpoint(String name, String hostPort, HttpClient client) {
+    }
+
+    private Endpoint endpoint(JsonNode node) {
         String name = node.path("metadata").path("name").asText();
-        String fingerprint = node.path("metadata").path("annotations").path(AgentEndpoint.FINGERPRINT_ANNOTATION).asText("");
+        String fingerprint = node.path("metadata").path("annotations").path(AgentEndpoint.FINGERPRINT_ANNOTATION)
+                .asText("");
         int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
         String address = address(node);
         if (fingerprint.isEmpty() || port <= 0 || address == null) {
-            throw ApiException.badRequest("node " + name + " serves no logs (a simulated node, or an agent that has "
-                    + "not published its endpoint)");
+            throw ApiException.badRequest("node " + name + " serves no container streams (a simulated node, or an "
+                    + "agent that has not published its endpoint)");
         }
-        HttpClient client = clients.computeIfAbsent(fingerprint, this::client);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + hostPort(address, port) + pathAndQuery))
+        return new Endpoint(name, hostPort(address, port), clients.computeIfAbsent(fingerprint, this::client));
+    }
+
+    /** Opens a WebSocket to the node's agent at {@code pathAndQuery}, speaking {@code protocol}. */
+    public CompletableFuture<WebSocket> websocket(JsonNode node, String pathAndQuery, String protocol,
+                                                  WebSocket.Listener listener) {
+        Endpoint endpoint = endpoint(node);
+        return endpoint.client().newWebSocketBuilder().subprotocols(protocol)
+                .connectTimeout(Duration.ofSeconds(10))
+                .buildAsync(URI.create("wss://" + endpoint.hostPort() + pathAndQuery), listener);
+    }
+
+    /** The agent's answer to {@code GET pathAndQuery}, streamed; a non-200 answer becomes an ApiException. */
+    public InputStream get(JsonNode node, String pathAndQuery) {
+        Endpoint endpoint = endpoint(node);
+        String name = endpoint.name();
+        HttpClient client = endpoint.client();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + endpoint.hostPort() + pathAndQuery))
                 .GET().build();
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -70,7 +92,7 @@ public final class NodeConnections implements AutoCloseable {
             return response.body();
         } catch (IOException e) {
             throw ApiException.serviceUnavailable("cannot reach the agent of node " + name + " at "
-                    + hostPort(address, port) + ": " + e.getMessage());
+                    + endpoint.hostPort() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.serviceUnavailable("interrupted while calling node " + name);

@@ -21,14 +21,16 @@ import org.eclipse.jetty.http.HttpHeader;
 
 import java.io.IOException;
 
-/** The subresources: status, scale, pods/binding, pods/eviction, pods/log and namespaces/finalize. */
+/** The subresources: status, scale, pods/binding, pods/eviction, pods/log, pods/exec and namespaces/finalize. */
 public final class Subresources {
     private final ObjectService service;
     private final PodLogs logs;
+    private final PodExec exec;
 
     public Subresources(ObjectService service, NodeConnections nodes) {
         this.service = service;
         this.logs = new PodLogs(service, nodes);
+        this.exec = new PodExec(service, nodes);
     }
 
     public void handle(HttpExchange ex, RequestInfo info, ResourceHandler resources) throws IOException {
@@ -46,6 +48,7 @@ public final class Subresources {
                 ex.sendJson(201, evict(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex)));
             }
             case "log" -> logs.serve(ex, type, info.namespace(), info.name());
+            case "exec" -> exec.serve(ex, type, info.namespace(), info.name());
             case "finalize" -> {
                 requireMethod(ex, "PUT");
                 ObjectNode body = ResourceHandler.bodyObject(ex);

@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds the log file of a container of a pod on this node, the kubelet's way: the current instance's, or with
- * {@code previous} the one before it, and says why there is none (as the kubelet's messages do).
+ * Finds a container of a pod on this node for the agent's endpoint: its log file, the kubelet's way (the current
+ * instance's, or with {@code previous} the one before it), or its running instance for exec; and says why there
+ * is none, as the kubelet's messages do.
  */
-final class ContainerLogLocator {
+final class ContainerLocator {
     /** No log to read: {@code status} is the HTTP status the API server passes on. */
     static final class NoLogException extends Exception {
         private final int status;
@@ -38,7 +39,7 @@ final class ContainerLogLocator {
     private final Informer pods;
     private final Path logsDir;
 
-    ContainerLogLocator(Informer pods, Path logsDir) {
+    ContainerLocator(Informer pods, Path logsDir) {
         this.pods = pods;
         this.logsDir = logsDir;
     }
@@ -79,6 +80,27 @@ final class ContainerLogLocator {
                     + "\" is waiting to start: " + reason);
         }
         return new Located(file, running, () -> isRunning(namespace, name, container));
+    }
+
+    /** A running container: the RuntimeClass handler that runs it and its runtime id. */
+    record Running(String handler, String containerId) {
+    }
+
+    /** The running container {@code container} of a pod on this node, for exec. */
+    Running running(String namespace, String name, String container) throws NoLogException {
+        ObjectNode pod = pods.get(namespace, name).orElseThrow(() ->
+                new NoLogException(404, "pod \"" + name + "\" not found on this node"));
+        for (JsonNode s : pod.path("status").path("containerStatuses")) {
+            if (s.path("name").asText().equals(container)) {
+                String id = s.path("containerID").asText("");
+                int sep = id.indexOf("://");
+                if (!s.path("state").has("running") || sep < 0) {
+                    throw new NoLogException(400, "container " + container + " is not running");
+                }
+                return new Running(id.substring(0, sep), id.substring(sep + 3));
+            }
+        }
+        throw new NoLogException(400, "container " + container + " is not valid for pod " + name);
     }
 
     private boolean isRunning(String namespace, String name, String container) {

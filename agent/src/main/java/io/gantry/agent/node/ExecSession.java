@@ -1,0 +1,174 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * One {@code kubectl exec} on the agent's side of the Kubernetes streaming protocol over WebSocket
+ * ({@code v4.channel.k8s.io} and {@code v5.channel.k8s.io}): every binary message starts with a channel byte,
+ * 0 stdin, 1 stdout, 2 stderr, 3 the final Status (how the command exited), 4 terminal resizes, and in v5 255
+ * to close a channel (the client closing stdin). Public only because Jetty calls its listener methods through
+ * method handles.
+ */
+public final class ExecSession implements Session.Listener.AutoDemanding {
+    private static final Logger LOG = LoggerFactory.getLogger(ExecSession.class);
+    static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
+    static final byte STDIN = 0;
+    static final byte STDOUT = 1;
+    static final byte STDERR = 2;
+    static final byte ERROR = 3;
+    static final byte CLOSE = (byte) 255;
+
+    private final Supplier<Process> start;
+    private final boolean stdin;
+    private final boolean stdout;
+    private final boolean stderr;
+    private final Object sendLock = new Object();
+    private volatile Session session;
+    private volatile Process process;
+
+    /** @param start runs the command in the container; called once the connection is open */
+    ExecSession(Supplier<Process> start, boolean stdin, boolean stdout, boolean stderr) {
+        this.start = start;
+        this.stdin = stdin;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session opened) {
+        session = opened;
+        // started before any message is read, so that stdin sent right away reaches the command
+        Process p;
+        try {
+            p = start.get();
+        } catch (RuntimeException e) {
+            Thread.ofVirtual().start(() -> finish(failure("InternalError", e.getMessage(), null)));
+            return;
+        }
+        process = p;
+        Thread.ofVirtual().name("exec").start(() -> run(p));
+    }
+
+    private void run(Process p) {
+        try {
+            if (!stdin) {
+                p.getOutputStream().close();
+            }
+            Thread out = Thread.ofVirtual().start(() -> pump(p.getInputStream(), stdout ? STDOUT : -1));
+            Thread err = Thread.ofVirtual().start(() -> pump(p.getErrorStream(), stderr ? STDERR : -1));
+            int code = p.waitFor();
+            out.join(TimeUnit.SECONDS.toMillis(10));
+            err.join(TimeUnit.SECONDS.toMillis(10));
+            finish(code == 0 ? Json.object().put("status", "Success")
+                    : failure("NonZeroExitCode", "command terminated with non-zero exit code: exit status " + code,
+                    code));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            finish(failure("InternalError", e.getMessage(), null));
+        }
+    }
+
+    /** Kubernetes' Status for a failed exec; kubectl takes the exit code from the ExitCode cause. */
+    private static ObjectNode failure(String reason, String message, Integer exitCode) {
+        ObjectNode status = Json.object().put("status", "Failure").put("message", message).put("reason", reason);
+        status.putObject("metadata");
+        if (exitCode != null) {
+            status.putObject("details").putArray("causes").addObject().put("reason", "ExitCode")
+                    .put("message", Integer.toString(exitCode));
+        }
+        return status;
+    }
+
+    private void pump(InputStream in, int channel) {
+        byte[] buffer = new byte[16 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (channel >= 0 && n > 0) {
+                    send((byte) channel, buffer, n);
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("exec stream ended: {}", e.toString());
+        }
+    }
+
+    private void send(byte channel, byte[] data, int length) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            return;
+        }
+        ByteBuffer message = ByteBuffer.allocate(length + 1).put(channel).put(data, 0, length).flip();
+        synchronized (sendLock) {
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            s.sendBinary(message, Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+            try {
+                sent.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("exec send failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void finish(ObjectNode status) {
+        if (!status.has("metadata")) {
+            status.putObject("metadata");
+        }
+        byte[] json = Json.bytes(status);
+        send(ERROR, json, json.length);
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(StatusCode.NORMAL, "", Callback.NOOP);
+        }
+    }
+
+    @Override
+    public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        try {
+            if (!payload.hasRemaining()) {
+                return;
+            }
+            byte channel = payload.get();
+            Process p = process;
+            if (channel == STDIN && stdin && p != null) {
+                OutputStream in = p.getOutputStream();
+                byte[] data = new byte[payload.remaining()];
+                payload.get(data);
+                in.write(data);
+                in.flush();
+            } else if (channel == CLOSE && payload.hasRemaining() && payload.get() == STDIN && p != null) {
+                p.getOutputStream().close();
+            }
+            // channel 4 (terminal resize) has nothing to resize: commands run without a terminal
+        } catch (IOException e) {
+            LOG.debug("exec stdin: {}", e.toString());
+        } finally {
+            callback.succeed();
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason) {
+        Process p = process;
+        if (p != null && p.isAlive()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+        }
+    }
+}
