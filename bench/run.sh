@@ -5,7 +5,9 @@
 #
 # Environment: BENCH_QUICK=1 shortens every run (smoke test); BENCH_KEEP=1 keeps the work directory (logs,
 # data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile);
-# BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3);
+# BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3),
+# BENCH_ONLY=startup only pod startup on a real node with Docker Swarm beside it (5; as root, with runc, the CNI
+# plugins and busybox; the Swarm part needs docker.io's dockerd and is left out, saying so, without it);
 # BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000") and BENCH_SCHED_WARMUP (pods created and
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
 set -euo pipefail
@@ -16,18 +18,18 @@ java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
-  sched_sizes="200x1000"; sched_timeout=60; sched_warmup=200
+  sched_sizes="200x1000"; sched_timeout=60; sched_warmup=200; startup_pods=20
 else
   warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
   sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000 5000x30000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-180}
-  sched_warmup=${BENCH_SCHED_WARMUP:-10000}
+  sched_warmup=${BENCH_SCHED_WARMUP:-10000}; startup_pods=${BENCH_STARTUP_PODS:-100}
 fi
 only=${BENCH_ONLY:-all}
-case "$only" in all|api|scheduling) ;; *) echo "bench: BENCH_ONLY must be api or scheduling" >&2; exit 1 ;; esac
+case "$only" in all|api|scheduling|startup) ;; *) echo "bench: BENCH_ONLY must be api, scheduling or startup" >&2; exit 1 ;; esac
 clients=16
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
 kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
-[ "$only" = scheduling ] || for tool in "$etcd_binary" "$kubectl_binary"; do
+[ "$only" = scheduling ] || [ "$only" = startup ] || for tool in "$etcd_binary" "$kubectl_binary"; do
   [ -x "$tool" ] || { echo "bench: $tool is required (scripts/install-host-deps.sh test installs etcd)" >&2; exit 1; }
 done
 
@@ -172,7 +174,7 @@ bench() {
   fi
 }
 
-if [ "$only" != scheduling ]; then
+if [ "$only" = all ] || [ "$only" = api ]; then
 # 1a. Creates through the API on the embedded store.
 start_server writes-sqlite
 bench WriteBench --url "$server_url" --data-dir "$server_data" --store sqlite --clients $clients \
@@ -216,7 +218,7 @@ bench ListBench --url "$server_url" --data-dir "$server_data" --pods $pods --nam
 stop_started "$server_pid"
 fi
 
-# 4. Scheduling: a control plane (gantry up: API server, scheduler, controller manager) and one agent process
+# 4. Scheduling: a control plane (gantry server: API server, scheduler, controller manager) and one agent process
 #    with N simulated nodes; P pods created as bare pods (16 clients), then, on a fresh cluster, as P/100
 #    Deployments of 100 replicas. Each size is "NODESxPODS".
 # start_cluster NAME: sets server_pid, server_url, server_data.
@@ -225,12 +227,12 @@ start_cluster() {
   server_data="$work/$name/server"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
-  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main up --data-dir "$server_data" --port 0 \
+  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
     --bind-address 127.0.0.1 >"$work/$name/up.log" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
   for i in $(seq 1 900); do
-    port=$(sed -n 's/.*cluster up on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name/up.log" | head -1)
+    port=$(sed -n 's/.*ready on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name/up.log" | head -1)
     if [ -n "$port" ]; then
       server_url="https://127.0.0.1:$port"
       echo "bench: control plane $name (pid $server_pid) ready on $server_url" >&2
@@ -272,7 +274,7 @@ start_agent() {
   return 1
 }
 
-if [ "$only" != api ]; then
+if [ "$only" = all ] || [ "$only" = scheduling ]; then
   for size in $sched_sizes; do
     nodes=${size%x*}
     sched_pods=${size#*x}
@@ -291,6 +293,13 @@ if [ "$only" != api ]; then
       stop_started "$server_pid"
     done
   done
+fi
+
+# 5. Pod startup on a real node: gantry up (the control plane and this host as a node, with the sample image
+#    built from the host's busybox), P pods of that image created at once; then Docker Swarm on the same machine,
+#    a service of P replicas of the same busybox content, timed until all replicas run.
+if [ "$only" = all ] || [ "$only" = startup ]; then
+  bench/startup.sh "$work/startup" "$startup_pods" "$gantry_cp" "$bench_cp" "$java" | tee -a "$results"
 fi
 
 echo

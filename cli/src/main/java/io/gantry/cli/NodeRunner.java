@@ -37,6 +37,10 @@ final class NodeRunner implements AutoCloseable {
         @Option(names = "--pod-bridge", description = "The Linux bridge pods attach to (default: ${DEFAULT-VALUE}).")
         String podBridge = "gantry0";
 
+        @Option(names = "--agent-port", description = "HTTPS port the node serves logs and exec on for the API server "
+                + "(the kubelet's port; 0 for any free one; default: ${DEFAULT-VALUE}).")
+        int agentPort = 10250;
+
         Map<String, String> labelMap() {
             Map<String, String> out = new LinkedHashMap<>();
             for (String label : labels) {
@@ -52,6 +56,9 @@ final class NodeRunner implements AutoCloseable {
 
     static NodeRunner start(AgentConfig agent, Options options, int leaseDurationSeconds)
             throws InterruptedException {
+        if (options.agentPort < 0 || options.agentPort > 65535) {
+            throw new IllegalArgumentException("--agent-port must be between 0 and 65535");
+        }
         if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
         }
@@ -59,7 +66,8 @@ final class NodeRunner implements AutoCloseable {
         try {
             NodeAgentConfig config = NodeAgentConfig.defaults(agent.agentName(), agent.dataDir())
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
-                    .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge);
+                    .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
+                    .withAgentPort(options.agentPort);
             NodeAgent node = new NodeAgent(joined.client(), config,
                     NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
                     joined.credentials().caPem(), Clock.systemUTC())

@@ -35,7 +35,7 @@ class UpCommandTest {
 
     private GantryProcess up(Path data) throws IOException, InterruptedException {
         return GantryProcess.start(data, "up", "--sample", "--node-name", "up-test", "--pod-bridge", bridge,
-                "--run-dir", tmp.resolve("run").toString(), "--cluster-cidr", cidr);
+                "--run-dir", tmp.resolve("run").toString(), "--cluster-cidr", cidr, "--agent-port", "0");
     }
 
     @AfterEach

@@ -58,6 +58,9 @@ public interface ContainerEngine extends AutoCloseable {
     /** Runs a command in the running container (kubectl exec), without a terminal; its streams are the caller's. */
     Process exec(String containerId, List<String> command);
 
+    /** Asks the container to stop (SIGTERM), without waiting. */
+    void terminate(String containerId);
+
     /** SIGTERM, the grace period, SIGKILL; returns once it has stopped. */
     void stop(String containerId, Duration grace);
 

@@ -86,7 +86,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
-        workers = new PodWorkers(uid -> new PodSync(context, uid));
+        workers = new PodWorkers((uid, latest) -> new PodSync(context, uid, latest));
         engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
         pods.addHandler(new Informer.Handler() {
                 @Override

@@ -68,6 +68,12 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
                 runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName);
     }
 
+    /** @param port where the agent serves logs and exec; 0 for any free port */
+    public NodeAgentConfig withAgentPort(int port) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+    }
+
     public NodeAgentConfig withBridgeName(String bridge) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
                 runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge);

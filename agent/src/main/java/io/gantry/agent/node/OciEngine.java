@@ -37,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 
@@ -61,6 +62,12 @@ final class OciEngine implements ContainerEngine {
     private final ContainerRuntime runtime;
     private final ContainerTranslator translator;
     private final List<Consumer<String>> exitListeners = new CopyOnWriteArrayList<>();
+    /**
+     * Containers this process started and saw no exit of yet: they run, and asking runc (a process per question)
+     * would say nothing new. Their exits arrive through the runtime's reaper, which removes them here; containers
+     * of an earlier agent process are not its children, so they are always asked about.
+     */
+    private final Map<String, ContainerRun.Running> startedHere = new ConcurrentHashMap<>();
     /** Converters of each container's raw output into its CRI log, until the container is removed. */
     private final Map<String, ContainerLogs> logs = new ConcurrentHashMap<>();
     private volatile PodNetwork network;
@@ -98,6 +105,7 @@ final class OciEngine implements ContainerEngine {
     }
 
     private void exited(String id) {
+        startedHere.remove(id);
         ContainerLogs log = logs.get(id);
         if (log != null) {
             log.containerStopped();
@@ -293,6 +301,11 @@ final class OciEngine implements ContainerEngine {
             remove(launch.containerId());
             throw e;
         }
+        startedHere.put(launch.containerId(), new ContainerRun.Running(Instant.now()));
+        // an exit before the line above found nothing to forget: then the runtime has it recorded
+        if (!(runtime.state(launch.containerId()) instanceof ContainerState.Running)) {
+            startedHere.remove(launch.containerId());
+        }
         return launch.containerId();
     }
 
@@ -310,6 +323,10 @@ final class OciEngine implements ContainerEngine {
 
     @Override
     public ContainerRun state(String containerId) {
+        ContainerRun.Running known = startedHere.get(containerId);
+        if (known != null) {
+            return known;
+        }
         return switch (runtime.state(containerId)) {
             case ContainerState.Created created -> new ContainerRun.Created();
             case ContainerState.Running running -> new ContainerRun.Running(running.startedAt());
@@ -325,14 +342,25 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
-    public void stop(String containerId, Duration grace) {
-        if (runtime.state(containerId) instanceof ContainerState.Running) {
-            runtime.stop(containerId, grace);
+    public void terminate(String containerId) {
+        try {
+            runtime.kill(containerId, io.gantry.runtime.Signals.SIGTERM);
+        } catch (RuntimeException e) {
+            LOG.debug("SIGTERM to {}: {}", containerId, e.toString());
         }
     }
 
     @Override
+    public void stop(String containerId, Duration grace) {
+        if (runtime.state(containerId) instanceof ContainerState.Running) {
+            runtime.stop(containerId, grace);
+        }
+        startedHere.remove(containerId);
+    }
+
+    @Override
     public void remove(String containerId) {
+        startedHere.remove(containerId);
         ContainerLogs log = logs.remove(containerId);
         if (log != null) {
             log.containerStopped();

@@ -48,9 +48,13 @@ final class PodSync implements PodWorkers.Sync {
     private boolean loaded;
     private boolean logsAttached;
 
-    PodSync(NodeContext node, String uid) {
+    /** What the pod's worker last heard of the pod: a deletion may shorten its grace period while it runs out. */
+    private final java.util.function.Supplier<ObjectNode> latest;
+
+    PodSync(NodeContext node, String uid, java.util.function.Supplier<ObjectNode> latest) {
         this.node = node;
         this.uid = uid;
+        this.latest = latest;
         this.podDir = node.podsDir().resolve(uid);
     }
 
@@ -326,20 +330,46 @@ final class PodSync implements PodWorkers.Sync {
 
     /** Stops every container (events Killing), within {@code grace}. */
     private void stopAll(ObjectNode pod, Duration grace) {
-        List<Thread> stops = new ArrayList<>();
+        List<String> running = new ArrayList<>();
         for (ContainerRecord r : records.values()) {
             String id = r.containerId;
-            if (id == null) {
-                continue;
+            if (id != null && engine.state(id) instanceof ContainerEngine.ContainerRun.Running) {
+                if (pod != null) {
+                    node.events().event(pod, (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}",
+                            EventRecorder.NORMAL, "Killing", "Stopping container " + r.name);
+                }
+                engine.terminate(id);
+                running.add(id);
             }
-            ContainerEngine.ContainerRun run = engine.state(id);
-            if (run instanceof ContainerEngine.ContainerRun.Running && pod != null) {
-                node.events().event(pod, (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}",
-                        EventRecorder.NORMAL, "Killing", "Stopping container " + r.name);
-            }
-            stops.add(Thread.ofVirtual().start(() -> engine.stop(id, grace)));
         }
-        for (Thread t : stops) {
+        // SIGTERM went out; whatever still runs when the grace period ends is killed. A second deletion with a
+        // shorter grace period (kubectl delete --grace-period=1 after a plain delete) brings that moment closer.
+        Instant deadline = node.clock().instant().plus(grace);
+        long shortest = grace.toSeconds();
+        while (!running.isEmpty() && node.clock().instant().isBefore(deadline)) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            running.removeIf(id -> !(engine.state(id) instanceof ContainerEngine.ContainerRun.Running));
+            ObjectNode now = latest.get();
+            long seconds = now == null ? shortest
+                    : now.path("metadata").path("deletionGracePeriodSeconds").asLong(shortest);
+            if (seconds < shortest) {
+                shortest = seconds;
+                Instant sooner = node.clock().instant().plusSeconds(Math.max(0, seconds));
+                if (sooner.isBefore(deadline)) {
+                    deadline = sooner;
+                }
+            }
+        }
+        List<Thread> kills = new ArrayList<>();
+        for (String id : running) {
+            kills.add(Thread.ofVirtual().start(() -> engine.stop(id, Duration.ZERO)));
+        }
+        for (Thread t : kills) {
             try {
                 t.join();
             } catch (InterruptedException e) {

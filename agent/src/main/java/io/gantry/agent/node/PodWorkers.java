@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 
 /**
  * One worker per pod, as the kubelet's pod workers: a pod's syncs never overlap, a change that arrives during a
@@ -33,10 +32,14 @@ final class PodWorkers implements AutoCloseable {
     }
 
     private final Map<String, Worker> workers = new ConcurrentHashMap<>();
-    private final Function<String, Sync> syncs;
+    private final java.util.function.BiFunction<String, java.util.function.Supplier<ObjectNode>, Sync> syncs;
     private volatile boolean closed;
 
-    PodWorkers(Function<String, Sync> syncForUid) {
+    /**
+     * @param syncForUid makes the sync of a pod, given its uid and what the worker last heard of the pod (so that a
+     *                   long step, such as waiting out a grace period, can notice a change that came meanwhile)
+     */
+    PodWorkers(java.util.function.BiFunction<String, java.util.function.Supplier<ObjectNode>, Sync> syncForUid) {
         this.syncs = syncForUid;
     }
 
@@ -55,7 +58,7 @@ final class PodWorkers implements AutoCloseable {
             return;
         }
         Worker w = workers.computeIfAbsent(uid, u -> {
-            Worker created = new Worker(u, syncs.apply(u));
+            Worker created = new Worker(u);
             created.thread = Thread.ofVirtual().name("pod-" + u).unstarted(created::run);
             return created;
         });
@@ -92,9 +95,18 @@ final class PodWorkers implements AutoCloseable {
         boolean deleted;
         boolean dirty = true;
 
-        Worker(String uid, Sync sync) {
+        Worker(String uid) {
             this.uid = uid;
-            this.sync = sync;
+            this.sync = syncs.apply(uid, this::latest);
+        }
+
+        ObjectNode latest() {
+            lock.lock();
+            try {
+                return latest;
+            } finally {
+                lock.unlock();
+            }
         }
 
         void offer(ObjectNode pod, boolean gone) {

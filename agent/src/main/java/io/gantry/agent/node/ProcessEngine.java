@@ -197,6 +197,13 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
+    public void terminate(String containerId) {
+        read(containerId).filter(s -> !s.has("exitCode"))
+                .flatMap(s -> ProcessHandle.of(s.path("pid").asLong()))
+                .ifPresent(ProcessHandle::destroy);
+    }
+
+    @Override
     public void stop(String id, Duration grace) {
         Optional<ObjectNode> state = read(id);
         if (state.isEmpty() || state.get().has("exitCode")) {

@@ -96,7 +96,7 @@ class OciNodeTest {
         bridge = "gt" + Long.toHexString(ThreadLocalRandom.current().nextLong()).substring(0, 8);
         subnet = "10.251." + ThreadLocalRandom.current().nextInt(100, 250) + ".0/24";
         config = NodeAgentConfig.defaults(NODE, tmp.resolve("agent")).withStateDir(tmp.resolve("run"))
-                .withBridgeName(bridge);
+                .withBridgeName(bridge).withAgentPort(0);
         // the control plane's IPAM controller is not running here: the test hands out the podCIDR
         Thread cidr = Thread.ofVirtual().start(() -> await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
                 admin.patch(NODES, "", NODE, "", PatchKind.MERGE, Json.MAPPER.readTree(
@@ -408,5 +408,22 @@ class OciNodeTest {
 
         await().atMost(WAIT).until(() -> status("crasher").path("containerStatuses").path(0).path("restartCount").asInt() >= 1);
         assertThat(podLog("crasher", "?previous=true").body()).isEqualTo("run\n");
+    }
+
+    @Test
+    void aSecondDeletionWithAShorterGracePeriodEndsTheWaitSooner() throws Exception {
+        admin.create(PODS, "default", pod("stubborn", """
+                terminationGracePeriodSeconds: 60
+                containers:
+                - {name: c, image: IMAGE, command: [sh, -c, "trap '' TERM; while true; do sleep 1; done"]}
+                """));
+        await().atMost(WAIT).until(() -> status("stubborn").path("containerStatuses").path(0).path("ready").asBoolean());
+        admin.delete(PODS, "default", "stubborn", DeleteRequest.DEFAULT);
+        Thread.sleep(1500);
+        assertThat(admin.find(PODS, "default", "stubborn")).isPresent();
+        long start = System.nanoTime();
+        admin.delete(PODS, "default", "stubborn", new DeleteRequest(1L, null, null));
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin.find(PODS, "default", "stubborn").isEmpty());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
 }

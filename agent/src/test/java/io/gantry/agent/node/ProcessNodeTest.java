@@ -57,7 +57,7 @@ class ProcessNodeTest {
         joined = Agent.join(new AgentConfig(url, JoinTokens.withCaHash(server.credentials()), "proc-node",
                 tmp.resolve("agent"), null));
         NodeAgentConfig config = NodeAgentConfig.defaults("proc-node", tmp.resolve("agent"))
-                .withStateDir(tmp.resolve("run")).withDefaultHandler(ProcessEngine.HANDLER);
+                .withStateDir(tmp.resolve("run")).withDefaultHandler(ProcessEngine.HANDLER).withAgentPort(0);
         node = new NodeAgent(joined.client(), config,
                 List.of(new ProcessEngine(tmp.resolve("agent/process"), "127.0.0.1")), joined.credentials().caPem(),
                 Clock.systemUTC())
