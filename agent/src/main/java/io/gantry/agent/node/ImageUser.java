@@ -43,33 +43,22 @@ record ImageUser(long uid, long gid) {
 
     /** The field {@code want} of the line whose field {@code key} equals {@code value}, in the topmost layer having the file. */
     private static Optional<String> lookup(List<Path> lowerDirs, String file, int key, int want, String value) {
-        for (Path dir : lowerDirs) {
-            Path f = dir.resolve(file);
-            if (Files.isRegularFile(f)) {
-                try {
-                    for (String line : Files.readAllLines(f)) {
-                        String[] fields = line.split(":");
-                        if (fields.length > Math.max(key, want) && fields[key].equals(value)) {
-                            return Optional.of(fields[want]);
-                        }
-                    }
-                } catch (IOException e) {
-                    return Optional.empty();
-                }
-                return Optional.empty();
-            }
-        }
-        return Optional.empty();
+        return line(lowerDirs, file, key, value).filter(f -> f.length > want).map(f -> f[want]);
     }
 
     private static Optional<String[]> find(List<Path> lowerDirs, String file, String name) {
+        return line(lowerDirs, file, 0, name).filter(f -> f.length > 3);
+    }
+
+    /** The fields of the first line whose field {@code key} is {@code value}, in the topmost layer with the file. */
+    private static Optional<String[]> line(List<Path> lowerDirs, String file, int key, String value) {
         for (Path dir : lowerDirs) {
             Path f = dir.resolve(file);
             if (Files.isRegularFile(f)) {
                 try {
                     for (String line : Files.readAllLines(f)) {
                         String[] fields = line.split(":");
-                        if (fields.length > 3 && fields[0].equals(name)) {
+                        if (fields.length > key && fields[key].equals(value)) {
                             return Optional.of(fields);
                         }
                     }

@@ -2,6 +2,7 @@ package io.gantry.agent.node;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.agent.NodeConditions;
 import io.gantry.api.Json;
 
 import java.time.Instant;
@@ -95,24 +96,7 @@ final class NodeObjects {
     }
 
     ArrayNode conditions(Instant now) {
-        String heartbeat = seconds(now);
-        String transition = seconds(readySince);
-        ArrayNode conditions = Json.MAPPER.createArrayNode();
-        condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available", heartbeat, transition);
-        condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure", heartbeat, transition);
-        condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available", heartbeat, transition);
-        condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat,
-                transition);
-        return conditions;
-    }
-
-    private static void condition(ArrayNode into, String type, String status, String reason, String message,
-                                  String heartbeat, String transition) {
-        into.addObject().put("type", type).put("status", status).put("lastHeartbeatTime", heartbeat)
-                .put("lastTransitionTime", transition).put("reason", reason).put("message", message);
+        return NodeConditions.healthy(seconds(now), seconds(readySince));
     }
 
     ObjectNode lease(String nodeUid, Instant now) {

@@ -361,16 +361,7 @@ final class OciEngine implements ContainerEngine {
     @Override
     public void remove(String containerId) {
         startedHere.remove(containerId);
-        ContainerLogs log = logs.remove(containerId);
-        if (log != null) {
-            log.containerStopped();
-            try {
-                log.awaitFinished(Duration.ofSeconds(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            log.close();
-        }
+        LogFollowers.finish(logs.remove(containerId));
         runtime.delete(containerId);
         try {
             AtomicDirectoryWriter.deleteTree(config.dataDir().resolve("containers").resolve(containerId));

@@ -246,16 +246,7 @@ final class ProcessEngine implements ContainerEngine {
 
     @Override
     public void remove(String id) {
-        ContainerLogs log = logs.remove(id);
-        if (log != null) {
-            log.containerStopped();
-            try {
-                log.awaitFinished(Duration.ofSeconds(2));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            log.close();
-        }
+        LogFollowers.finish(logs.remove(id));
         try {
             Files.deleteIfExists(stateDir.resolve(id + ".json"));
         } catch (IOException e) {

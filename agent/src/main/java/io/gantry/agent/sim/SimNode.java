@@ -2,6 +2,7 @@ package io.gantry.agent.sim;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.agent.NodeConditions;
 import io.gantry.api.Json;
 
 import java.nio.charset.StandardCharsets;
@@ -131,23 +132,7 @@ final class SimNode {
 
     /** The four conditions a healthy kubelet reports, heartbeat now, transitions when this node became ready. */
     ArrayNode conditions(Instant now) {
-        String heartbeat = Times.seconds(now);
-        String transition = Times.seconds(readySince == null ? now : readySince);
-        ArrayNode conditions = Json.MAPPER.createArrayNode();
-        condition(conditions, "MemoryPressure", "False", "KubeletHasSufficientMemory",
-                "kubelet has sufficient memory available", heartbeat, transition);
-        condition(conditions, "DiskPressure", "False", "KubeletHasNoDiskPressure",
-                "kubelet has no disk pressure", heartbeat, transition);
-        condition(conditions, "PIDPressure", "False", "KubeletHasSufficientPID",
-                "kubelet has sufficient PID available", heartbeat, transition);
-        condition(conditions, "Ready", "True", "KubeletReady", "kubelet is posting ready status", heartbeat, transition);
-        return conditions;
-    }
-
-    private static void condition(ArrayNode into, String type, String status, String reason, String message,
-                                  String heartbeat, String transition) {
-        into.addObject().put("type", type).put("status", status).put("lastHeartbeatTime", heartbeat)
-                .put("lastTransitionTime", transition).put("reason", reason).put("message", message);
+        return NodeConditions.healthy(Times.seconds(now), Times.seconds(readySince == null ? now : readySince));
     }
 
     ObjectNode lease(SimulationConfig config, Instant now) {
