@@ -37,6 +37,10 @@ final class NodeRunner implements AutoCloseable {
         @Option(names = "--pod-bridge", description = "The Linux bridge pods attach to (default: ${DEFAULT-VALUE}).")
         String podBridge = "gantry0";
 
+        @Option(names = "--oci-runtime", description = "The OCI runtime binary: runc, or crun where it works "
+                + "(default: ${DEFAULT-VALUE}).")
+        Path ociRuntime = Path.of("/usr/sbin/runc");
+
         @Option(names = "--agent-port", description = "HTTPS port the node serves logs and exec on for the API server "
                 + "(the kubelet's port; 0 for any free one; default: ${DEFAULT-VALUE}).")
         int agentPort = 10250;
@@ -67,7 +71,7 @@ final class NodeRunner implements AutoCloseable {
             NodeAgentConfig config = NodeAgentConfig.defaults(agent.agentName(), agent.dataDir())
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
-                    .withAgentPort(options.agentPort);
+                    .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime);
             NodeAgent node = new NodeAgent(joined.client(), config,
                     NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
                     joined.credentials().caPem(), Clock.systemUTC())

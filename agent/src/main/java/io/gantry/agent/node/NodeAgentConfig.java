@@ -68,6 +68,12 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
                 runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName);
     }
 
+    /** @param binary the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
+    public NodeAgentConfig withRuntimeBinary(Path binary) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+    }
+
     /** @param port where the agent serves logs and exec; 0 for any free port */
     public NodeAgentConfig withAgentPort(int port) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port,

@@ -124,7 +124,8 @@ final class OciEngine implements ContainerEngine {
 
     @Override
     public String version() {
-        return "runc://" + RuncVersion.of(config.runtimeBinary());
+        // the binary's own name: runc, or crun when a node runs that instead
+        return config.runtimeBinary().getFileName() + "://" + RuncVersion.of(config.runtimeBinary());
     }
 
     @Override

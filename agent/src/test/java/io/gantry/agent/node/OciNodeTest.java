@@ -426,4 +426,25 @@ class OciNodeTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> admin.find(PODS, "default", "stubborn").isEmpty());
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
     }
+
+    @Test
+    void aChangedConfigMapReachesTheRunningPodsVolume() throws Exception {
+        ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", "live").put("namespace", "default");
+        cm.putObject("data").put("mode", "first");
+        admin.create(CONFIG_MAPS, "default", cm);
+        admin.create(PODS, "default", pod("reader", """
+                volumes: [{name: conf, configMap: {name: live}}]
+                containers:
+                - name: c
+                  image: IMAGE
+                  command: [sh, -c, "while true; do cat /conf/mode; echo; sleep 1; done"]
+                  volumeMounts: [{name: conf, mountPath: /conf}]
+                """));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("reader", "c")).contains("first\n"));
+        admin.patch(CONFIG_MAPS, "default", "live", "", PatchKind.MERGE,
+                Json.MAPPER.readTree("{\"data\":{\"mode\":\"second\"}}"));
+        // the kubelet's sync period brings it within about a minute; here within a resync (10 s)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(logOf("reader", "c")).contains("second\n"));
+    }
 }
