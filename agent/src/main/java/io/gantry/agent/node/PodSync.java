@@ -310,7 +310,28 @@ final class PodSync implements PodWorkers.Sync {
         r.clearWaiting();
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Created", "Created container " + r.name);
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Started", "Started container " + r.name);
+        JsonNode postStart = spec.path("lifecycle").path("postStart");
+        if (!postStart.isMissingNode() && !postStart.isNull()) {
+            try {
+                LifecycleHooks.run(postStart, spec, sandbox.podIp(), engine, containerId, Duration.ofSeconds(30));
+            } catch (LifecycleHooks.HookFailure e) {
+                // as the kubelet: the container is killed and its restart policy decides what follows
+                node.events().event(pod, fieldPath, EventRecorder.WARNING, "FailedPostStartHook", e.getMessage());
+                engine.stop(containerId, Duration.ZERO);
+            }
+        }
         return PodWorkers.RESYNC;
+    }
+
+    private static JsonNode containerSpec(ObjectNode pod, String name) {
+        for (String list : List.of("initContainers", "containers")) {
+            for (JsonNode c : pod.path("spec").path(list)) {
+                if (c.path("name").asText().equals(name)) {
+                    return c;
+                }
+            }
+        }
+        return null;
     }
 
     /** The kubelet's layout: logs/NAMESPACE_NAME_UID/CONTAINER/RESTARTS.log. */
@@ -330,21 +351,46 @@ final class PodSync implements PodWorkers.Sync {
 
     /** Stops every container (events Killing), within {@code grace}. */
     private void stopAll(ObjectNode pod, Duration grace) {
+        Instant stopping = node.clock().instant();
         List<String> running = new ArrayList<>();
+        List<Thread> preStops = new ArrayList<>();
         for (ContainerRecord r : records.values()) {
             String id = r.containerId;
             if (id != null && engine.state(id) instanceof ContainerEngine.ContainerRun.Running) {
+                String fieldPath = (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}";
                 if (pod != null) {
-                    node.events().event(pod, (r.init ? "spec.initContainers{" : "spec.containers{") + r.name + "}",
-                            EventRecorder.NORMAL, "Killing", "Stopping container " + r.name);
+                    node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Killing",
+                            "Stopping container " + r.name);
                 }
-                engine.terminate(id);
+                JsonNode spec = pod == null ? null : containerSpec(pod, r.name);
+                JsonNode preStop = spec == null ? null : spec.path("lifecycle").get("preStop");
+                // the preStop handler runs first and counts against the grace period; then SIGTERM
+                preStops.add(Thread.ofVirtual().start(() -> {
+                    if (preStop != null && !preStop.isNull()) {
+                        try {
+                            LifecycleHooks.run(preStop, spec, sandbox == null ? null : sandbox.podIp(), engine, id,
+                                    grace);
+                        } catch (LifecycleHooks.HookFailure e) {
+                            node.events().event(pod, fieldPath, EventRecorder.WARNING, "FailedPreStopHook",
+                                    e.getMessage());
+                        }
+                    }
+                    engine.terminate(id);
+                }));
                 running.add(id);
+            }
+        }
+        for (Thread t : preStops) {
+            try {
+                t.join(Math.max(1, Duration.between(node.clock().instant(), stopping.plus(grace)).toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
         // SIGTERM went out; whatever still runs when the grace period ends is killed. A second deletion with a
         // shorter grace period (kubectl delete --grace-period=1 after a plain delete) brings that moment closer.
-        Instant deadline = node.clock().instant().plus(grace);
+        Instant deadline = stopping.plus(grace);
         long shortest = grace.toSeconds();
         while (!running.isEmpty() && node.clock().instant().isBefore(deadline)) {
             try {

@@ -447,4 +447,26 @@ class OciNodeTest {
         // the kubelet's sync period brings it within about a minute; here within a resync (10 s)
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(logOf("reader", "c")).contains("second\n"));
     }
+
+    @Test
+    void postStartRunsBeforeTheContainerIsUsedAndPreStopBeforeItIsStopped() throws Exception {
+        Path marks = Files.createDirectories(tmp.resolve("marks"));
+        admin.create(PODS, "default", pod("hooked", """
+                volumes:
+                - {name: work, emptyDir: {}}
+                - {name: marks, hostPath: {path: MARKS, type: Directory}}
+                containers:
+                - name: c
+                  image: IMAGE
+                  command: [sh, -c, "sleep 2; cat /work/started; sleep 300"]
+                  volumeMounts: [{name: work, mountPath: /work}, {name: marks, mountPath: /marks}]
+                  lifecycle:
+                    postStart: {exec: {command: [sh, -c, "echo started-by-hook > /work/started"]}}
+                    preStop: {exec: {command: [sh, -c, "echo stopped-by-hook > /marks/prestop"]}}
+                """.replace("MARKS", marks.toString())));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("hooked", "c")).isEqualTo("started-by-hook\n"));
+        admin.delete(PODS, "default", "hooked", DeleteRequest.DEFAULT);
+        await().atMost(WAIT).until(() -> admin.find(PODS, "default", "hooked").isEmpty());
+        assertThat(Files.readString(marks.resolve("prestop"))).isEqualTo("stopped-by-hook\n");
+    }
 }
