@@ -70,6 +70,10 @@ public interface ContainerEngine extends AutoCloseable {
     /** Ids of all containers this engine has, running or not. */
     Set<String> containers();
 
+    /** Frees disk space held by images no pod uses, if the node is short of it. */
+    default void collectImageGarbage(Set<String> imagesInUse) {
+    }
+
     /** Stops the engine's own background work; containers keep running (a new agent re-adopts them). */
     @Override
     default void close() {

@@ -39,6 +39,7 @@ public final class NodeAgent implements AutoCloseable {
     private PodWorkers workers;
     private Informer pods;
     private NodeServer server;
+    private Thread imageGc;
     private final String clusterCaPem;
 
     /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
@@ -112,6 +113,7 @@ public final class NodeAgent implements AutoCloseable {
             throw new IllegalStateException("could not list the pods bound to " + config.nodeName());
         }
         releaseLeftovers(context);
+        imageGc = Thread.ofVirtual().name("image-gc").start(this::collectImages);
         LOG.info("node {} is running pods ({} on {})", config.nodeName(),
                 engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
         return this;
@@ -168,6 +170,24 @@ public final class NodeAgent implements AutoCloseable {
         });
     }
 
+    /** Every image-GC period: images that pods of this node name are kept, others may go under disk pressure. */
+    private void collectImages() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(config.imageGc().period());
+            } catch (InterruptedException e) {
+                return;
+            }
+            java.util.Set<String> inUse = new java.util.HashSet<>();
+            for (ObjectNode pod : pods.list()) {
+                for (String list : List.of("initContainers", "containers")) {
+                    pod.path("spec").path(list).forEach(c -> inUse.add(c.path("image").asText()));
+                }
+            }
+            engines.forEach(e -> e.collectImageGarbage(inUse));
+        }
+    }
+
     /** Whether two versions of a pod differ only in status (and the resourceVersion that came with it). */
     static boolean statusOnly(ObjectNode oldPod, ObjectNode newPod) {
         return withoutStatus(oldPod).equals(withoutStatus(newPod));
@@ -194,6 +214,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (server != null) {
             server.close();
+        }
+        if (imageGc != null) {
+            imageGc.interrupt();
         }
         if (workers != null) {
             workers.close();

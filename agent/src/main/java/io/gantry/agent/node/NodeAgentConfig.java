@@ -22,11 +22,13 @@ import java.util.Objects;
  * @param statusInterval       how often the Ready condition's heartbeat is re-posted
  * @param defaultHandler       the RuntimeClass handler of pods that name none (runc)
  * @param bridgeName           the Linux bridge pods attach to
+ * @param imageGc              when unused images are removed to free disk space
  */
 public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
-                              Duration statusInterval, String defaultHandler, String bridgeName) {
+                              Duration statusInterval, String defaultHandler, String bridgeName,
+                              ImageGcPolicy imageGc) {
     public NodeAgentConfig {
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -41,7 +43,7 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
     public static NodeAgentConfig defaults(String nodeName, Path dataDir) {
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
-                null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0");
+                null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT);
     }
 
     public Duration leaseRenewInterval() {
@@ -50,43 +52,65 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
 
     public NodeAgentConfig withLabels(Map<String, String> more) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
     }
 
     public NodeAgentConfig withStateDir(Path dir) {
         return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
     }
 
     public NodeAgentConfig withLeaseDuration(int seconds) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
     }
 
     public NodeAgentConfig withDefaultHandler(String handler) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc);
     }
 
     /** @param binary the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
     public NodeAgentConfig withRuntimeBinary(Path binary) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
     }
 
     /** @param port where the agent serves logs and exec; 0 for any free port */
     public NodeAgentConfig withAgentPort(int port) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+    }
+
+    public NodeAgentConfig withImageGc(ImageGcPolicy policy) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName,
+                policy);
+    }
+
+    /**
+     * The kubelet's image garbage collection: when the image file system is fuller than {@code highPercent}, the
+     * least recently used images no pod of the node uses are removed until it is at {@code lowPercent}; checked
+     * every {@code period}.
+     */
+    public record ImageGcPolicy(int highPercent, int lowPercent, Duration period) {
+        /** --image-gc-high-threshold=85, --image-gc-low-threshold=80, every 5 minutes. */
+        public static final ImageGcPolicy KUBELET_DEFAULT = new ImageGcPolicy(85, 80, Duration.ofMinutes(5));
+
+        public ImageGcPolicy {
+            if (lowPercent < 0 || highPercent > 100 || lowPercent > highPercent) {
+                throw new IllegalArgumentException("image GC thresholds need 0 <= low <= high <= 100");
+            }
+        }
     }
 
     public NodeAgentConfig withBridgeName(String bridge) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc);
     }
 
     public NodeAgentConfig withClusterDns(String dns) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName);
+                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
     }
 }

@@ -98,6 +98,11 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
+    public void collectImageGarbage(Set<String> imagesInUse) {
+        new ImageGarbageCollector(images, config.dataDir().resolve("images"), config.imageGc()).collect(imagesInUse);
+    }
+
+    @Override
     public void close() {
         logs.values().forEach(ContainerLogs::close);
         runtime.close();
