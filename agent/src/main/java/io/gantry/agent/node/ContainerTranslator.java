@@ -101,6 +101,8 @@ final class ContainerTranslator {
                 .withUts(spec.path("hostNetwork").asBoolean(false) ? Namespace.HOST : join(launch, "uts"));
         if (spec.path("hostPID").asBoolean(false)) {
             namespaces = namespaces.withPid(Namespace.HOST);
+        } else if (launch.sandbox().namespaces().containsKey("pid")) {
+            namespaces = namespaces.withPid(join(launch, "pid"));
         }
         Path log = launch.logFile();
         return new ContainerConfig(launch.containerId(),

@@ -173,6 +173,11 @@ final class OciEngine implements ContainerEngine {
                 sandbox = new Sandbox(status.ip(), Map.of("net", status.namespaces().net(),
                         "ipc", status.namespaces().ipc(), "uts", status.namespaces().uts()));
             }
+            if (spec.path("shareProcessNamespace").asBoolean(false) && !spec.path("hostPID").asBoolean(false)) {
+                java.util.Map<String, Path> namespaces = new java.util.HashMap<>(sandbox.namespaces());
+                namespaces.put("pid", PidNamespaceHolder.ensure(podDir));
+                sandbox = new Sandbox(sandbox.podIp(), Map.copyOf(namespaces));
+            }
             writeNameFiles(pod, podDir, hostname, sandbox);
             return sandbox;
         } catch (IOException e) {
@@ -243,6 +248,7 @@ final class OciEngine implements ContainerEngine {
             }
         }
         PodCgroups.remove(podUid);
+        PidNamespaceHolder.remove(config.dataDir().resolve("pods").resolve(podUid));
     }
 
     @Override

@@ -469,4 +469,23 @@ class OciNodeTest {
         await().atMost(WAIT).until(() -> admin.find(PODS, "default", "hooked").isEmpty());
         assertThat(Files.readString(marks.resolve("prestop"))).isEqualTo("stopped-by-hook\n");
     }
+
+    @Test
+    void containersOfAPodThatSharesItsProcessNamespaceSeeEachOther() throws Exception {
+        admin.create(PODS, "default", pod("shared-pid", """
+                shareProcessNamespace: true
+                containers:
+                - {name: sleeper, image: IMAGE, command: [sleep, "4242"]}
+                - {name: looker, image: IMAGE, command: [sh, -c, "sleep 2; ps; sleep 300"]}
+                """));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(logOf("shared-pid", "looker")).contains("sleep 4242"));
+        // PID 1 is the pod's own holder, not one of its containers
+        assertThat(logOf("shared-pid", "looker")).containsPattern("(?m)^\\s*1 .*sleep infinity");
+        String uid = admin.get(PODS, "default", "shared-pid").path("metadata").path("uid").asText();
+        admin.delete(PODS, "default", "shared-pid", DeleteRequest.DEFAULT);
+        await().atMost(WAIT).until(() -> admin.find(PODS, "default", "shared-pid").isEmpty());
+        assertThat(run("ps", "-eo", "args")).doesNotContain("sleep 4242")
+                .doesNotContain("unshare --pid --fork --kill-child sleep infinity");
+        assertThat(tmp.resolve("agent/pods/" + uid)).doesNotExist();
+    }
 }
