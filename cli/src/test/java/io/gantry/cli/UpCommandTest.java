@@ -118,6 +118,10 @@ class UpCommandTest {
         assertThat(exec.out()).isEqualTo("hi\n");
         assertThat(kubectl.runWithInput("from stdin\n", "exec", "-i", "-n", "demo", web, "--", "cat")
                 .requireSuccess().out()).isEqualTo("from stdin\n");
+        // the issue's own line: -it from a non-terminal (kubectl says so and goes on without a TTY)
+        Kubectl.Result it = kubectl.run("exec", "-it", "-n", "demo", web, "--", "sh", "-c", "echo hi; exit 3");
+        assertThat(it.exitCode()).isEqualTo(3);
+        assertThat(it.out()).contains("hi");
         assertThat(runc("list", "-q")).isEqualTo(containers);
 
         // a crash of the whole process: the containers keep running and the next start takes them back
