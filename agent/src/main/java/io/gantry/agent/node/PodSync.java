@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
-import io.gantry.client.ApiClient;
 import io.gantry.client.DeleteRequest;
 import io.gantry.client.EventRecorder;
 import io.gantry.client.PatchKind;
