@@ -15,11 +15,11 @@ import java.util.Optional;
  * is none, as the kubelet's messages do.
  */
 final class ContainerLocator {
-    /** No log to read: {@code status} is the HTTP status the API server passes on. */
-    static final class NoLogException extends Exception {
+    /** No log or running container to serve: {@code status} is the HTTP status the API server passes on. */
+    static final class UnavailableException extends Exception {
         private final int status;
 
-        NoLogException(int status, String message) {
+        UnavailableException(int status, String message) {
             super(message);
             this.status = status;
         }
@@ -44,10 +44,10 @@ final class ContainerLocator {
         this.logsDir = logsDir;
     }
 
-    Located locate(String namespace, String name, String container, boolean previous) throws NoLogException {
+    Located locate(String namespace, String name, String container, boolean previous) throws UnavailableException {
         Optional<ObjectNode> found = pods.get(namespace, name);
         if (found.isEmpty()) {
-            throw new NoLogException(404, "pod \"" + name + "\" not found on this node");
+            throw new UnavailableException(404, "pod \"" + name + "\" not found on this node");
         }
         ObjectNode pod = found.get();
         String uid = pod.path("metadata").path("uid").asText();
@@ -60,7 +60,7 @@ final class ContainerLocator {
             }
         }
         if (status == null) {
-            throw new NoLogException(400, "container \"" + container + "\" in pod \"" + name
+            throw new UnavailableException(400, "container \"" + container + "\" in pod \"" + name
                     + "\" is waiting to start: ContainerCreating");
         }
         int restarts = status.path("restartCount").asInt();
@@ -68,7 +68,7 @@ final class ContainerLocator {
         Path dir = logsDir.resolve(namespace + "_" + name + "_" + uid).resolve(container);
         if (previous) {
             if (!status.path("lastState").has("terminated") || restarts == 0) {
-                throw new NoLogException(400, "previous terminated container \"" + container + "\" in pod \"" + name
+                throw new UnavailableException(400, "previous terminated container \"" + container + "\" in pod \"" + name
                         + "\" not found");
             }
             return new Located(dir.resolve((restarts - 1) + ".log"), false, () -> false);
@@ -76,7 +76,7 @@ final class ContainerLocator {
         Path file = dir.resolve(restarts + ".log");
         if (!Files.exists(file)) {
             String reason = status.path("state").path("waiting").path("reason").asText("ContainerCreating");
-            throw new NoLogException(400, "container \"" + container + "\" in pod \"" + name
+            throw new UnavailableException(400, "container \"" + container + "\" in pod \"" + name
                     + "\" is waiting to start: " + reason);
         }
         return new Located(file, running, () -> isRunning(namespace, name, container));
@@ -87,20 +87,20 @@ final class ContainerLocator {
     }
 
     /** The running container {@code container} of a pod on this node, for exec. */
-    Running running(String namespace, String name, String container) throws NoLogException {
+    Running running(String namespace, String name, String container) throws UnavailableException {
         ObjectNode pod = pods.get(namespace, name).orElseThrow(() ->
-                new NoLogException(404, "pod \"" + name + "\" not found on this node"));
+                new UnavailableException(404, "pod \"" + name + "\" not found on this node"));
         for (JsonNode s : pod.path("status").path("containerStatuses")) {
             if (s.path("name").asText().equals(container)) {
                 String id = s.path("containerID").asText("");
                 int sep = id.indexOf("://");
                 if (!s.path("state").has("running") || sep < 0) {
-                    throw new NoLogException(400, "container " + container + " is not running");
+                    throw new UnavailableException(400, "container " + container + " is not running");
                 }
                 return new Running(id.substring(0, sep), id.substring(sep + 3));
             }
         }
-        throw new NoLogException(400, "container " + container + " is not valid for pod " + name);
+        throw new UnavailableException(400, "container " + container + " is not valid for pod " + name);
     }
 
     private boolean isRunning(String namespace, String name, String container) {

@@ -80,10 +80,6 @@ final class NodeContext {
         return engine(runtimeClass.path("handler").asText());
     }
 
-    java.util.Collection<ContainerEngine> engines() {
-        return engines.values();
-    }
-
     EventRecorder events() {
         return events;
     }

@@ -145,7 +145,7 @@ final class NodeServer implements AutoCloseable {
             ContainerLocator.Located located;
             try {
                 located = logs.locate(parts[2], parts[3], parts[4], previous);
-            } catch (ContainerLocator.NoLogException e) {
+            } catch (ContainerLocator.UnavailableException e) {
                 text(response, e.status(), e.getMessage());
                 callback.succeeded();
                 return;
@@ -176,10 +176,10 @@ final class NodeServer implements AutoCloseable {
         ContainerLocator.Running container;
         try {
             if (command == null || command.isEmpty()) {
-                throw new ContainerLocator.NoLogException(400, "you must specify at least 1 command");
+                throw new ContainerLocator.UnavailableException(400, "you must specify at least 1 command");
             }
             container = logs.running(parts[2], parts[3], parts[4]);
-        } catch (ContainerLocator.NoLogException e) {
+        } catch (ContainerLocator.UnavailableException e) {
             text(response, e.status(), e.getMessage());
             callback.succeeded();
             return;

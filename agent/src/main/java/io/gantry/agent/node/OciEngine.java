@@ -111,10 +111,6 @@ final class OciEngine implements ContainerEngine {
         exitListeners.forEach(l -> l.accept(id));
     }
 
-    ImageService images() {
-        return images;
-    }
-
     @Override
     public String handler() {
         return HANDLER;

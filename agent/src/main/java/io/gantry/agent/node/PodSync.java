@@ -57,11 +57,6 @@ final class PodSync implements PodWorkers.Sync {
         this.podDir = node.podsDir().resolve(uid);
     }
 
-    /** The id of the engine that runs this pod's containers (for tests and cleanup). */
-    String handler() {
-        return engine == null ? null : engine.handler();
-    }
-
     @Override
     public Optional<Duration> sync(String podUid, ObjectNode pod, boolean deleted) {
         load();

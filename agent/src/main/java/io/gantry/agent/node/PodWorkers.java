@@ -74,10 +74,6 @@ final class PodWorkers implements AutoCloseable {
         }
     }
 
-    boolean has(String uid) {
-        return workers.containsKey(uid);
-    }
-
     @Override
     public void close() {
         closed = true;
