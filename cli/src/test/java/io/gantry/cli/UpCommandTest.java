@@ -1,5 +1,7 @@
 package io.gantry.cli;
 
+import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.testing.IptablesTraces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +58,9 @@ class UpCommandTest {
             }
             sh("ip link del " + bridge + " 2>/dev/null; umount -l " + tmp.resolve("run/ns") + " 2>/dev/null; "
                     + "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true");
+            // the node's masquerading outlives the agent, as its pods do
+            IptablesTraces.remove(List.of(PodNetworkConfig.builder(cidr).bridgeName(bridge).build()
+                    .masqueradeChain()));
         }
         assertThat(sh("iptables-save")).doesNotContain(cidr);
     }

@@ -7,6 +7,7 @@ import io.gantry.network.cni.NetworkConfigList;
 /**
  * The node's network configuration list: the bridge plugin (the node's gateway for its pods, with host-local IPAM
  * over the pod CIDR and a default route through the bridge), then portmap for host ports, then any chained extras.
+ * The plugin does not masquerade: {@link PodMasquerade} does that for the whole node.
  */
 final class BridgeConflist {
 
@@ -27,7 +28,8 @@ final class BridgeConflist {
         bridge.put("type", "bridge");
         bridge.put("bridge", config.bridgeName());
         bridge.put("isGateway", true);
-        bridge.put("ipMasq", config.ipMasq());
+        // masquerading is one rule set for the node (PodMasquerade), not the plugin's chain per pod
+        bridge.put("ipMasq", false);
         bridge.put("hairpinMode", config.hairpinMode());
         config.mtu().ifPresent(mtu -> bridge.put("mtu", mtu));
         ObjectNode ipam = bridge.putObject("ipam");

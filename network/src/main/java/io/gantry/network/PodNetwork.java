@@ -42,6 +42,7 @@ public final class PodNetwork {
     private final PodNamespaces namespaces;
     private final CniPlugins cni;
     private final IpForwarding ipForwarding;
+    private final PodMasquerade masquerade;
 
     private PodNetwork(PodNetworkConfig config, NetworkConfigList conflist, Path conflistFile,
                        PodNamespaces namespaces, CniPlugins cni, IpForwarding ipForwarding) {
@@ -51,6 +52,7 @@ public final class PodNetwork {
         this.namespaces = namespaces;
         this.cni = cni;
         this.ipForwarding = ipForwarding;
+        this.masquerade = new PodMasquerade(config);
     }
 
     /** Writes the network's conflist into {@link PodNetworkConfig#confDir()} and returns the ready facade. */
@@ -96,6 +98,9 @@ public final class PodNetwork {
         try {
             namespaces.create(podId, hostname);
             ipForwarding.ensureEnabled();
+            if (config.ipMasq()) {
+                masquerade.ensureInstalled();
+            }
             CniRuntimeArgs args = CniRuntimeArgs.of(podId, paths.net(), config.interfaceName());
             if (!portMappings.isEmpty()) {
                 args = args.withCapability("portMappings", portMappingsJson(portMappings));
@@ -128,6 +133,14 @@ public final class PodNetwork {
         }
         namespaces.remove(podId);
         log.debug("pod {} detached from {}", podId, config.networkName());
+    }
+
+    /**
+     * Removes what this network put on the node rather than on a pod: the masquerading chain of the pod CIDR.
+     * For taking a node out of service (and for tests); pods still attached lose their way out of the node.
+     */
+    public void removeNodeRules() throws IOException {
+        masquerade.remove();
     }
 
     /**

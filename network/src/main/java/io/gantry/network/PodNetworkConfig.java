@@ -15,11 +15,12 @@ import java.util.regex.Pattern;
  * How this node's pod network is laid out and where its state lives. Build with {@link #builder(String)}; every
  * setting but the pod CIDR has a default.
  *
- * @param networkName    the CNI network name; also names host-local's directory and the ipMasq iptables chains
+ * @param networkName    the CNI network name; also names host-local's directory
  * @param bridgeName     the Linux bridge the pods' veths are attached to
  * @param podCidr        the node's pod CIDR (IPv4), e.g. {@code 10.88.0.0/24}; its first address is the gateway
  * @param ipamDataDir    where host-local records allocated addresses
- * @param ipMasq         whether traffic from pods to outside the pod CIDR is masqueraded
+ * @param ipMasq         whether traffic from pods to outside the pod CIDR is masqueraded (one nat chain per node,
+ *                       named after the bridge)
  * @param mtu            the MTU of the bridge and veths; empty lets the plugin choose
  * @param hairpinMode    lets a pod reach itself through a service or host port that leads back to it
  * @param pluginDirs     where CNI plugin executables are searched, in order
@@ -75,6 +76,12 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
     /** The pods' default gateway: the pod CIDR's first address, which the bridge takes. */
     public String gateway() {
         return Ipv4Subnet.parse(podCidr).firstAddress();
+    }
+
+    /** The nat chain that masquerades the pods' traffic leaving the pod CIDR (see {@link #ipMasq}). */
+    public String masqueradeChain() {
+        // bridge names have at most 15 characters and chain names at most 28
+        return "GANTRY-MASQ-" + bridgeName;
     }
 
     @Override

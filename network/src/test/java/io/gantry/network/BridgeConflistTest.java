@@ -25,7 +25,7 @@ class BridgeConflistTest {
         assertThat(list.cniVersion()).isEqualTo("1.0.0");
         assertThat(list.pluginTypes()).containsExactly("bridge", "portmap");
         assertThat(list.plugin(0)).isEqualTo(JSON.readTree("""
-                {"type":"bridge","bridge":"gantry0","isGateway":true,"ipMasq":true,"hairpinMode":true,"mtu":1400,
+                {"type":"bridge","bridge":"gantry0","isGateway":true,"ipMasq":false,"hairpinMode":true,"mtu":1400,
                  "ipam":{"type":"host-local","dataDir":"/var/lib/test-ipam",
                          "ranges":[[{"subnet":"10.88.0.0/24","gateway":"10.88.0.1"}]],
                          "routes":[{"dst":"0.0.0.0/0"}]}}"""));

@@ -117,7 +117,7 @@ class PodNetworkTest {
         assertThat(status.namespaces().all()).allSatisfy(file -> assertThat(file).doesNotExist());
         assertThat(fixture.network.listPods()).isEmpty();
         assertThat(fixture.network.status(pod)).isEmpty();
-        assertThat(IptablesTraces.linesMentioning(List.of(pod, fixture.subnetPrefix))).isEmpty();
+        assertThat(podRules(pod)).isEmpty();
         fixture.network.tearDown(pod); // idempotent
     }
 
@@ -140,7 +140,7 @@ class PodNetworkTest {
 
         fixture.network.tearDown(pod);
 
-        assertThat(IptablesTraces.linesMentioning(List.of(pod, fixture.subnetPrefix))).isEmpty();
+        assertThat(podRules(pod)).isEmpty();
     }
 
     @Test
@@ -186,9 +186,7 @@ class PodNetworkTest {
 
     @Test
     void tearDownReleasesTheAddressOfAPodWhoseNamespacesVanishedAsInANodeReboot() throws Exception {
-        // Without ipMasq: a reboot also empties iptables, which this test cannot imitate; the bridge plugin only
-        // finds the masquerading rule through the pod's interface, which vanished with the namespace.
-        fixture = new NetworkFixture(tempDir, builder -> builder.ipMasq(false));
+        fixture = new NetworkFixture(tempDir);
         String pod = fixture.newPodId();
         PodNetworkStatus status = fixture.network.setUp(pod, "rebooted", List.of());
         new PodNamespaces(fixture.namespaceRoot, PodNamespaces.DEFAULT_TIMEOUT).remove(pod);
@@ -200,13 +198,79 @@ class PodNetworkTest {
         assertNothingLeftOf(pod);
     }
 
+    @Test
+    void podTrafficLeavingThePodCidrIsMasqueradedByOneRuleSetForTheNode() throws Exception {
+        fixture = new NetworkFixture(tempDir);
+        String podA = fixture.newPodId();
+        String podB = fixture.newPodId();
+        PodNetworkStatus a = fixture.network.setUp(podA, "pod-a", List.of());
+        fixture.network.setUp(podB, "pod-b", List.of());
+        String chain = fixture.config.masqueradeChain();
+        assertThat(ok("iptables", "-w", "5", "-t", "nat", "-S", "POSTROUTING").lines()
+                .filter(rule -> rule.contains("-j " + chain))).as("jumps to %s", chain).hasSize(1);
+        assertThat(IptablesTraces.linesMentioning(List.of(podA, podB))).as("rules of single pods").isEmpty();
+
+        // a network outside the node, in a namespace of this test: 198.18.x.0/30 (benchmarking range) on a veth
+        String suffix = fixture.bridge.substring(2);
+        String outside = "gtout-" + suffix;
+        String hostSide = "gto" + suffix;
+        String third = String.valueOf(Integer.parseInt(fixture.subnetPrefix.split("\\.")[2]));
+        String hostAddress = "198.18." + third + ".1";
+        String outsideAddress = "198.18." + third + ".2";
+        Path cgi = Files.createDirectories(tempDir.resolve("outside-www/cgi-bin")).resolve("peer");
+        Files.writeString(cgi, "#!/bin/sh\necho 'Content-Type: text/plain'\necho\necho \"$REMOTE_ADDR\"\n");
+        ok("chmod", "755", cgi.toString());
+        Process server = null;
+        try {
+            ok("ip", "netns", "add", outside);
+            ok("ip", "link", "add", hostSide, "type", "veth", "peer", "name", "eth0", "netns", outside);
+            ok("ip", "addr", "add", hostAddress + "/30", "dev", hostSide);
+            ok("ip", "link", "set", hostSide, "up");
+            ok("ip", "-n", outside, "addr", "add", outsideAddress + "/30", "dev", "eth0");
+            ok("ip", "-n", outside, "link", "set", "eth0", "up");
+            server = new ProcessBuilder("ip", "netns", "exec", outside, "/bin/busybox", "httpd", "-f", "-p", "8080",
+                    "-h", tempDir.resolve("outside-www").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            String url = "http://" + outsideAddress + ":8080/cgi-bin/peer";
+            await().atMost(SERVER_START).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(peerSeenFrom(a, url)).as("the address the outside sees").isEqualTo(hostAddress));
+
+            // without the node's rules (and with a route back) the outside sees the pod itself
+            fixture.network.removeNodeRules();
+            ok("ip", "-n", outside, "route", "add", fixture.subnet, "via", hostAddress);
+            assertThat(peerSeenFrom(a, url)).isEqualTo(a.ip());
+            assertThat(IptablesTraces.linesMentioning(List.of(chain))).isEmpty();
+        } finally {
+            if (server != null) {
+                server.destroyForcibly();
+                server.waitFor();
+            }
+            run("ip", "netns", "del", outside);
+            run("ip", "link", "del", hostSide);
+        }
+    }
+
+    /** The client address a CGI on the outside reports; busybox httpd writes IPv4 peers as [::ffff:a.b.c.d]. */
+    private static String peerSeenFrom(PodNetworkStatus pod, String url) {
+        return ok("nsenter", "--net=" + pod.namespaces().net(), "/bin/busybox", "wget", "-q", "-O", "-", url).strip()
+                .replace("[::ffff:", "").replace("]", "");
+    }
+
+    /** Rules that mention the pod or the pod CIDR, apart from the node's masquerading, which serves every pod. */
+    private List<String> podRules(String pod) {
+        String nodeChain = fixture.config.masqueradeChain();
+        return IptablesTraces.linesMentioning(List.of(pod, fixture.subnetPrefix)).stream()
+                .filter(rule -> !rule.contains(nodeChain))
+                .toList();
+    }
+
     private void assertNothingLeftOf(String pod) throws IOException {
         assertThat(hostAllocations()).as("addresses still allocated").isEmpty();
         assertThat(ok("ip", "-o", "link", "show", "master", fixture.bridge).strip()).as("veths on the bridge")
                 .isEmpty();
         assertThat(fixture.network.listPods()).isEmpty();
         assertThat(fixture.namespaceRoot.resolve(pod)).doesNotExist();
-        assertThat(IptablesTraces.linesMentioning(List.of(pod, fixture.subnetPrefix))).isEmpty();
+        assertThat(podRules(pod)).isEmpty();
         assertThat(fixture.cacheDir.resolve(fixture.networkName).resolve(pod)).doesNotExist();
     }
 

@@ -21,6 +21,8 @@ import io.gantry.images.registry.RegistryCredentials;
 import io.gantry.images.registry.RegistryOptions;
 import io.gantry.images.testing.TestImages;
 import io.gantry.images.testing.TestRegistry;
+import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.testing.IptablesTraces;
 import io.gantry.runtime.logs.ContainerLogReader;
 import io.gantry.runtime.logs.LogQuery;
 import org.junit.jupiter.api.AfterAll;
@@ -137,6 +139,9 @@ class OciNodeTest {
                 privateRegistry.close();
             }
             run("ip", "link", "del", bridge);
+            // the node's masquerading outlives the agent, as its pods do
+            IptablesTraces.remove(List.of(PodNetworkConfig.builder(subnet).bridgeName(bridge).build()
+                    .masqueradeChain()));
             run("umount", "-l", tmp.resolve("run/ns").toString());
             run("rm", "-rf", tmp.toString());
             // the pods' parent cgroup, when no other node of this host uses it

@@ -10,10 +10,11 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Finds and removes the iptables rules and chains that mention a test's subnet or container ids: the bridge
- * plugin's per-container ipMasq chains (CNI-xxx, jumped to from nat POSTROUTING) and portmap's CNI-DN-xxx chains
- * with their jumps from CNI-HOSTPORT-DNAT. Normally the plugins' DEL already removed them; this is the safety net
- * for a test that failed half-way.
+ * Finds and removes the iptables rules and chains that mention a test's subnet, container ids or chain names:
+ * portmap's CNI-DN-xxx chains with their jumps from CNI-HOSTPORT-DNAT, the bridge plugin's per-container ipMasq
+ * chains (CNI-xxx) where a test asked for them, and a node network's masquerading chain (named after its bridge).
+ * Normally the plugins' DEL and the network's own clean-up removed them; this is the safety net for a test that
+ * failed half-way.
  */
 public final class IptablesTraces {
 
@@ -69,6 +70,9 @@ public final class IptablesTraces {
         Map<String, List<String>> rules = rules(table);
         Set<String> tainted = new LinkedHashSet<>();
         rules.forEach((chain, chainRules) -> {
+            if (needles.stream().anyMatch(chain::contains)) {
+                tainted.add(chain);
+            }
             for (String rule : chainRules) {
                 if (needles.stream().anyMatch(rule::contains)) {
                     if (chain.startsWith("CNI-") && !SHARED_PORTMAP_CHAINS.contains(chain)) {

@@ -82,6 +82,7 @@ public final class NetworkFixture implements AutoCloseable {
     public Set<String> traces() {
         Set<String> needles = new LinkedHashSet<>(podIds);
         needles.add(subnetPrefix);
+        needles.add(config.masqueradeChain());
         return needles;
     }
 
@@ -105,6 +106,7 @@ public final class NetworkFixture implements AutoCloseable {
                 HostCommands.ok("ip", "link", "del", bridge);
             }
         });
+        attempt(problems, network::removeNodeRules);
         attempt(problems, () -> IptablesTraces.remove(traces()));
         if (!portmapChainsExistedBefore) {
             attempt(problems, IptablesTraces::removeUnusedSharedPortmapChains);
