@@ -44,6 +44,11 @@ final class RuncCommand {
         return binary;
     }
 
+    /** Whether runc keeps state for the container: it does so in a directory named after it under its root. */
+    boolean hasState(String id) {
+        return java.nio.file.Files.isDirectory(stateRoot.resolve(id));
+    }
+
     /** The full command line: binary, {@code --root}, then {@code args}. */
     List<String> commandLine(List<String> args) {
         List<String> command = new ArrayList<>();

@@ -159,7 +159,7 @@ public final class RuncRuntime implements ContainerRuntime {
         String id = config.id();
         return locked(id, () -> {
             BundleFiles bundle = bundle(id);
-            if (bundle.exists() || runcState(id).isPresent()) {
+            if (bundle.exists() || runc.hasState(id)) {
                 throw new ContainerRuntimeException("container '" + id + "' already exists; delete it first");
             }
             try {
@@ -470,6 +470,10 @@ public final class RuncRuntime implements ContainerRuntime {
             if (recorded.isPresent()) {
                 return stopped(recorded.get(), bundle);
             }
+            Optional<ContainerState> known = stateOfOwnChild(id, bundle);
+            if (known.isPresent()) {
+                return known.get();
+            }
             Optional<RuncState> reported = runcState(id);
             if (reported.isEmpty()) {
                 return new ContainerState.Unknown(bundle.exists()
@@ -499,6 +503,23 @@ public final class RuncRuntime implements ContainerRuntime {
             notifyExit(id);
         }
         return answer;
+    }
+
+    /**
+     * The state of a live container whose init is this process' child, without asking runc: while that init runs,
+     * the container is created, or running once {@link #start} recorded its start. Asking runc costs a process
+     * per container per query, which a node with many pods feels. An init that exited (a zombie not reaped yet)
+     * takes the usual way, which reaps it and records the exit.
+     */
+    private Optional<ContainerState> stateOfOwnChild(String id, BundleFiles bundle) {
+        OptionalInt pid = bundle.readPid();
+        if (pid.isEmpty() || !id.equals(reapableInits.get(pid.getAsInt())) || hasExited(pid.getAsInt())) {
+            return Optional.empty();
+        }
+        Optional<Instant> startedAt = bundle.readStartedAt();
+        return Optional.of(startedAt.isPresent()
+                ? new ContainerState.Running(pid.getAsInt(), startedAt.get())
+                : new ContainerState.Created(pid.getAsInt()));
     }
 
     /** The exit of a container runc reports stopped: reaped now if this process can, else recorded as unknown. */
