@@ -3,13 +3,14 @@
 # machine. Usage: startup.sh WORK_DIR PODS GANTRY_CLASSPATH BENCH_CLASSPATH JAVA
 #
 # Gantry: gantry up --sample (control plane and this host as a node; the sample image is built from the host's
-# busybox and imported), then PodStartupBench creates PODS pods of that image at once and measures created ->
-# Running per pod from a watch. Swarm: a dockerd of its own (its own data root, exec root and socket), swarm
+# busybox and imported), then PodStartupBench creates PODS pods of that image at once, and then PODS more as a
+# stream of one every BENCH_STARTUP_INTERVAL_MS (default 100), and measures created -> Running per pod from a watch. Swarm: a dockerd of its own (its own data root, exec root and socket), swarm
 # init on 127.0.0.1, the same busybox content imported as an image, and a service of PODS replicas timed until
 # docker service ls shows all of them running. Everything either side created is removed at the end, also when
 # a step fails: containers, the pod bridge and namespaces, cgroups, Docker's bridges and iptables chains.
 set -euo pipefail
 work=$1 pods=$2 gantry_cp=$3 bench_cp=$4 java=$5
+interval_ms=${BENCH_STARTUP_INTERVAL_MS:-100}
 mkdir -p "$work"
 bridge="gbench$((RANDOM % 1000))"
 cidr="10.251.$((100 + RANDOM % 150)).0/24"
@@ -50,10 +51,12 @@ cleanup() {
   ip link del "$bridge" 2>/dev/null || true
   rmdir /sys/fs/cgroup/*/gantry/pod*/ 2>/dev/null || true
   rmdir /sys/fs/cgroup/*/gantry 2>/dev/null || true
-  # the bridge plugin's masquerade chains of pods that could not be torn down (named after the pod's range)
+  # the node's masquerading (its jump names the pod range), which outlives the agent as its pods do
   iptables -t nat -S POSTROUTING 2>/dev/null | grep -F "${cidr%.*}." | sed 's/^-A/-D/' | while read -r rule; do
     eval iptables -t nat "$rule" 2>/dev/null || true
   done
+  iptables -t nat -F "GANTRY-MASQ-$bridge" 2>/dev/null || true
+  iptables -t nat -X "GANTRY-MASQ-$bridge" 2>/dev/null || true
   if [ -n "$dockerd_pid" ]; then
     "${docker[@]}" service rm startup >/dev/null 2>&1 || true
     "${docker[@]}" swarm leave --force >/dev/null 2>&1 || true
@@ -109,6 +112,10 @@ timeout 300 "$java" -Xmx1g -cp "$bench_cp" io.gantry.bench.PodStartupBench --url
 timeout 300 "$java" -Xmx1g -cp "$bench_cp" io.gantry.bench.PodStartupBench --url "https://127.0.0.1:$port" \
   --data-dir "$work/gantry" --pods "$pods" --image localhost/gantry-sample:1 --namespace startup \
   --server-pid "$up_pid"
+# the same pods as a steady stream, as Kubernetes' density tests measure its startup SLO: each pod's own latency
+timeout 300 "$java" -Xmx1g -cp "$bench_cp" io.gantry.bench.PodStartupBench --url "https://127.0.0.1:$port" \
+  --data-dir "$work/gantry" --pods "$pods" --image localhost/gantry-sample:1 --namespace startup-stream \
+  --server-pid "$up_pid" --interval-ms "$interval_ms"
 
 # --- Docker Swarm ---
 if ! command -v dockerd >/dev/null; then

@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Benchmark 5: pod startup on a real node. Against {@code gantry up} (control plane and this host as a node),
- * creates P pods of an image the node already has (16 clients at once) and follows them with one watch: a pod's
+ * creates P pods of an image the node already has, all at once (16 clients) or as a steady stream of one pod every
+ * {@code --interval-ms} (as Kubernetes' density tests measure the SLO), and follows them with one watch: a pod's
  * startup latency runs from the watch's first sight of it (ADDED) to the first event with
  * {@code status.phase=Running}, which the agent writes once runc started the container. Kubernetes' SLO is
  * p99 <= 5 s for this. Afterwards the pods are deleted and the run waits until the node released them.
@@ -28,7 +29,7 @@ public final class PodStartupBench {
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv, "url", "data-dir", "pods", "image", "namespace", "timeout", "server-pid",
-                "clients");
+                "clients", "interval-ms");
         Path dataDir = Path.of(args.required("data-dir"));
         ApiClient api = ApiClient.connect(args.required("url"), dataDir);
         int podCount = args.integer("pods", 100);
@@ -37,6 +38,8 @@ public final class PodStartupBench {
         String namespace = args.string("namespace", "bench-startup");
         Duration timeout = Duration.ofSeconds(args.integer("timeout", 120));
         long serverPid = args.pid("server-pid");
+        // 0: every pod at once; otherwise pod n is created n intervals after the first, as a steady stream
+        long intervalNanos = TimeUnit.MILLISECONDS.toNanos(args.integer("interval-ms", 0));
 
         api.ensureNamespace(namespace);
         String podsPath = "/api/v1/namespaces/" + namespace + "/pods";
@@ -61,6 +64,10 @@ public final class PodStartupBench {
             creators.add(Thread.ofVirtual().start(() -> {
                 try (KeepAliveConnection connection = api.connection()) {
                     for (long n = next.getAndIncrement(); n < podCount; n = next.getAndIncrement()) {
+                        long due = start + n * intervalNanos;
+                        if (due - System.nanoTime() > 0) {
+                            TimeUnit.NANOSECONDS.sleep(due - System.nanoTime());
+                        }
                         KeepAliveConnection.Response r = connection.post(podsPath,
                                 pod("s-" + n, image).getBytes(StandardCharsets.UTF_8), 201);
                         if (r.status() != 201) {
@@ -93,17 +100,20 @@ public final class PodStartupBench {
             }
         }
         double allRunning = running.get() == 0 ? Double.NaN : (lastRunning.get() - start) / 1e9;
-        new Report("startup").put("pods", podCount).put("running", running.get()).put("complete", complete)
+        new Report("startup").put("pods", podCount).put("interval_ms", TimeUnit.NANOSECONDS.toMillis(intervalNanos))
+                .put("running", running.get()).put("complete", complete)
                 .put("create_failures", failed.get()).put("p50_ms", startup.percentileMs(0.50))
                 .put("p99_ms", startup.percentileMs(0.99)).put("max_ms", startup.maxMs())
                 .put("all_running_s", allRunning).put("gantry_cpu_cores", serverCpu)
                 .put("machine_cpu_cores", machineCpu).put("gantry_peak_rss_mib", ProcessStats.peakRssMiB(serverPid))
                 .put("load_avg", ProcessStats.loadAverage()).print();
+        String pacing = intervalNanos == 0 ? "at once"
+                : String.format(java.util.Locale.ROOT, "one every %d ms", TimeUnit.NANOSECONDS.toMillis(intervalNanos));
         System.out.printf(java.util.Locale.ROOT,
-                "pod startup [%d pods, image present]: %d running%s; created->Running p50 %.0f ms, p99 %.0f ms, "
-                        + "max %.0f ms; all running %.2f s after the first create; cores: gantry %.2f, machine %.2f "
-                        + "of %d; peak RSS %.0f MiB%n",
-                podCount, running.get(), complete ? "" : " (INCOMPLETE after " + timeout.toSeconds() + " s)",
+                "pod startup [%d pods created %s, image present]: %d running%s; created->Running p50 %.0f ms, "
+                        + "p99 %.0f ms, max %.0f ms; all running %.2f s after the first create; cores: gantry %.2f, "
+                        + "machine %.2f of %d; peak RSS %.0f MiB%n",
+                podCount, pacing, running.get(), complete ? "" : " (INCOMPLETE after " + timeout.toSeconds() + " s)",
                 startup.percentileMs(0.50), startup.percentileMs(0.99), startup.maxMs(), allRunning, serverCpu,
                 machineCpu, ProcessStats.processors(), ProcessStats.peakRssMiB(serverPid));
         if (!firstFailure.get().isEmpty()) {
