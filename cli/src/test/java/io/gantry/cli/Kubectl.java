@@ -52,7 +52,28 @@ final class Kubectl {
     }
 
     Result run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
-        Process p = start(env, args);
+        return complete(start(env, args), stdin, args);
+    }
+
+    /**
+     * kubectl on a terminal of 100 x 30, as a user at a shell runs it: util-linux {@code script} gives it one, and
+     * {@code typed} is what the user types. The output is the terminal's, with CR LF line ends.
+     */
+    Result onTerminal(String typed, String... args) throws IOException, InterruptedException {
+        StringBuilder line = new StringBuilder("stty cols 100 rows 30; exec ").append(quote(BINARY.toString()))
+                .append(" --kubeconfig ").append(quote(kubeconfig.toString()));
+        for (String arg : args) {
+            line.append(' ').append(quote(arg));
+        }
+        return complete(builder(List.of("script", "-qefc", line.toString(), "/dev/null"), Map.of()).start(), typed,
+                args);
+    }
+
+    private static String quote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    private Result complete(Process p, String stdin, String... args) throws IOException, InterruptedException {
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -77,11 +98,15 @@ final class Kubectl {
         command.add("--kubeconfig");
         command.add(kubeconfig.toString());
         command.addAll(List.of(args));
+        return builder(command, env).start();
+    }
+
+    private ProcessBuilder builder(List<String> command, Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(k -> k.startsWith("KUBE") || k.toLowerCase().contains("proxy"));
         builder.environment().put("HOME", home.toString());
         builder.environment().putAll(env);
-        return builder.start();
+        return builder;
     }
 
     private static byte[] readAll(java.io.InputStream in) {

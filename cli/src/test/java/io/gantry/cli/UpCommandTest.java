@@ -127,6 +127,11 @@ class UpCommandTest {
         Kubectl.Result it = kubectl.run("exec", "-it", "-n", "demo", web, "--", "sh", "-c", "echo hi; exit 3");
         assertThat(it.exitCode()).isEqualTo(3);
         assertThat(it.out()).contains("hi");
+        // and from a terminal: the command gets one of the client's size, sees what is typed, and its exit code
+        Kubectl.Result terminal = kubectl.onTerminal("typed\n", "exec", "-it", "-n", "demo", web, "--", "sh", "-c",
+                "tty; stty size; read line; echo got $line; exit 3");
+        assertThat(terminal.exitCode()).as(terminal.out()).isEqualTo(3);
+        assertThat(terminal.out()).contains("/dev/pts/0\r\n").contains("30 100\r\n").contains("got typed\r\n");
         assertThat(runc("list", "-q")).isEqualTo(containers);
 
         // a crash of the whole process: the containers keep running and the next start takes them back

@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param args the command line
  * @param env  entries ({@code KEY=VALUE}) added to, or overriding, the container's environment
  * @param cwd  working directory, or null for the container's
- * @param tty  a terminal; not supported yet
+ * @param tty  whether the command runs on a terminal; the process is then a {@link TerminalProcess}
  */
 public record ExecRequest(List<String> args, List<String> env, String cwd, boolean tty) {
 

@@ -55,8 +55,12 @@ public interface ContainerEngine extends AutoCloseable {
     /** What the container does now. */
     ContainerRun state(String containerId);
 
-    /** Runs a command in the running container (kubectl exec), without a terminal; its streams are the caller's. */
-    Process exec(String containerId, List<String> command);
+    /**
+     * Runs a command in the running container (kubectl exec); its streams are the caller's. With {@code tty} the
+     * command runs on a terminal and the process is a {@link io.gantry.runtime.TerminalProcess}, which can be
+     * resized.
+     */
+    Process exec(String containerId, List<String> command, boolean tty);
 
     /** Asks the container to stop (SIGTERM), without waiting. */
     void terminate(String containerId);

@@ -2,6 +2,7 @@ package io.gantry.agent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.runtime.TerminalProcess;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
 /**
  * One {@code kubectl exec} on the agent's side of the Kubernetes streaming protocol over WebSocket
  * ({@code v4.channel.k8s.io} and {@code v5.channel.k8s.io}): every binary message starts with a channel byte,
- * 0 stdin, 1 stdout, 2 stderr, 3 the final Status (how the command exited), 4 terminal resizes, and in v5 255
- * to close a channel (the client closing stdin). Public only because Jetty calls its listener methods through
+ * 0 stdin, 1 stdout, 2 stderr, 3 the final Status (how the command exited), 4 terminal resizes (for a command on
+ * a terminal, which then writes stdout alone), and in v5 255 to close a channel (the client closing stdin). Public only because Jetty calls its listener methods through
  * method handles.
  */
 public final class ExecSession implements Session.Listener.AutoDemanding {
@@ -31,6 +32,7 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
     static final byte STDOUT = 1;
     static final byte STDERR = 2;
     static final byte ERROR = 3;
+    static final byte RESIZE = 4;
     static final byte CLOSE = (byte) 255;
 
     private final Supplier<Process> start;
@@ -154,12 +156,30 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 in.flush();
             } else if (channel == CLOSE && payload.hasRemaining() && payload.get() == STDIN && p != null) {
                 p.getOutputStream().close();
+            } else if (channel == RESIZE && p instanceof TerminalProcess terminal) {
+                resize(terminal, payload);
             }
-            // channel 4 (terminal resize) has nothing to resize: commands run without a terminal
         } catch (IOException e) {
             LOG.debug("exec stdin: {}", e.toString());
         } finally {
             callback.succeed();
+        }
+    }
+
+    /** A resize message is JSON, {"Width":W,"Height":H}, as kubectl's terminal size queue sends it. */
+    private static void resize(TerminalProcess terminal, ByteBuffer payload) {
+        byte[] json = new byte[payload.remaining()];
+        payload.get(json);
+        try {
+            var size = Json.MAPPER.readTree(json);
+            int width = size.path("Width").asInt(0);
+            int height = size.path("Height").asInt(0);
+            if (width > 0 && height > 0) {
+                terminal.resize(width, height);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debug("ignoring terminal resize {}: {}", new String(json, java.nio.charset.StandardCharsets.UTF_8),
+                    e.toString());
         }
     }
 

@@ -53,7 +53,7 @@ final class LifecycleHooks {
             throws HookFailure {
         Process p;
         try {
-            p = engine.exec(containerId, command);
+            p = engine.exec(containerId, command, false);
         } catch (RuntimeException e) {
             throw new HookFailure("Exec lifecycle hook (" + command + ") for Container in Pod failed - error: "
                     + e.getMessage());

@@ -194,7 +194,8 @@ final class NodeServer implements AutoCloseable {
                 return null;
             }
             rs.setAcceptedSubProtocol(protocol);
-            return new ExecSession(() -> engine.exec(container.containerId(), command), flag(query, "stdin"),
+            boolean tty = flag(query, "tty");
+            return new ExecSession(() -> engine.exec(container.containerId(), command, tty), flag(query, "stdin"),
                     flag(query, "stdout"), flag(query, "stderr"));
         }, request, response, callback);
         if (!upgraded) {

@@ -338,8 +338,8 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
-    public Process exec(String containerId, List<String> command) {
-        return runtime.exec(containerId, new io.gantry.runtime.ExecRequest(command, List.of(), null, false));
+    public Process exec(String containerId, List<String> command, boolean tty) {
+        return runtime.exec(containerId, new io.gantry.runtime.ExecRequest(command, List.of(), null, tty));
     }
 
     @Override

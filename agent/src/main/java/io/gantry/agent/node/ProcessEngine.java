@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.runtime.LogPaths;
+import io.gantry.runtime.TerminalProcess;
 import io.gantry.runtime.logs.ContainerLogs;
 import io.gantry.runtime.logs.LogRotation;
 import org.slf4j.Logger;
@@ -188,9 +189,9 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
-    public Process exec(String containerId, List<String> command) {
+    public Process exec(String containerId, List<String> command, boolean tty) {
         try {
-            return new ProcessBuilder(command).start();
+            return tty ? TerminalProcess.start(command, 80, 24) : new ProcessBuilder(command).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
         }

@@ -31,4 +31,27 @@ interface LibC extends Library {
     int umount2(String target, int flags) throws LastErrorException;
 
     int getpagesize();
+
+    int O_RDWR = 2;
+    int O_NOCTTY = 0x100;
+    int EIO = 5;
+    long TIOCSWINSZ = 0x5414;
+    long TIOCGWINSZ = 0x5413;
+
+    int posix_openpt(int flags) throws LastErrorException;
+
+    int grantpt(int fd) throws LastErrorException;
+
+    int unlockpt(int fd) throws LastErrorException;
+
+    int ptsname_r(int fd, byte[] buffer, long length) throws LastErrorException;
+
+    /** @param size {rows, columns, x pixels, y pixels}: struct winsize */
+    int ioctl(int fd, long request, short[] size) throws LastErrorException;
+
+    long read(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    long write(int fd, byte[] buffer, long count) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
 }

@@ -235,14 +235,19 @@ public final class OciBundle {
      * A {@code runc exec --process} document: the container's own process settings (user, capabilities,
      * noNewPrivileges) with another command, added environment entries and, if given, another working directory.
      */
-    public static ObjectNode execProcess(ObjectNode containerSpec, List<String> args, List<String> extraEnv, String cwd) {
+    public static ObjectNode execProcess(ObjectNode containerSpec, List<String> args, List<String> extraEnv, String cwd,
+                                         boolean terminal) {
         ObjectNode process = ((ObjectNode) containerSpec.get("process")).deepCopy();
-        process.put("terminal", false);
+        process.put("terminal", terminal);
         ArrayNode argNodes = process.putArray("args");
         args.forEach(argNodes::add);
         Map<String, String> env = new LinkedHashMap<>();
         containerSpec.get("process").get("env").forEach(entry -> putEnv(env, entry.asText()));
         extraEnv.forEach(entry -> putEnv(env, entry));
+        if (terminal) {
+            // what Docker gives a terminal exec whose image and request set no TERM
+            env.putIfAbsent("TERM", "xterm");
+        }
         ArrayNode envNodes = process.putArray("env");
         env.forEach((key, value) -> envNodes.add(key + "=" + value));
         if (cwd != null) {

@@ -12,6 +12,7 @@ import io.gantry.runtime.ExecRequest;
 import io.gantry.runtime.NoSuchContainerException;
 import io.gantry.runtime.Rootfs;
 import io.gantry.runtime.Signals;
+import io.gantry.runtime.TerminalProcess;
 import io.gantry.runtime.linux.CgroupFiles;
 import io.gantry.runtime.linux.ChildReaper;
 import io.gantry.runtime.linux.ExitStatus;
@@ -84,6 +85,9 @@ public final class RuncRuntime implements ContainerRuntime {
     /** How long a SIGKILLed container may take to disappear before stop gives up. */
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOCK_STRIPES = 64;
+    /** A terminal's size until the client tells its own (kubectl does so at once). */
+    private static final int DEFAULT_COLUMNS = 80;
+    private static final int DEFAULT_ROWS = 24;
 
     private final Path bundlesRoot;
     private final RuncCommand runc;
@@ -639,9 +643,6 @@ public final class RuncRuntime implements ContainerRuntime {
 
     @Override
     public Process exec(String id, ExecRequest request) {
-        if (request.tty()) {
-            throw new UnsupportedOperationException("exec with a terminal is not supported yet");
-        }
         ContainerState state = state(id);
         if (!(state instanceof ContainerState.Running)) {
             throw new ContainerRuntimeException("cannot exec in container '" + id + "': it is not running (" + state + ")");
@@ -651,9 +652,10 @@ public final class RuncRuntime implements ContainerRuntime {
         try {
             ObjectNode spec = (ObjectNode) JSON.readTree(bundle.config().toFile());
             JSON.writeValue(processFile.toFile(),
-                    OciBundle.execProcess(spec, request.args(), request.env(), request.cwd()));
-            Process process = new ProcessBuilder(runc.commandLine(List.of("exec", "--process", processFile.toString(), id)))
-                    .start();
+                    OciBundle.execProcess(spec, request.args(), request.env(), request.cwd(), request.tty()));
+            List<String> command = runc.commandLine(List.of("exec", "--process", processFile.toString(), id));
+            Process process = request.tty() ? TerminalProcess.start(command, DEFAULT_COLUMNS, DEFAULT_ROWS)
+                    : new ProcessBuilder(command).start();
             process.onExit().whenComplete((ended, error) -> deleteQuietly(processFile));
             return process;
         } catch (IOException e) {

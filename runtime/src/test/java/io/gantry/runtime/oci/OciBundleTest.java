@@ -242,7 +242,8 @@ class OciBundleTest {
     void execProcessKeepsTheContainersUserAndMergesEnvironment() {
         ObjectNode spec = bundle.spec(podContainer());
 
-        ObjectNode exec = OciBundle.execProcess(spec, List.of("sh", "-c", "env"), List.of("MODE=debug", "EXTRA=1"), "/tmp");
+        ObjectNode exec = OciBundle.execProcess(spec, List.of("sh", "-c", "env"), List.of("MODE=debug", "EXTRA=1"), "/tmp",
+                false);
 
         assertThat(texts(exec.get("args"))).containsExactly("sh", "-c", "env");
         assertThat(texts(exec.get("env"))).containsExactly("PATH=/bin", "MODE=debug", "EXTRA=1");

@@ -9,6 +9,7 @@ import io.gantry.runtime.ContainerState;
 import io.gantry.runtime.ExecRequest;
 import io.gantry.runtime.Namespace;
 import io.gantry.runtime.Signals;
+import io.gantry.runtime.TerminalProcess;
 import io.gantry.runtime.linux.ProcFiles;
 import io.gantry.runtime.logs.ContainerLogReader;
 import io.gantry.runtime.logs.ContainerLogs;
@@ -134,6 +135,51 @@ class RuncRuntimeTest {
                 .isEqualTo("hi\nhello there\n/tmp\n");
         assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("oops\n");
         assertThat(runtime.state("exec-target")).isInstanceOf(ContainerState.Running.class);
+    }
+
+    @Test
+    void execOnATerminalSeesATerminalOfTheSizeGivenAndItsChanges() throws Exception {
+        ContainerConfig config = sandbox.container("tty-target", "sleep", "30");
+        runtime.create(config.withProcess(config.process().withEnv(List.of("PATH=/bin"))));
+        runtime.start("tty-target");
+
+        // a line typed on the terminal, a resize, then the size again and the exit code
+        Process process = runtime.exec("tty-target", new ExecRequest(List.of("sh", "-c",
+                "tty; echo size $(stty size); echo term $TERM; read line; echo got $line; echo size $(stty size);"
+                        + " exit 4"), List.of(), null, true));
+        assertThat(process).isInstanceOf(TerminalProcess.class);
+        TerminalProcess terminal = (TerminalProcess) process;
+        StringBuilder seen = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (var in = process.getInputStream()) {
+                byte[] buffer = new byte[1024];
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    synchronized (seen) {
+                        seen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // the assertions below say what is missing
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> {
+            synchronized (seen) {
+                return seen.toString().contains("term ");
+            }
+        });
+        terminal.resize(132, 43);
+        process.getOutputStream().write("typed\n".getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        reader.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(process.exitValue()).isEqualTo(4);
+        String output = seen.toString();
+        assertThat(output).contains("/dev/pts/0").contains("size 24 80").contains("term xterm")
+                .contains("got typed").contains("size 43 132")
+                .as("a terminal ends lines with CR LF").contains("got typed\r\n");
+        assertThat(runtime.state("tty-target")).isInstanceOf(ContainerState.Running.class);
     }
 
     @Test
