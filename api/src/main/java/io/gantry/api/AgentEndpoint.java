@@ -16,6 +16,11 @@ public final class AgentEndpoint {
      * speaking {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}, relayed by the API server for pods/exec.
      */
     public static final String EXEC = "/exec/";
+    /**
+     * {@code /attach/NAMESPACE/POD/CONTAINER?stdin=true&stdout=true&stderr=true&tty=false}: the same WebSocket
+     * protocols as {@link #EXEC}, attached to the container's main process, for pods/attach.
+     */
+    public static final String ATTACH = "/attach/";
 
     private AgentEndpoint() {
     }

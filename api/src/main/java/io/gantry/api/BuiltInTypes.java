@@ -51,7 +51,7 @@ final class BuiltInTypes {
                 Set.of("status.phase"), Namespace.class));
         t.add(type("", "v1", "Node", "nodes", List.of("no"), NONE, CLUSTER, Set.of("status"),
                 Set.of("spec.unschedulable"), Node.class));
-        t.add(type("", "v1", "Pod", "pods", List.of("po"), ALL, NAMESPACED, Set.of("status", "binding", "eviction", "log", "exec"),
+        t.add(type("", "v1", "Pod", "pods", List.of("po"), ALL, NAMESPACED, Set.of("status", "binding", "eviction", "log", "exec", "attach"),
                 Set.of("spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
                         "spec.hostNetwork", "status.phase", "status.podIP", "status.nominatedNodeName"), Pod.class));
         t.add(type("", "v1", "Service", "services", List.of("svc"), ALL, NAMESPACED, Set.of("status"),

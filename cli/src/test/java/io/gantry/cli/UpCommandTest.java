@@ -132,6 +132,23 @@ class UpCommandTest {
                 "tty; stty size; read line; echo got $line; exit 3");
         assertThat(terminal.exitCode()).as(terminal.out()).isEqualTo(3);
         assertThat(terminal.out()).contains("/dev/pts/0\r\n").contains("30 100\r\n").contains("got typed\r\n");
+
+        // kubectl attach: the main process' stdout and stderr from now on, kept apart, until the container ends
+        kubectl.run("run", "talker", "-n", "demo", "--image=" + SampleImage.NAME, "--image-pull-policy=Never",
+                "--restart=Never", "--", "sh", "-c", "sleep 4; echo to out; echo to err >&2; sleep 1").requireSuccess();
+        kubectl.run("wait", "--for=condition=Ready", "pod/talker", "-n", "demo", "--timeout=60s").requireSuccess();
+        Kubectl.Result attached = kubectl.run("attach", "talker", "-n", "demo").requireSuccess();
+        assertThat(attached.out()).isEqualTo("to out\n");
+        assertThat(attached.err()).contains("to err\n").doesNotContain("to out");
+        kubectl.run("delete", "pod", "talker", "-n", "demo", "--wait=false").requireSuccess();
+        // kubectl run -i --rm: stdin reaches the main process (stdin: true), ends after this session (stdinOnce),
+        // and the container's exit code comes back
+        Kubectl.Result interactive = kubectl.runWithInput("hello\nworld\n", "run", "reader", "-i", "--rm", "-n", "demo",
+                "--image=" + SampleImage.NAME, "--image-pull-policy=Never", "--restart=Never", "--", "sh", "-c",
+                "while read l; do echo got $l; done; echo stdin ended; exit 7");
+        assertThat(interactive.exitCode()).as(interactive.err()).isEqualTo(7);
+        assertThat(interactive.out()).contains("got hello\ngot world\nstdin ended\n");
+        await().atMost(Duration.ofSeconds(60)).until(() -> runc("list", "-q").equals(containers));
         assertThat(runc("list", "-q")).isEqualTo(containers);
 
         // a crash of the whole process: the containers keep running and the next start takes them back

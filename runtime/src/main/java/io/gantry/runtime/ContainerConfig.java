@@ -20,10 +20,12 @@ import java.util.regex.Pattern;
  * @param cgroup         the cgroup and its limits
  * @param oomScoreAdj    the OOM killer adjustment of the container's processes (-1000..1000), empty to inherit
  * @param log            where stdout and stderr go
+ * @param openStdin      the main process reads a pipe the runtime keeps open ({@link ContainerRuntime#stdin}),
+ *                       as for a pod container with {@code stdin: true}; otherwise its stdin is /dev/null
  */
 public record ContainerConfig(String id, Rootfs rootfs, boolean readOnlyRootfs, ProcessConfig process, String hostname,
                               List<Mount> mounts, Namespaces namespaces, CgroupConfig cgroup, OptionalInt oomScoreAdj,
-                              LogPaths log) {
+                              LogPaths log, boolean openStdin) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,126}[a-z0-9])?");
 
@@ -55,39 +57,44 @@ public record ContainerConfig(String id, Rootfs rootfs, boolean readOnlyRootfs, 
     /** A container with private namespaces, no extra mounts, no hostname and no OOM score adjustment. */
     public static ContainerConfig of(String id, Rootfs rootfs, ProcessConfig process, CgroupConfig cgroup, LogPaths log) {
         return new ContainerConfig(id, rootfs, false, process, null, List.of(), Namespaces.allNew(), cgroup,
-                OptionalInt.empty(), log);
+                OptionalInt.empty(), log, false);
     }
 
     public ContainerConfig withReadOnlyRootfs(boolean value) {
-        return new ContainerConfig(id, rootfs, value, process, hostname, mounts, namespaces, cgroup, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, value, process, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withProcess(ProcessConfig value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, value, hostname, mounts, namespaces, cgroup, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, value, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withHostname(String value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, value, mounts, namespaces, cgroup, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, value, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withMounts(List<Mount> value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, value, namespaces, cgroup, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, value, namespaces, cgroup, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withNamespaces(Namespaces value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, value, cgroup, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, value, cgroup, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withCgroup(CgroupConfig value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, value, oomScoreAdj, log);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, value, oomScoreAdj, log, openStdin);
     }
 
     public ContainerConfig withResources(Resources value) {
         return withCgroup(cgroup.withResources(value));
     }
 
+    public ContainerConfig withOpenStdin(boolean value) {
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, cgroup, oomScoreAdj,
+                log, value);
+    }
+
     public ContainerConfig withOomScoreAdj(int value) {
         return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, cgroup,
-                OptionalInt.of(value), log);
+                OptionalInt.of(value), log, openStdin);
     }
 }

@@ -51,6 +51,15 @@ public interface ContainerRuntime extends AutoCloseable {
     Process exec(String id, ExecRequest request);
 
     /**
+     * Writes to the main process' stdin, for a container created with {@link ContainerConfig#openStdin()}; empty
+     * for others. Closing the stream leaves the process' stdin open for later writers.
+     */
+    java.util.Optional<java.io.OutputStream> stdin(String id);
+
+    /** Closes the main process' stdin for good (it reads end of file), as {@code stdinOnce} asks after one attach. */
+    void closeStdin(String id);
+
+    /**
      * Registers a listener told the id of a container whose main process has exited, once the exit is recorded (so
      * {@link #state(String)} answers {@link ContainerState.Stopped}). It runs on the runtime's own thread and must not
      * block; it may be told about one exit more than once. Exits the runtime cannot observe (containers whose init

@@ -62,6 +62,12 @@ public interface ContainerEngine extends AutoCloseable {
      */
     Process exec(String containerId, List<String> command, boolean tty);
 
+    /** Writes to the stdin of the container's main process, when its spec asked for one ({@code stdin: true}). */
+    java.util.Optional<java.io.OutputStream> stdin(String containerId);
+
+    /** Closes the stdin of the container's main process for good ({@code stdinOnce}, after one attach). */
+    void closeStdin(String containerId);
+
     /** Asks the container to stop (SIGTERM), without waiting. */
     void terminate(String containerId);
 

@@ -103,6 +103,18 @@ final class ContainerLocator {
         throw new UnavailableException(400, "container " + container + " is not valid for pod " + name);
     }
 
+    /** The container's spec in the pod. */
+    JsonNode spec(String namespace, String name, String container) throws UnavailableException {
+        ObjectNode pod = pods.get(namespace, name).orElseThrow(() ->
+                new UnavailableException(404, "pod \"" + name + "\" not found on this node"));
+        for (JsonNode c : pod.path("spec").path("containers")) {
+            if (c.path("name").asText().equals(container)) {
+                return c;
+            }
+        }
+        throw new UnavailableException(400, "container " + container + " is not valid for pod " + name);
+    }
+
     private boolean isRunning(String namespace, String name, String container) {
         return pods.get(namespace, name).map(p -> {
             for (JsonNode s : p.path("status").path("containerStatuses")) {

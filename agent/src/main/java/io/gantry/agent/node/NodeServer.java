@@ -30,13 +30,16 @@ import javax.security.auth.x500.X500Principal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
 /**
  * The agent's HTTPS endpoint (the kubelet's port 10250), which the API server calls for {@code kubectl logs}
@@ -134,6 +137,10 @@ final class NodeServer implements AutoCloseable {
                 exec(request, response, callback, parts);
                 return;
             }
+            if (parts.length == 5 && ("/" + parts[1] + "/").equals(AgentEndpoint.ATTACH)) {
+                attach(request, response, callback, parts);
+                return;
+            }
             if (!request.getMethod().equals("GET") || parts.length != 5
                     || !AgentEndpoint.CONTAINER_LOGS.equals("/" + parts[1] + "/")) {
                 text(response, 404, "not found");
@@ -185,6 +192,44 @@ final class NodeServer implements AutoCloseable {
             return;
         }
         ContainerEngine engine = engines.apply(container.handler());
+        boolean tty = flag(query, "tty");
+        stream("exec", () -> engine.exec(container.containerId(), command, tty), query, request, response, callback);
+    }
+
+    /**
+     * Upgrades to the streaming protocol attached to the container's main process: its output from now on, and
+     * its stdin when it has one; {@code stdinOnce} closes that when the client is done with it.
+     */
+    private void attach(Request request, Response response, Callback callback, String[] parts) {
+        Fields query = Request.extractQueryParameters(request);
+        ContainerLocator.Running container;
+        ContainerLocator.Located log;
+        boolean stdinOnce;
+        try {
+            container = logs.running(parts[2], parts[3], parts[4]);
+            log = logs.locate(parts[2], parts[3], parts[4], false);
+            stdinOnce = logs.spec(parts[2], parts[3], parts[4]).path("stdinOnce").asBoolean(false);
+        } catch (ContainerLocator.UnavailableException e) {
+            text(response, e.status(), e.getMessage());
+            callback.succeeded();
+            return;
+        }
+        ContainerEngine engine = engines.apply(container.handler());
+        boolean stdin = flag(query, "stdin");
+        Runnable stdinDone = stdin && stdinOnce ? () -> engine.closeStdin(container.containerId()) : () -> { };
+        stream("attach", () -> {
+            try {
+                return new AttachProcess(log.file(), log::stillWriting,
+                        stdin ? engine.stdin(container.containerId()) : Optional.empty(), stdinDone,
+                        flag(query, "tty"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, query, request, response, callback);
+    }
+
+    private void stream(String what, Supplier<Process> start, Fields query, Request request,
+                        Response response, Callback callback) {
         boolean upgraded = ServerWebSocketContainer.get(request.getContext()).upgrade((rq, rs, cb) -> {
             String protocol = rq.getSubProtocols().stream().filter(ExecSession.PROTOCOLS::contains).findFirst()
                     .orElse(null);
@@ -194,12 +239,10 @@ final class NodeServer implements AutoCloseable {
                 return null;
             }
             rs.setAcceptedSubProtocol(protocol);
-            boolean tty = flag(query, "tty");
-            return new ExecSession(() -> engine.exec(container.containerId(), command, tty), flag(query, "stdin"),
-                    flag(query, "stdout"), flag(query, "stderr"));
+            return new ExecSession(start, flag(query, "stdin"), flag(query, "stdout"), flag(query, "stderr"));
         }, request, response, callback);
         if (!upgraded) {
-            text(response, 400, "exec needs a WebSocket upgrade with protocol " + ExecSession.PROTOCOLS);
+            text(response, 400, what + " needs a WebSocket upgrade with protocol " + ExecSession.PROTOCOLS);
             callback.succeeded();
         }
     }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 
 import java.nio.file.Files;
@@ -340,6 +341,16 @@ final class OciEngine implements ContainerEngine {
     @Override
     public Process exec(String containerId, List<String> command, boolean tty) {
         return runtime.exec(containerId, new io.gantry.runtime.ExecRequest(command, List.of(), null, tty));
+    }
+
+    @Override
+    public Optional<OutputStream> stdin(String containerId) {
+        return runtime.stdin(containerId);
+    }
+
+    @Override
+    public void closeStdin(String containerId) {
+        runtime.closeStdin(containerId);
     }
 
     @Override

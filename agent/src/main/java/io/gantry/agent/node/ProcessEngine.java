@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -195,6 +196,16 @@ final class ProcessEngine implements ContainerEngine {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Host processes of this engine read /dev/null: there is no stdin to attach to. */
+    @Override
+    public Optional<OutputStream> stdin(String containerId) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void closeStdin(String containerId) {
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class Subresources {
             }
             case "log" -> logs.serve(ex, type, info.namespace(), info.name());
             case "exec" -> exec.serve(ex, type, info.namespace(), info.name());
+            case "attach" -> exec.serveAttach(ex, type, info.namespace(), info.name());
             case "finalize" -> {
                 requireMethod(ex, "PUT");
                 ObjectNode body = ResourceHandler.bodyObject(ex);

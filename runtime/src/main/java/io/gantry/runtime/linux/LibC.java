@@ -54,4 +54,6 @@ interface LibC extends Library {
     long write(int fd, byte[] buffer, long count) throws LastErrorException;
 
     int close(int fd) throws LastErrorException;
+
+    int mkfifo(String path, int mode) throws LastErrorException;
 }

@@ -46,6 +46,11 @@ record BundleFiles(Path directory) {
         return directory.resolve("init.pid");
     }
 
+    /** The FIFO a container created with openStdin reads as its stdin. */
+    Path stdinPipe() {
+        return directory().resolve("stdin");
+    }
+
     Path runcLog() {
         return directory.resolve("runc.log");
     }

@@ -16,12 +16,15 @@ import io.gantry.runtime.TerminalProcess;
 import io.gantry.runtime.linux.CgroupFiles;
 import io.gantry.runtime.linux.ChildReaper;
 import io.gantry.runtime.linux.ExitStatus;
+import io.gantry.runtime.linux.Fifo;
 import io.gantry.runtime.linux.OverlayMount;
 import io.gantry.runtime.linux.ProcFiles;
 import io.gantry.runtime.linux.Subreaper;
 import io.gantry.runtime.oci.OciBundle;
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -98,6 +101,8 @@ public final class RuncRuntime implements ContainerRuntime {
     /** Container init pids this process can reap, and whose container they are. */
     private final Map<Integer, String> reapableInits = new ConcurrentHashMap<>();
     private final List<Consumer<String>> exitListeners = new CopyOnWriteArrayList<>();
+    /** Read-write handles on the stdin FIFOs of containers created with openStdin, by container id. */
+    private final Map<String, RandomAccessFile> stdinHolders = new ConcurrentHashMap<>();
     /** Operations on one container are serialized; striped so the lock table stays bounded. */
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
@@ -206,8 +211,12 @@ public final class RuncRuntime implements ContainerRuntime {
         File stderr = appendTarget(config.log().stderr());
         List<String> command = runc.commandLine(List.of("--log", bundle.runcLog().toString(), "--log-format", "json",
                 "create", "--bundle", bundle.directory().toString(), "--pid-file", bundle.pidFile().toString(), config.id()));
+        File stdin = new File("/dev/null");
+        if (config.openStdin()) {
+            stdin = openStdinPipe(config.id(), bundle).toFile();
+        }
         Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(stdin))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(stdout))
                 .redirectError(ProcessBuilder.Redirect.appendTo(stderr))
                 .start();
@@ -231,6 +240,73 @@ public final class RuncRuntime implements ContainerRuntime {
                     + "' but wrote no pid file " + bundle.pidFile());
         }
         return pid.getAsInt();
+    }
+
+    /**
+     * Makes the container's stdin FIFO and holds it open for reading and writing: so that opening it for the
+     * container does not wait for a writer, and the container does not read end of file between two writers.
+     */
+    private Path openStdinPipe(String id, BundleFiles bundle) throws IOException {
+        Path fifo = bundle.stdinPipe();
+        Files.deleteIfExists(fifo);
+        Fifo.make(fifo);
+        stdinHolders.put(id, new RandomAccessFile(fifo.toFile(), "rw"));
+        return fifo;
+    }
+
+    @Override
+    public Optional<OutputStream> stdin(String id) {
+        ContainerConfig.requireValidId(id);
+        return locked(id, () -> {
+            RandomAccessFile holder = stdinHolders.get(id);
+            Path fifo = bundle(id).stdinPipe();
+            if (holder == null && Files.exists(fifo)) {
+                // a container an earlier agent process created: hold its pipe from now on
+                try {
+                    holder = new RandomAccessFile(fifo.toFile(), "rw");
+                    stdinHolders.put(id, holder);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot open the stdin of container '" + id + "'", e);
+                }
+            }
+            if (holder == null) {
+                return Optional.<OutputStream>empty();
+            }
+            RandomAccessFile pipe = holder;
+            return Optional.<OutputStream>of(new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    pipe.write(b);
+                }
+
+                @Override
+                public void write(byte[] buffer, int offset, int length) throws IOException {
+                    pipe.write(buffer, offset, length);
+                }
+            });
+        });
+    }
+
+    @Override
+    public void closeStdin(String id) {
+        ContainerConfig.requireValidId(id);
+        locked(id, () -> {
+            RandomAccessFile holder = stdinHolders.remove(id);
+            if (holder != null) {
+                try {
+                    holder.close();
+                } catch (IOException e) {
+                    log.debug("closing the stdin of {}: {}", id, e.toString());
+                }
+            }
+            try {
+                // without the FIFO a later agent process cannot open a writer that would keep stdin from ending
+                Files.deleteIfExists(bundle(id).stdinPipe());
+            } catch (IOException e) {
+                log.debug("removing the stdin pipe of {}: {}", id, e.toString());
+            }
+            return null;
+        });
     }
 
     private static File appendTarget(Path file) throws IOException {
@@ -369,6 +445,14 @@ public final class RuncRuntime implements ContainerRuntime {
         locked(id, () -> {
             BundleFiles bundle = bundle(id);
             List<ContainerProcess> hostPidProcesses = hostPidNamespaceProcesses(id);
+            RandomAccessFile stdin = stdinHolders.remove(id);
+            if (stdin != null) {
+                try {
+                    stdin.close();
+                } catch (IOException e) {
+                    log.debug("closing the stdin of {}: {}", id, e.toString());
+                }
+            }
             RuncCommand.Result result = runc.run(COMMAND_TIMEOUT, "delete", "--force", id);
             if (!result.ok() && runcState(id).isPresent()) {
                 throw failure("deleting", id, result);

@@ -138,6 +138,29 @@ class RuncRuntimeTest {
     }
 
     @Test
+    void anOpenStdinTakesWritersOneAfterTheOtherAndEndsWhenClosed() throws Exception {
+        ContainerConfig config = sandbox.container("stdin-target", "cat").withOpenStdin(true);
+        runtime.create(config);
+        runtime.start("stdin-target");
+
+        try (var first = runtime.stdin("stdin-target").orElseThrow()) {
+            first.write("one\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(runtime.state("stdin-target")).as("no end of file between writers")
+                .isInstanceOf(ContainerState.Running.class);
+        try (var second = runtime.stdin("stdin-target").orElseThrow()) {
+            second.write("two\n".getBytes(StandardCharsets.UTF_8));
+        }
+        runtime.closeStdin("stdin-target");
+
+        assertThat(sandbox.awaitStopped("stdin-target", TIMEOUT).exitCode()).isZero();
+        assertThat(sandbox.stdout("stdin-target")).isEqualTo("one\ntwo\n");
+        ContainerConfig closed = sandbox.container("no-stdin", "cat");
+        runtime.create(closed);
+        assertThat(runtime.stdin("no-stdin")).isEmpty();
+    }
+
+    @Test
     void execOnATerminalSeesATerminalOfTheSizeGivenAndItsChanges() throws Exception {
         ContainerConfig config = sandbox.container("tty-target", "sleep", "30");
         runtime.create(config.withProcess(config.process().withEnv(List.of("PATH=/bin"))));
