@@ -148,6 +148,14 @@ class UpCommandTest {
                 "while read l; do echo got $l; done; echo stdin ended; exit 7");
         assertThat(interactive.exitCode()).as(interactive.err()).isEqualTo(7);
         assertThat(interactive.out()).contains("got hello\ngot world\nstdin ended\n");
+        // kubectl run -it --rm from a terminal: the container runs on a terminal of its own (tty: true), sized by
+        // the client, and takes what is typed once kubectl is attached
+        Kubectl.Result debug = kubectl.onTerminal("typed\n", "run", "debug", "-it", "--rm", "-n", "demo",
+                "--image=" + SampleImage.NAME, "--image-pull-policy=Never", "--restart=Never", "--", "sh", "-c",
+                "read line; tty; stty size; echo got $line; exit 9");
+        assertThat(debug.exitCode()).as(debug.out()).isEqualTo(9);
+        // (line ends pass two terminals here, one of them not raw yet while the line is typed)
+        assertThat(debug.out().replace("\r", "")).contains("/dev/pts/0\n30 100\ngot typed\n");
         await().atMost(Duration.ofSeconds(60)).until(() -> runc("list", "-q").equals(containers));
         assertThat(runc("list", "-q")).isEqualTo(containers);
 

@@ -22,10 +22,12 @@ import java.util.regex.Pattern;
  * @param log            where stdout and stderr go
  * @param openStdin      the main process reads a pipe the runtime keeps open ({@link ContainerRuntime#stdin}),
  *                       as for a pod container with {@code stdin: true}; otherwise its stdin is /dev/null
+ * @param terminal       the main process runs on a terminal of its own ({@code tty: true}), whose output goes to
+ *                       the stdout log and whose input is {@link ContainerRuntime#stdin}
  */
 public record ContainerConfig(String id, Rootfs rootfs, boolean readOnlyRootfs, ProcessConfig process, String hostname,
                               List<Mount> mounts, Namespaces namespaces, CgroupConfig cgroup, OptionalInt oomScoreAdj,
-                              LogPaths log, boolean openStdin) {
+                              LogPaths log, boolean openStdin, boolean terminal) {
 
     private static final Pattern ID = Pattern.compile("[a-z0-9]([a-z0-9-]{0,126}[a-z0-9])?");
 
@@ -57,31 +59,31 @@ public record ContainerConfig(String id, Rootfs rootfs, boolean readOnlyRootfs, 
     /** A container with private namespaces, no extra mounts, no hostname and no OOM score adjustment. */
     public static ContainerConfig of(String id, Rootfs rootfs, ProcessConfig process, CgroupConfig cgroup, LogPaths log) {
         return new ContainerConfig(id, rootfs, false, process, null, List.of(), Namespaces.allNew(), cgroup,
-                OptionalInt.empty(), log, false);
+                OptionalInt.empty(), log, false, false);
     }
 
     public ContainerConfig withReadOnlyRootfs(boolean value) {
-        return new ContainerConfig(id, rootfs, value, process, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, value, process, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withProcess(ProcessConfig value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, value, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, value, hostname, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withHostname(String value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, value, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, value, mounts, namespaces, cgroup, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withMounts(List<Mount> value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, value, namespaces, cgroup, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, value, namespaces, cgroup, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withNamespaces(Namespaces value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, value, cgroup, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, value, cgroup, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withCgroup(CgroupConfig value) {
-        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, value, oomScoreAdj, log, openStdin);
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, value, oomScoreAdj, log, openStdin, terminal);
     }
 
     public ContainerConfig withResources(Resources value) {
@@ -90,11 +92,16 @@ public record ContainerConfig(String id, Rootfs rootfs, boolean readOnlyRootfs, 
 
     public ContainerConfig withOpenStdin(boolean value) {
         return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, cgroup, oomScoreAdj,
-                log, value);
+                log, value, terminal);
+    }
+
+    public ContainerConfig withTerminal(boolean value) {
+        return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, cgroup, oomScoreAdj,
+                log, openStdin, value);
     }
 
     public ContainerConfig withOomScoreAdj(int value) {
         return new ContainerConfig(id, rootfs, readOnlyRootfs, process, hostname, mounts, namespaces, cgroup,
-                OptionalInt.of(value), log, openStdin);
+                OptionalInt.of(value), log, openStdin, terminal);
     }
 }

@@ -56,6 +56,13 @@ public interface ContainerRuntime extends AutoCloseable {
      */
     java.util.Optional<java.io.OutputStream> stdin(String id);
 
+    /**
+     * Resizes the terminal of a container created with {@link ContainerConfig#terminal()}.
+     *
+     * @throws java.io.IOException when the container has no terminal this runtime holds
+     */
+    void resize(String id, int columns, int rows) throws java.io.IOException;
+
     /** Closes the main process' stdin for good (it reads end of file), as {@code stdinOnce} asks after one attach. */
     void closeStdin(String id);
 

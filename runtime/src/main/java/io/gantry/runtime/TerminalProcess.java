@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * <p>For a container, the command is {@code runc exec} of a process with {@code terminal: true}: runc, finding a
  * terminal on its stdio, makes the container's own terminal, copies between the two and passes size changes on.
  */
-public final class TerminalProcess extends Process {
+public final class TerminalProcess extends Process implements ResizableTerminal {
     private static final Logger log = LoggerFactory.getLogger(TerminalProcess.class);
     /** Runs "$@" in a new session with the terminal as stdin (which makes it the controlling one), stdout, stderr. */
     private static final List<String> ON_TERMINAL = List.of("setsid", "-w", "sh", "-c",
@@ -58,7 +58,7 @@ public final class TerminalProcess extends Process {
             ProcessBuilder builder = new ProcessBuilder(line)
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().put("GANTRY_TTY", pty.slave().toString());
+            builder.environment().put("GANTRY_TTY", pty.slave().orElseThrow().toString());
             return new TerminalProcess(builder.start(), pty);
         } catch (IOException | RuntimeException e) {
             pty.close();
@@ -66,7 +66,7 @@ public final class TerminalProcess extends Process {
         }
     }
 
-    /** Tells the command its terminal is now {@code columns} wide and {@code rows} high. */
+    @Override
     public void resize(int columns, int rows) throws IOException {
         pty.resize(columns, rows);
     }

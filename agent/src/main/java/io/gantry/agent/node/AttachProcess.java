@@ -1,5 +1,6 @@
 package io.gantry.agent.node;
 
+import io.gantry.runtime.ResizableTerminal;
 import io.gantry.runtime.logs.CriLogLine;
 import io.gantry.runtime.logs.CriStream;
 import java.io.ByteArrayOutputStream;
@@ -28,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * {@code kubectl attach} to a container's main process, shaped as a {@link Process} so that the exec session's
  * streaming serves it: stdout and stderr are what the container writes from now on, read back from its CRI log
  * (which keeps the two apart) and ending when the container stops; stdin goes to the container's open stdin, if
- * its spec asked for one ({@code stdin: true}), and is dropped otherwise. Detaching leaves the container running.
+ * its spec asked for one ({@code stdin: true}), and is dropped otherwise; a container on a terminal ({@code tty:
+ * true}) takes it as typed there, and its size from the client. Detaching leaves the container running.
  */
-final class AttachProcess extends Process {
+final class AttachProcess extends Process implements ResizableTerminal {
     private static final Logger LOG = LoggerFactory.getLogger(AttachProcess.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final int PIPE_BUFFER = 64 * 1024;
@@ -40,6 +42,7 @@ final class AttachProcess extends Process {
     private final Optional<OutputStream> stdin;
     private final Runnable stdinDone;
     private final boolean mergeStderr;
+    private final ResizableTerminal terminal;
     private final PipedInputStream stdout = new PipedInputStream(PIPE_BUFFER);
     private final PipedInputStream stderr = new PipedInputStream(PIPE_BUFFER);
     private final CompletableFuture<Process> ended = new CompletableFuture<>();
@@ -52,14 +55,16 @@ final class AttachProcess extends Process {
      * @param stdinDone        called when the client closes stdin or detaches ({@code stdinOnce} closes it for good)
      * @param mergeStderr      stderr goes to stdout, as on a terminal (a client attaching with a TTY reads stdout
      *                         alone)
+     * @param terminal         resizes the container's terminal
      */
     AttachProcess(Path criLog, BooleanSupplier containerRunning, Optional<OutputStream> stdin, Runnable stdinDone,
-                  boolean mergeStderr) throws IOException {
+                  boolean mergeStderr, ResizableTerminal terminal) throws IOException {
         this.criLog = criLog;
         this.containerRunning = containerRunning;
         this.stdin = stdin;
         this.stdinDone = stdinDone;
         this.mergeStderr = mergeStderr;
+        this.terminal = terminal;
         PipedOutputStream out = new PipedOutputStream(stdout);
         PipedOutputStream err = new PipedOutputStream(stderr);
         long from = Files.size(criLog);
@@ -134,6 +139,11 @@ final class AttachProcess extends Process {
             target.write('\n');
         }
         target.flush();
+    }
+
+    @Override
+    public void resize(int columns, int rows) throws IOException {
+        terminal.resize(columns, rows);
     }
 
     @Override

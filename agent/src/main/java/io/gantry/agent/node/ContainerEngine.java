@@ -65,6 +65,9 @@ public interface ContainerEngine extends AutoCloseable {
     /** Writes to the stdin of the container's main process, when its spec asked for one ({@code stdin: true}). */
     java.util.Optional<java.io.OutputStream> stdin(String containerId);
 
+    /** Resizes the terminal of a container that runs on one ({@code tty: true}). */
+    void resize(String containerId, int columns, int rows) throws java.io.IOException;
+
     /** Closes the stdin of the container's main process for good ({@code stdinOnce}, after one attach). */
     void closeStdin(String containerId);
 

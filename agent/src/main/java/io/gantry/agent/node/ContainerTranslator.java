@@ -111,7 +111,7 @@ final class ContainerTranslator {
                 mounts(launch), namespaces,
                 CgroupConfig.of("/" + PodCgroups.path(uid) + "/" + launch.containerId()).withResources(resources(container)),
                 java.util.OptionalInt.empty(),
-                rawLogs(log), container.path("stdin").asBoolean(false));
+                rawLogs(log), container.path("stdin").asBoolean(false), container.path("tty").asBoolean(false));
     }
 
     /** Where runc writes a container's output before it is converted into the CRI log {@code criLog}. */

@@ -2,7 +2,7 @@ package io.gantry.agent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
-import io.gantry.runtime.TerminalProcess;
+import io.gantry.runtime.ResizableTerminal;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -156,7 +156,7 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 in.flush();
             } else if (channel == CLOSE && payload.hasRemaining() && payload.get() == STDIN && p != null) {
                 p.getOutputStream().close();
-            } else if (channel == RESIZE && p instanceof TerminalProcess terminal) {
+            } else if (channel == RESIZE && p instanceof ResizableTerminal terminal) {
                 resize(terminal, payload);
             }
         } catch (IOException e) {
@@ -167,7 +167,7 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
     }
 
     /** A resize message is JSON, {"Width":W,"Height":H}, as kubectl's terminal size queue sends it. */
-    private static void resize(TerminalProcess terminal, ByteBuffer payload) {
+    private static void resize(ResizableTerminal terminal, ByteBuffer payload) {
         byte[] json = new byte[payload.remaining()];
         payload.get(json);
         try {

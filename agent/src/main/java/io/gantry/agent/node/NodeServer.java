@@ -221,7 +221,7 @@ final class NodeServer implements AutoCloseable {
             try {
                 return new AttachProcess(log.file(), log::stillWriting,
                         stdin ? engine.stdin(container.containerId()) : Optional.empty(), stdinDone,
-                        flag(query, "tty"));
+                        flag(query, "tty"), (columns, rows) -> engine.resize(container.containerId(), columns, rows));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

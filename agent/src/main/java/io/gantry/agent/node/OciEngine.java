@@ -354,6 +354,11 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
+    public void resize(String containerId, int columns, int rows) throws IOException {
+        runtime.resize(containerId, columns, rows);
+    }
+
+    @Override
     public void terminate(String containerId) {
         try {
             runtime.kill(containerId, io.gantry.runtime.Signals.SIGTERM);

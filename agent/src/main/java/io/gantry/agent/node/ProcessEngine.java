@@ -209,6 +209,11 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
+    public void resize(String containerId, int columns, int rows) throws IOException {
+        throw new IOException("processes of the process runtime class run without a terminal");
+    }
+
+    @Override
     public void terminate(String containerId) {
         read(containerId).filter(s -> !s.has("exitCode"))
                 .flatMap(s -> ProcessHandle.of(s.path("pid").asLong()))

@@ -56,4 +56,23 @@ interface LibC extends Library {
     int close(int fd) throws LastErrorException;
 
     int mkfifo(String path, int mode) throws LastErrorException;
+
+    int AF_UNIX = 1;
+    int SOCK_STREAM = 1;
+    int SOCK_CLOEXEC = 0x80000;
+    int SOL_SOCKET = 1;
+    int SCM_RIGHTS = 1;
+    int MSG_CMSG_CLOEXEC = 0x40000000;
+
+    int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    int bind(int fd, byte[] address, int length) throws LastErrorException;
+
+    int listen(int fd, int backlog) throws LastErrorException;
+
+    int accept4(int fd, com.sun.jna.Pointer address, com.sun.jna.Pointer length, int flags) throws LastErrorException;
+
+    long recvmsg(int fd, com.sun.jna.Pointer message, int flags) throws LastErrorException;
+
+    int isatty(int fd);
 }

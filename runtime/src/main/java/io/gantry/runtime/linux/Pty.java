@@ -18,6 +18,7 @@ import java.nio.file.Path;
 public final class Pty implements AutoCloseable {
 
     private final int master;
+    /** Null for a master received from elsewhere, whose slave side's name is not known here. */
     private final Path slave;
     private volatile boolean closed;
 
@@ -56,9 +57,14 @@ public final class Pty implements AutoCloseable {
         }
     }
 
-    /** The slave side's device, e.g. /dev/pts/3. */
-    public Path slave() {
-        return slave;
+    /** A terminal whose master side another process opened and handed over (see {@link ConsoleSocket}). */
+    static Pty ofMaster(int master) {
+        return new Pty(master, null);
+    }
+
+    /** The slave side's device, e.g. /dev/pts/3; empty for a terminal opened elsewhere. */
+    public java.util.Optional<Path> slave() {
+        return java.util.Optional.ofNullable(slave);
     }
 
     /** Sets the terminal's size; the kernel tells the terminal's foreground process group with SIGWINCH. */

@@ -107,7 +107,7 @@ public final class OciBundle {
     private ObjectNode process(ContainerConfig config) {
         ProcessConfig process = config.process();
         ObjectNode node = NODES.objectNode();
-        node.put("terminal", false);
+        node.put("terminal", config.terminal());
         ObjectNode user = node.putObject("user");
         user.put("uid", process.uid());
         user.put("gid", process.gid());

@@ -15,6 +15,7 @@ import io.gantry.runtime.Signals;
 import io.gantry.runtime.TerminalProcess;
 import io.gantry.runtime.linux.CgroupFiles;
 import io.gantry.runtime.linux.ChildReaper;
+import io.gantry.runtime.linux.ConsoleSocket;
 import io.gantry.runtime.linux.ExitStatus;
 import io.gantry.runtime.linux.Fifo;
 import io.gantry.runtime.linux.OverlayMount;
@@ -103,6 +104,8 @@ public final class RuncRuntime implements ContainerRuntime {
     private final List<Consumer<String>> exitListeners = new CopyOnWriteArrayList<>();
     /** Read-write handles on the stdin FIFOs of containers created with openStdin, by container id. */
     private final Map<String, RandomAccessFile> stdinHolders = new ConcurrentHashMap<>();
+    /** The terminals of containers this process created with one, by container id. */
+    private final Map<String, ContainerTerminal> terminals = new ConcurrentHashMap<>();
     /** Operations on one container are serialized; striped so the lock table stays bounded. */
     private final ReentrantLock[] locks = new ReentrantLock[LOCK_STRIPES];
 
@@ -207,12 +210,34 @@ public final class RuncRuntime implements ContainerRuntime {
 
     /** {@code runc create} with the container's stdio connected to its log files; returns the init's pid. */
     private int runcCreate(ContainerConfig config, BundleFiles bundle) throws IOException {
+        List<String> arguments = new ArrayList<>(List.of("--log", bundle.runcLog().toString(), "--log-format", "json",
+                "create", "--bundle", bundle.directory().toString(), "--pid-file", bundle.pidFile().toString()));
+        ConsoleSocket console = null;
+        if (config.terminal()) {
+            console = ConsoleSocket.listen();
+            arguments.addAll(List.of("--console-socket", console.address()));
+        }
+        arguments.add(config.id());
+        try {
+            int pid = runcCreate(config, bundle, runc.commandLine(arguments));
+            if (console != null) {
+                terminals.put(config.id(), new ContainerTerminal(config.id(), console.receiveTerminal(),
+                        config.log().stdout()));
+            }
+            return pid;
+        } finally {
+            if (console != null) {
+                console.close();
+            }
+        }
+    }
+
+    private int runcCreate(ContainerConfig config, BundleFiles bundle, List<String> command) throws IOException {
         File stdout = appendTarget(config.log().stdout());
         File stderr = appendTarget(config.log().stderr());
-        List<String> command = runc.commandLine(List.of("--log", bundle.runcLog().toString(), "--log-format", "json",
-                "create", "--bundle", bundle.directory().toString(), "--pid-file", bundle.pidFile().toString(), config.id()));
         File stdin = new File("/dev/null");
-        if (config.openStdin()) {
+        // on a terminal, the terminal is the input
+        if (config.openStdin() && !config.terminal()) {
             stdin = openStdinPipe(config.id(), bundle).toFile();
         }
         Process process = new ProcessBuilder(command)
@@ -257,6 +282,10 @@ public final class RuncRuntime implements ContainerRuntime {
     @Override
     public Optional<OutputStream> stdin(String id) {
         ContainerConfig.requireValidId(id);
+        ContainerTerminal terminal = terminals.get(id);
+        if (terminal != null) {
+            return Optional.of(terminal.input());
+        }
         return locked(id, () -> {
             RandomAccessFile holder = stdinHolders.get(id);
             Path fifo = bundle(id).stdinPipe();
@@ -288,8 +317,20 @@ public final class RuncRuntime implements ContainerRuntime {
     }
 
     @Override
+    public void resize(String id, int columns, int rows) throws IOException {
+        ContainerTerminal terminal = terminals.get(id);
+        if (terminal == null) {
+            throw new IOException("container '" + id + "' has no terminal here (none, or made by an earlier process)");
+        }
+        terminal.resize(columns, rows);
+    }
+
+    @Override
     public void closeStdin(String id) {
         ContainerConfig.requireValidId(id);
+        if (terminals.containsKey(id)) {
+            return; // a terminal has no end of input: what is typed there (^D) decides
+        }
         locked(id, () -> {
             RandomAccessFile holder = stdinHolders.remove(id);
             if (holder != null) {
@@ -445,6 +486,7 @@ public final class RuncRuntime implements ContainerRuntime {
         locked(id, () -> {
             BundleFiles bundle = bundle(id);
             List<ContainerProcess> hostPidProcesses = hostPidNamespaceProcesses(id);
+            ContainerTerminal terminal = terminals.remove(id);
             RandomAccessFile stdin = stdinHolders.remove(id);
             if (stdin != null) {
                 try {
@@ -456,6 +498,9 @@ public final class RuncRuntime implements ContainerRuntime {
             RuncCommand.Result result = runc.run(COMMAND_TIMEOUT, "delete", "--force", id);
             if (!result.ok() && runcState(id).isPresent()) {
                 throw failure("deleting", id, result);
+            }
+            if (terminal != null) {
+                terminal.awaitEnd();
             }
             if (bundle.exists()) {
                 bundle.readPid().ifPresent(this::reapAfterDelete);

@@ -16,6 +16,7 @@ import io.gantry.runtime.logs.ContainerLogs;
 import io.gantry.runtime.logs.CriLogLine;
 import io.gantry.runtime.logs.LogQuery;
 import io.gantry.runtime.logs.LogRotation;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -158,6 +159,25 @@ class RuncRuntimeTest {
         ContainerConfig closed = sandbox.container("no-stdin", "cat");
         runtime.create(closed);
         assertThat(runtime.stdin("no-stdin")).isEmpty();
+    }
+
+    @Test
+    void aContainerWithATerminalWritesItToItsStdoutLogAndReadsWhatIsTypedAtTheSizeGiven() throws Exception {
+        ContainerConfig config = sandbox.container("tty-main", "sh", "-c",
+                "tty; read a; echo typed $a; stty size; read b; echo size $(stty size); exit 5").withTerminal(true);
+        runtime.create(config);
+        runtime.start("tty-main");
+
+        OutputStream typing = runtime.stdin("tty-main").orElseThrow();
+        typing.write("one\n".getBytes(StandardCharsets.UTF_8));
+        org.awaitility.Awaitility.await().atMost(TIMEOUT).until(() -> sandbox.stdout("tty-main").contains("typed one"));
+        runtime.resize("tty-main", 120, 40);
+        typing.write("two\n".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(sandbox.awaitStopped("tty-main", TIMEOUT).exitCode()).isEqualTo(5);
+        runtime.delete("tty-main");
+        assertThat(sandbox.stdout("tty-main")).contains("/dev/pts/0\r\n").contains("typed one\r\n")
+                .contains("size 40 120\r\n");
     }
 
     @Test
