@@ -89,7 +89,6 @@ public final class TerminalProcess extends Process implements ResizableTerminal 
     }
 
     private void copyInput() {
-        OutputStream terminal = pty.output();
         try {
             while (true) {
                 byte[] chunk = typed.poll(1, TimeUnit.SECONDS);
@@ -97,7 +96,7 @@ public final class TerminalProcess extends Process implements ResizableTerminal 
                     return;
                 }
                 if (chunk != null) {
-                    terminal.write(chunk, 0, chunk.length);
+                    pty.write(chunk, 0, chunk.length);
                 }
             }
         } catch (IOException e) {
@@ -115,35 +114,19 @@ public final class TerminalProcess extends Process implements ResizableTerminal 
         });
     }
 
+    /** What is typed; closing it does not end the terminal's input (the user types ^D, kubectl sends it as data). */
     @Override
     public OutputStream getOutputStream() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                if (length == 0) {
-                    return;
+        return new ChunkOutputStream((buffer, offset, length) -> {
+            try {
+                if (!typed.offer(java.util.Arrays.copyOfRange(buffer, offset, offset + length), 30, TimeUnit.SECONDS)) {
+                    throw new IOException("the terminal of " + process.pid() + " takes no input");
                 }
-                byte[] chunk = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
-                try {
-                    if (!typed.offer(chunk, 30, TimeUnit.SECONDS)) {
-                        throw new IOException("the terminal of " + process.pid() + " takes no input");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while typing", e);
-                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while typing", e);
             }
-
-            @Override
-            public void close() {
-                // a terminal has no end of input of its own: the user types ^D (kubectl sends it as data)
-            }
-        };
+        });
     }
 
     @Override

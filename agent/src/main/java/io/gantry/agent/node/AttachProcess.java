@@ -1,5 +1,6 @@
 package io.gantry.agent.node;
 
+import io.gantry.runtime.ChunkOutputStream;
 import io.gantry.runtime.ResizableTerminal;
 import io.gantry.runtime.logs.CriLogLine;
 import io.gantry.runtime.logs.CriStream;
@@ -146,26 +147,14 @@ final class AttachProcess extends Process implements ResizableTerminal {
         terminal.resize(columns, rows);
     }
 
+    /** Closing it tells the container its attach is done with stdin (see stdinDone). */
     @Override
     public OutputStream getOutputStream() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+        return new ChunkOutputStream((buffer, offset, length) -> {
+            if (stdin.isPresent()) {
+                stdin.get().write(buffer, offset, length);
             }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                if (stdin.isPresent()) {
-                    stdin.get().write(buffer, offset, length);
-                }
-            }
-
-            @Override
-            public void close() {
-                stdinDone.run();
-            }
-        };
+        }, stdinDone);
     }
 
     @Override

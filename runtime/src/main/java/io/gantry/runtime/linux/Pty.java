@@ -3,7 +3,6 @@ package io.gantry.runtime.linux;
 import com.sun.jna.LastErrorException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -121,36 +120,22 @@ public final class Pty implements AutoCloseable {
         };
     }
 
-    /** Input to the child, as if typed. */
-    public OutputStream output() {
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
+    /** Input to the child, as if typed; all of it, however many writes that takes. */
+    public void write(byte[] buffer, int offset, int length) throws IOException {
+        byte[] rest = java.util.Arrays.copyOfRange(buffer, offset, offset + length);
+        while (rest.length > 0) {
+            if (closed) {
+                throw new IOException("the pseudo-terminal is closed");
             }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                byte[] rest = offset == 0 ? buffer : java.util.Arrays.copyOfRange(buffer, offset, offset + length);
-                int remaining = length;
-                while (remaining > 0) {
-                    if (closed) {
-                        throw new IOException("the pseudo-terminal is closed");
-                    }
-                    try {
-                        int n = (int) LibC.INSTANCE.write(master, rest, remaining);
-                        remaining -= n;
-                        if (remaining > 0) {
-                            rest = java.util.Arrays.copyOfRange(rest, n, n + remaining);
-                        }
-                    } catch (LastErrorException e) {
-                        if (e.getErrorCode() != LibC.EINTR) {
-                            throw new IOException("writing the pseudo-terminal: " + e.getMessage(), e);
-                        }
-                    }
+            try {
+                int n = (int) LibC.INSTANCE.write(master, rest, rest.length);
+                rest = java.util.Arrays.copyOfRange(rest, n, rest.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != LibC.EINTR) {
+                    throw new IOException("writing the pseudo-terminal: " + e.getMessage(), e);
                 }
             }
-        };
+        }
     }
 
     @Override

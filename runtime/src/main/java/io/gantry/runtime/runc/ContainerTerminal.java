@@ -1,5 +1,6 @@
 package io.gantry.runtime.runc;
 
+import io.gantry.runtime.ChunkOutputStream;
 import io.gantry.runtime.linux.Pty;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -49,18 +50,7 @@ final class ContainerTerminal {
 
     /** Input, as typed at the terminal; closing the stream leaves the terminal open. */
     OutputStream input() {
-        OutputStream typed = pty.output();
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                typed.write(b);
-            }
-
-            @Override
-            public void write(byte[] buffer, int offset, int length) throws IOException {
-                typed.write(buffer, offset, length);
-            }
-        };
+        return new ChunkOutputStream(pty::write);
     }
 
     void resize(int columns, int rows) throws IOException {

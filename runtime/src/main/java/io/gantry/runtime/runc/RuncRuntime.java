@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.runtime.ChunkOutputStream;
 import io.gantry.runtime.ContainerConfig;
 import io.gantry.runtime.ContainerRuntime;
 import io.gantry.runtime.ContainerRuntimeException;
@@ -301,18 +302,7 @@ public final class RuncRuntime implements ContainerRuntime {
             if (holder == null) {
                 return Optional.<OutputStream>empty();
             }
-            RandomAccessFile pipe = holder;
-            return Optional.<OutputStream>of(new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    pipe.write(b);
-                }
-
-                @Override
-                public void write(byte[] buffer, int offset, int length) throws IOException {
-                    pipe.write(buffer, offset, length);
-                }
-            });
+            return Optional.<OutputStream>of(new ChunkOutputStream(holder::write));
         });
     }
 
@@ -332,14 +322,7 @@ public final class RuncRuntime implements ContainerRuntime {
             return; // a terminal has no end of input: what is typed there (^D) decides
         }
         locked(id, () -> {
-            RandomAccessFile holder = stdinHolders.remove(id);
-            if (holder != null) {
-                try {
-                    holder.close();
-                } catch (IOException e) {
-                    log.debug("closing the stdin of {}: {}", id, e.toString());
-                }
-            }
+            releaseStdin(id);
             try {
                 // without the FIFO a later agent process cannot open a writer that would keep stdin from ending
                 Files.deleteIfExists(bundle(id).stdinPipe());
@@ -348,6 +331,18 @@ public final class RuncRuntime implements ContainerRuntime {
             }
             return null;
         });
+    }
+
+    /** Closes this process' handle on the container's stdin FIFO, if it has one. */
+    private void releaseStdin(String id) {
+        RandomAccessFile holder = stdinHolders.remove(id);
+        if (holder != null) {
+            try {
+                holder.close();
+            } catch (IOException e) {
+                log.debug("closing the stdin of {}: {}", id, e.toString());
+            }
+        }
     }
 
     private static File appendTarget(Path file) throws IOException {
@@ -487,14 +482,7 @@ public final class RuncRuntime implements ContainerRuntime {
             BundleFiles bundle = bundle(id);
             List<ContainerProcess> hostPidProcesses = hostPidNamespaceProcesses(id);
             ContainerTerminal terminal = terminals.remove(id);
-            RandomAccessFile stdin = stdinHolders.remove(id);
-            if (stdin != null) {
-                try {
-                    stdin.close();
-                } catch (IOException e) {
-                    log.debug("closing the stdin of {}: {}", id, e.toString());
-                }
-            }
+            releaseStdin(id);
             RuncCommand.Result result = runc.run(COMMAND_TIMEOUT, "delete", "--force", id);
             if (!result.ok() && runcState(id).isPresent()) {
                 throw failure("deleting", id, result);
