@@ -45,6 +45,10 @@ final class NodeRunner implements AutoCloseable {
                 + "(the kubelet's port; 0 for any free one; default: ${DEFAULT-VALUE}).")
         int agentPort = 10250;
 
+        @Option(names = "--insecure-registry", split = ",", description = "A registry (host or host:port) to pull "
+                + "from over plain HTTP; loopback registries always are. Repeatable.")
+        List<String> insecureRegistries = List.of();
+
         Map<String, String> labelMap() {
             Map<String, String> out = new LinkedHashMap<>();
             for (String label : labels) {
@@ -71,7 +75,8 @@ final class NodeRunner implements AutoCloseable {
             NodeAgentConfig config = NodeAgentConfig.defaults(agent.agentName(), agent.dataDir())
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
-                    .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime);
+                    .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime)
+                    .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries));
             NodeAgent node = new NodeAgent(joined.client(), config,
                     NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
                     joined.credentials().caPem(), Clock.systemUTC())

@@ -28,8 +28,9 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
                               Duration statusInterval, String defaultHandler, String bridgeName,
-                              ImageGcPolicy imageGc) {
+                              ImageGcPolicy imageGc, java.util.Set<String> insecureRegistries) {
     public NodeAgentConfig {
+        insecureRegistries = java.util.Set.copyOf(insecureRegistries);
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stateDir, "stateDir");
@@ -43,7 +44,8 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
     public static NodeAgentConfig defaults(String nodeName, Path dataDir) {
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
-                null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT);
+                null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT,
+                java.util.Set.of());
     }
 
     public Duration leaseRenewInterval() {
@@ -52,40 +54,40 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
 
     public NodeAgentConfig withLabels(Map<String, String> more) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 
     public NodeAgentConfig withStateDir(Path dir) {
         return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 
     public NodeAgentConfig withLeaseDuration(int seconds) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 
     public NodeAgentConfig withDefaultHandler(String handler) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc, insecureRegistries);
     }
 
     /** @param binary the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
     public NodeAgentConfig withRuntimeBinary(Path binary) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 
     /** @param port where the agent serves logs and exec; 0 for any free port */
     public NodeAgentConfig withAgentPort(int port) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 
     public NodeAgentConfig withImageGc(ImageGcPolicy policy) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
                 runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName,
-                policy);
+                policy, insecureRegistries);
     }
 
     /**
@@ -106,11 +108,18 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
 
     public NodeAgentConfig withBridgeName(String bridge) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc);
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc, insecureRegistries);
+    }
+
+    /** @param hosts registries ({@code host} or {@code host:port}) pulled from over plain HTTP, as loopback ones are */
+    public NodeAgentConfig withInsecureRegistries(java.util.Set<String> hosts) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc,
+                hosts);
     }
 
     public NodeAgentConfig withClusterDns(String dns) {
         return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc);
+                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 }

@@ -77,7 +77,8 @@ final class OciEngine implements ContainerEngine {
     }
 
     static OciEngine create(NodeAgentConfig config) {
-        RegistryClient registry = new RegistryClient(RegistryOptions.defaults());
+        RegistryClient registry = new RegistryClient(RegistryOptions.defaults()
+                .withInsecureRegistries(config.insecureRegistries()));
         try {
             ImageService images = new ImageService(config.dataDir().resolve("images"), registry);
             RuncRuntime runtime = new RuncRuntime(config.runtimeBinary(), config.stateDir().resolve("runc"),
