@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * Talks the OCI distribution spec to one or many registries: manifests (GET and HEAD, by tag or digest),
@@ -335,6 +336,10 @@ public final class RegistryClient implements AutoCloseable {
             } catch (ConnectException e) {
                 throw new ConnectException("cannot connect to registry at " + uri.getScheme() + "://" + uri.getRawAuthority()
                         + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            } catch (SSLException e) {
+                throw new SSLException("no TLS with registry " + uri.getRawAuthority() + ": "
+                        + e.getMessage() + " (a registry served over plain HTTP must be listed as insecure, e.g. "
+                        + "--insecure-registry " + uri.getRawAuthority() + ")", e);
             }
             int status = response.statusCode();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;

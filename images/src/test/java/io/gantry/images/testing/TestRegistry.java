@@ -42,14 +42,16 @@ public final class TestRegistry implements AutoCloseable {
 
     private final Path dir;
     private final Process process;
+    private final String address;
     private final int port;
     private final Path log;
     private final Thread shutdownHook;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private TestRegistry(Path dir, Process process, int port, Path log) {
+    private TestRegistry(Path dir, Process process, String address, int port, Path log) {
         this.dir = dir;
         this.process = process;
+        this.address = address;
         this.port = port;
         this.log = log;
         // a test JVM that dies without closing must not leave a registry running
@@ -59,15 +61,23 @@ public final class TestRegistry implements AutoCloseable {
 
     /** A registry anyone may pull from and push to. */
     public static TestRegistry start() throws IOException {
-        return start(null, null);
+        return start(null, null, "127.0.0.1");
+    }
+
+    /**
+     * A registry anyone may use, listening on {@code address} alone: an address of an interface the test made, for
+     * a registry that is not on loopback.
+     */
+    public static TestRegistry startOn(String address) throws IOException {
+        return start(null, null, address);
     }
 
     /** A registry that demands HTTP Basic auth with exactly this user and password for every request. */
     public static TestRegistry startWithBasicAuth(String user, String password) throws IOException {
-        return start(user, password);
+        return start(user, password, "127.0.0.1");
     }
 
-    private static TestRegistry start(String user, String password) throws IOException {
+    private static TestRegistry start(String user, String password, String address) throws IOException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's docker-registry package to run these tests");
         }
@@ -79,7 +89,7 @@ public final class TestRegistry implements AutoCloseable {
             IOException last = null;
             for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
                 try {
-                    return launch(dir, freePort(), user != null);
+                    return launch(dir, address, freePort(), user != null);
                 } catch (IOException e) {
                     last = e; // most likely the port was taken between choosing and binding it
                 }
@@ -91,7 +101,7 @@ public final class TestRegistry implements AutoCloseable {
         }
     }
 
-    private static TestRegistry launch(Path dir, int port, boolean basicAuth) throws IOException {
+    private static TestRegistry launch(Path dir, String address, int port, boolean basicAuth) throws IOException {
         String config = """
                 version: 0.1
                 log:
@@ -104,9 +114,9 @@ public final class TestRegistry implements AutoCloseable {
                   delete:
                     enabled: true
                 http:
-                  addr: 127.0.0.1:%d
+                  addr: %s:%d
                   secret: gantry-test-secret
-                """.formatted(dir.resolve("data"), port);
+                """.formatted(dir.resolve("data"), address, port);
         if (basicAuth) {
             config += """
                     auth:
@@ -122,7 +132,7 @@ public final class TestRegistry implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
-        TestRegistry registry = new TestRegistry(dir, process, port, log);
+        TestRegistry registry = new TestRegistry(dir, process, address, port, log);
         try {
             registry.awaitReady();
             return registry;
@@ -155,9 +165,9 @@ public final class TestRegistry implements AutoCloseable {
         throw new IOException("docker-registry did not answer on " + host() + " within " + STARTUP_TIMEOUT + ": " + logTail());
     }
 
-    /** {@code 127.0.0.1:PORT}, the registry part of references to this registry. */
+    /** {@code 127.0.0.1:PORT} (or the address it was started on), the registry part of references to it. */
     public String host() {
-        return "127.0.0.1:" + port;
+        return address + ":" + port;
     }
 
     /** A reference into this registry, e.g. {@code reference("app:v1")} is {@code 127.0.0.1:PORT/app:v1}. */
