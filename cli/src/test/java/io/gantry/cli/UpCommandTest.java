@@ -127,6 +127,11 @@ class UpCommandTest {
         Kubectl.Result it = kubectl.run("exec", "-it", "-n", "demo", web, "--", "sh", "-c", "echo hi; exit 3");
         assertThat(it.exitCode()).isEqualTo(3);
         assertThat(it.out()).contains("hi");
+        // a client that goes away ends its command in the container too
+        Process abandoned = kubectl.start(java.util.Map.of(), "exec", "-n", "demo", web, "--", "sleep", "4242");
+        await().atMost(Duration.ofSeconds(30)).until(() -> sh("pgrep -f '^sleep 4242$' || true").strip().length() > 0);
+        abandoned.destroy();
+        await().atMost(Duration.ofSeconds(30)).until(() -> sh("pgrep -f '^sleep 4242$' || true").isBlank());
         // and from a terminal: the command gets one of the client's size, sees what is typed, and its exit code
         Kubectl.Result terminal = kubectl.onTerminal("typed\n", "exec", "-it", "-n", "demo", web, "--", "sh", "-c",
                 "tty; stty size; read line; echo got $line; exit 3");
@@ -149,10 +154,11 @@ class UpCommandTest {
         assertThat(interactive.exitCode()).as(interactive.err()).isEqualTo(7);
         assertThat(interactive.out()).contains("got hello\ngot world\nstdin ended\n");
         // kubectl run -it --rm from a terminal: the container runs on a terminal of its own (tty: true), sized by
-        // the client, and takes what is typed once kubectl is attached
+        // the client, and takes what is typed once kubectl is attached (typing and the client's size travel apart, so
+        // the command gives the size a moment to arrive, as a user's shell gets it before the first prompt)
         Kubectl.Result debug = kubectl.onTerminal("typed\n", "run", "debug", "-it", "--rm", "-n", "demo",
                 "--image=" + SampleImage.NAME, "--image-pull-policy=Never", "--restart=Never", "--", "sh", "-c",
-                "read line; tty; stty size; echo got $line; exit 9");
+                "read line; sleep 1; tty; stty size; echo got $line; exit 9");
         assertThat(debug.exitCode()).as(debug.out()).isEqualTo(9);
         // (line ends pass two terminals here, one of them not raw yet while the line is typed)
         assertThat(debug.out().replace("\r", "")).contains("/dev/pts/0\n30 100\ngot typed\n");

@@ -34,6 +34,7 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
     static final byte ERROR = 3;
     static final byte RESIZE = 4;
     static final byte CLOSE = (byte) 255;
+    private static final java.time.Duration CLOSE_GRACE = java.time.Duration.ofSeconds(5);
 
     private final Supplier<Process> start;
     private final boolean stdin;
@@ -183,12 +184,25 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
         }
     }
 
+    /**
+     * The client is gone: the command is asked to end (runc exec passes SIGTERM on to it; a killed runc would leave
+     * it running in the container), and killed with what runs it if it has not after a grace period.
+     */
     @Override
     public void onWebSocketClose(int statusCode, String reason) {
         Process p = process;
         if (p != null && p.isAlive()) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
+            p.destroy();
+            Thread.ofVirtual().name("exec-end").start(() -> {
+                try {
+                    if (!p.waitFor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                        p.descendants().forEach(ProcessHandle::destroyForcibly);
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
         }
     }
 }

@@ -108,6 +108,10 @@ public final class OciBundle {
         ProcessConfig process = config.process();
         ObjectNode node = NODES.objectNode();
         node.put("terminal", config.terminal());
+        if (config.terminal()) {
+            // the size until a client attaches and sends its own; programs cope badly with 0 x 0
+            node.putObject("consoleSize").put("height", 24).put("width", 80);
+        }
         ObjectNode user = node.putObject("user");
         user.put("uid", process.uid());
         user.put("gid", process.gid());

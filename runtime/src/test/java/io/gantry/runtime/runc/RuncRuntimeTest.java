@@ -164,7 +164,8 @@ class RuncRuntimeTest {
     @Test
     void aContainerWithATerminalWritesItToItsStdoutLogAndReadsWhatIsTypedAtTheSizeGiven() throws Exception {
         ContainerConfig config = sandbox.container("tty-main", "sh", "-c",
-                "tty; read a; echo typed $a; stty size; read b; echo size $(stty size); exit 5").withTerminal(true);
+                "tty; read a; echo typed $a; echo first $(stty size); read b; echo size $(stty size); exit 5")
+                .withTerminal(true);
         runtime.create(config);
         runtime.start("tty-main");
 
@@ -177,7 +178,7 @@ class RuncRuntimeTest {
         assertThat(sandbox.awaitStopped("tty-main", TIMEOUT).exitCode()).isEqualTo(5);
         runtime.delete("tty-main");
         assertThat(sandbox.stdout("tty-main")).contains("/dev/pts/0\r\n").contains("typed one\r\n")
-                .contains("size 40 120\r\n");
+                .as("the size before any resize").contains("first 24 80\r\n").contains("size 40 120\r\n");
     }
 
     @Test
