@@ -1,0 +1,101 @@
+package io.gantry.network.services;
+
+import io.gantry.network.exec.Iptables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the node's service rules ({@link ServiceRules}) in place: each {@link #sync} replaces them all with one
+ * {@code iptables-restore}, so a connection never sees half of a change. The first sync also adds the jumps from
+ * the built-in chains and has bridged traffic pass iptables (without that, a pod's reply to another pod on the
+ * same bridge would skip the reverse DNAT of a cluster IP).
+ */
+public final class ServiceProxier {
+    private static final Logger log = LoggerFactory.getLogger(ServiceProxier.class);
+    static final Path BRIDGE_NF_CALL_IPTABLES = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
+    private static final List<String> SERVICES_JUMP = List.of("-m", "comment", "--comment",
+            "gantry: service portals", "-j", ServiceRules.SERVICES);
+    private static final List<String> NEW_SERVICES_JUMP = List.of("-m", "conntrack", "--ctstate", "NEW", "-m",
+            "comment", "--comment", "gantry: service portals", "-j", ServiceRules.SERVICES);
+    private static final List<String> POSTROUTING_JUMP = List.of("-m", "comment", "--comment",
+            "gantry: service postrouting", "-j", ServiceRules.POSTROUTING);
+
+    private final String podCidr;
+    private final Iptables iptables = new Iptables();
+    private boolean jumpsInstalled;
+
+    /** @param podCidr the node's pod range: connections to a cluster IP from elsewhere are masqueraded */
+    public ServiceProxier(String podCidr) {
+        this.podCidr = podCidr;
+    }
+
+    /** Makes the rules those of exactly {@code ports}. */
+    public synchronized void sync(List<ServicePort> ports) throws IOException {
+        iptables.restore("writing the service rules", ServiceRules.render(ports, podCidr, natChains()));
+        if (!jumpsInstalled) {
+            for (String chain : List.of("PREROUTING", "OUTPUT")) {
+                iptables.ensureFirst("nat", chain, SERVICES_JUMP);
+            }
+            iptables.ensureFirst("nat", "POSTROUTING", POSTROUTING_JUMP);
+            for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
+                iptables.ensureFirst("filter", chain, NEW_SERVICES_JUMP);
+            }
+            passBridgedTrafficThroughIptables();
+            jumpsInstalled = true;
+        }
+    }
+
+    /** Removes every service rule, chain and jump of this node. */
+    public synchronized void removeAll() throws IOException {
+        for (String chain : List.of("PREROUTING", "OUTPUT")) {
+            iptables.deleteAll("nat", chain, SERVICES_JUMP);
+        }
+        iptables.deleteAll("nat", "POSTROUTING", POSTROUTING_JUMP);
+        for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
+            iptables.deleteAll("filter", chain, NEW_SERVICES_JUMP);
+        }
+        iptables.deleteChain("filter", ServiceRules.SERVICES);
+        // flushed first, all of them, so that no rule still jumps to a chain being deleted
+        Set<String> chains = new LinkedHashSet<>(List.of(ServiceRules.SERVICES, ServiceRules.NODE_PORTS));
+        natChains().stream().filter(ServiceRules::isServiceChain).forEach(chains::add);
+        chains.add(ServiceRules.POSTROUTING);
+        chains.add(ServiceRules.MARK_MASQ);
+        for (String chain : chains) {
+            if (iptables.run("nat", "-S", chain).succeeded()) {
+                iptables.require("flushing chain " + chain, "nat", "-F", chain);
+            }
+        }
+        for (String chain : chains) {
+            iptables.deleteChain("nat", chain);
+        }
+        jumpsInstalled = false;
+    }
+
+    private Set<String> natChains() throws IOException {
+        Set<String> chains = new LinkedHashSet<>();
+        for (String line : iptables.save("nat").split("\n")) {
+            if (line.startsWith(":GANTRY-")) {
+                chains.add(line.substring(1, line.indexOf(' ')));
+            }
+        }
+        return chains;
+    }
+
+    private static void passBridgedTrafficThroughIptables() throws IOException {
+        if (!Files.exists(BRIDGE_NF_CALL_IPTABLES)) {
+            log.warn("{} is missing (load the br_netfilter module): pods reaching a service whose endpoint is on "
+                    + "their own bridge will not get its answers", BRIDGE_NF_CALL_IPTABLES);
+            return;
+        }
+        if (!Files.readString(BRIDGE_NF_CALL_IPTABLES).strip().equals("1")) {
+            Files.writeString(BRIDGE_NF_CALL_IPTABLES, "1\n");
+            log.info("set {} = 1 so that bridged pod traffic passes the service rules", BRIDGE_NF_CALL_IPTABLES);
+        }
+    }
+}
