@@ -57,6 +57,14 @@ cleanup() {
   done
   iptables -t nat -F "GANTRY-MASQ-$bridge" 2>/dev/null || true
   iptables -t nat -X "GANTRY-MASQ-$bridge" 2>/dev/null || true
+  # the node's service rules (one set per host, like kube-proxy's): jumps first, then every chain flushed, then gone
+  local svc_chains='^GANTRY-(SERVICES|NODEPORTS|POSTROUTING|MARK-MASQ|SVC-|SEP-|EXT-)'
+  for t in nat filter; do
+    iptables -t "$t" -S 2>/dev/null | grep -E '^-A (PREROUTING|OUTPUT|POSTROUTING|INPUT|FORWARD) .*-j GANTRY-(SERVICES|POSTROUTING)' \
+      | sed 's/^-A/-D/' | while read -r rule; do eval iptables -t "$t" "$rule" 2>/dev/null || true; done
+    for c in $(iptables -t "$t" -S 2>/dev/null | awk '/^-N / {print $2}' | grep -E "$svc_chains"); do iptables -t "$t" -F "$c"; done
+    for c in $(iptables -t "$t" -S 2>/dev/null | awk '/^-N / {print $2}' | grep -E "$svc_chains"); do iptables -t "$t" -X "$c"; done
+  done
   if [ -n "$dockerd_pid" ]; then
     "${docker[@]}" service rm startup >/dev/null 2>&1 || true
     "${docker[@]}" swarm leave --force >/dev/null 2>&1 || true

@@ -1,6 +1,7 @@
 package io.gantry.cli;
 
 import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.services.ServiceProxier;
 import io.gantry.network.testing.IptablesTraces;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -61,8 +63,14 @@ class UpCommandTest {
             // the node's masquerading outlives the agent, as its pods do
             IptablesTraces.remove(List.of(PodNetworkConfig.builder(cidr).bridgeName(bridge).build()
                     .masqueradeChain()));
+            new ServiceProxier(cidr).removeAll();
         }
         assertThat(sh("iptables-save")).doesNotContain(cidr);
+    }
+
+    private static int nodePort(Kubectl kubectl, String service) throws IOException, InterruptedException {
+        return Integer.parseInt(kubectl.run("get", "service", service, "-n", "demo", "-o",
+                "jsonpath={.spec.ports[0].nodePort}").requireSuccess().out().trim());
     }
 
     private String runc(String... args) throws IOException, InterruptedException {
@@ -105,6 +113,31 @@ class UpCommandTest {
         }
         String containers = runc("list", "-q");
         assertThat(containers.trim().split("\n")).hasSize(2);
+
+        // the node's service proxy: the sample's Service answers on its cluster IP, also to one of its own pods
+        // (hairpin), and on a node port of the node's address on the pod bridge; a service without endpoints
+        // refuses at once
+        String server = kubectl.run("get", "pods", "-n", "demo", "-o", "jsonpath={.items[0].metadata.name}")
+                .requireSuccess().out().trim();
+        String service = kubectl.run("get", "service", "web", "-n", "demo", "-o",
+                "jsonpath={.spec.clusterIP}:{.spec.ports[0].port}").requireSuccess().out().trim();
+        Kubectl first = kubectl;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.run("exec", "-n", "demo",
+                server, "--", "wget", "-q", "-O", "-", "http://" + service + "/").out()).isEqualTo(SampleImage.PAGE));
+        kubectl.run("patch", "service", "web", "-n", "demo", "-p", "{\"spec\":{\"type\":\"NodePort\"}}")
+                .requireSuccess();
+        kubectl.run("create", "service", "nodeport", "nobody", "-n", "demo", "--tcp=80:8080").requireSuccess();
+        String gateway = cidr.substring(0, cidr.lastIndexOf('.')) + ".1";
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            URI viaNodePort = URI.create("http://" + gateway + ":" + nodePort(kubectl, "web") + "/");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(http.send(
+                    HttpRequest.newBuilder(viaNodePort).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(SampleImage.PAGE));
+            URI empty = URI.create("http://" + gateway + ":" + nodePort(kubectl, "nobody") + "/");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> http.send(
+                    HttpRequest.newBuilder(empty).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.net.ConnectException.class));
+        }
 
         // kubectl logs -f follows a container through the API server and ends with it
         kubectl.run("run", "counter", "-n", "demo", "--image=" + SampleImage.NAME, "--image-pull-policy=Never",

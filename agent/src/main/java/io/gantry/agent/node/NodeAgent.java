@@ -5,6 +5,7 @@ import io.gantry.api.ResourceType;
 import io.gantry.client.ApiClient;
 import io.gantry.client.EventRecorder;
 import io.gantry.client.Informer;
+import io.gantry.network.services.ServiceProxier;
 import io.gantry.client.ListQuery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class NodeAgent implements AutoCloseable {
     private EventRecorder events;
     private PodWorkers workers;
     private Informer pods;
+    private ServiceProxy serviceProxy;
     private NodeServer server;
     private Thread imageGc;
     private final String clusterCaPem;
@@ -84,6 +86,7 @@ public final class NodeAgent implements AutoCloseable {
         if (engines.stream().anyMatch(ContainerEngine::needsPodCidr)) {
             String podCidr = awaitPodCidr(cidrWait);
             engines.forEach(e -> e.configureNetwork(podCidr));
+            serviceProxy = new ServiceProxy(client, new ServiceProxier(podCidr)).start();
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
@@ -209,6 +212,9 @@ public final class NodeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (serviceProxy != null) {
+            serviceProxy.close(); // the rules stay: the pods they lead to outlive the agent too
+        }
         if (pods != null) {
             pods.close();
         }

@@ -22,6 +22,7 @@ import io.gantry.images.registry.RegistryOptions;
 import io.gantry.images.testing.TestImages;
 import io.gantry.images.testing.TestRegistry;
 import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.services.ServiceProxier;
 import io.gantry.network.testing.IptablesTraces;
 import io.gantry.runtime.logs.ContainerLogReader;
 import io.gantry.runtime.logs.LogQuery;
@@ -142,6 +143,7 @@ class OciNodeTest {
             // the node's masquerading outlives the agent, as its pods do
             IptablesTraces.remove(List.of(PodNetworkConfig.builder(subnet).bridgeName(bridge).build()
                     .masqueradeChain()));
+            new ServiceProxier(subnet).removeAll();
             run("umount", "-l", tmp.resolve("run/ns").toString());
             run("rm", "-rf", tmp.toString());
             // the pods' parent cgroup, when no other node of this host uses it

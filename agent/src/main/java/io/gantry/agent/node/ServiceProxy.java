@@ -1,0 +1,180 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ResourceType;
+import io.gantry.client.ApiClient;
+import io.gantry.client.Informer;
+import io.gantry.client.ListQuery;
+import io.gantry.network.PortMapping;
+import io.gantry.network.services.ServicePort;
+import io.gantry.network.services.ServiceProxier;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's service proxy (kube-proxy): watches Services and EndpointSlices and keeps the node's service rules
+ * those of all of them. Every change wakes one sync, which takes whatever changed meanwhile along; a sync that
+ * fails is retried, and all rules are rewritten every minute anyway, in case something else touched them.
+ */
+final class ServiceProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceProxy.class);
+    static final ResourceType SERVICES = NodeHeartbeat.REGISTRY.byKind("v1", "Service").orElseThrow();
+    static final ResourceType ENDPOINT_SLICES = NodeHeartbeat.REGISTRY.byKind("discovery.k8s.io/v1", "EndpointSlice")
+            .orElseThrow();
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    private static final Duration RESYNC = Duration.ofMinutes(1);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+    private static final int DEFAULT_AFFINITY_SECONDS = 10800;
+
+    private final ServiceProxier proxier;
+    private final Informer services;
+    private final Informer slices;
+    private final Semaphore dirty = new Semaphore(0);
+    private volatile boolean closed;
+    private Thread syncer;
+
+    ServiceProxy(ApiClient client, ServiceProxier proxier) {
+        this.proxier = proxier;
+        this.services = new Informer(client, SERVICES, "", ListQuery.ALL).withoutManagedFields();
+        this.slices = new Informer(client, ENDPOINT_SLICES, "", ListQuery.ALL).withoutManagedFields()
+                .addIndex("service", slice -> List.of(slice.path("metadata").path("namespace").asText() + "/"
+                        + slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText()));
+    }
+
+    ServiceProxy start() {
+        Informer.Handler wake = new Informer.Handler() {
+            @Override
+            public void onAdd(ObjectNode object) {
+                dirty.release();
+            }
+
+            @Override
+            public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
+                dirty.release();
+            }
+
+            @Override
+            public void onDelete(ObjectNode object) {
+                dirty.release();
+            }
+        };
+        services.addHandler(wake).start();
+        slices.addHandler(wake).start();
+        syncer = Thread.ofVirtual().name("service-proxy").start(this::run);
+        return this;
+    }
+
+    private void run() {
+        Duration wait = Duration.ZERO;
+        try {
+            // rules from half a list would cut off services that are there
+            services.awaitSynced(Duration.ofMinutes(1));
+            slices.awaitSynced(Duration.ofMinutes(1));
+        } catch (InterruptedException e) {
+            return;
+        }
+        while (!closed) {
+            try {
+                if (dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                    dirty.drainPermits();
+                }
+                if (closed) {
+                    return;
+                }
+                proxier.sync(servicePorts());
+                wait = RESYNC;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("service rules could not be written, retrying: {}", e.getMessage());
+                wait = RETRY;
+            }
+        }
+    }
+
+    /** Every port of every service that has a cluster IP or a node port, with its ready endpoints. */
+    List<ServicePort> servicePorts() {
+        List<ServicePort> ports = new ArrayList<>();
+        for (ObjectNode service : services.list()) {
+            ports.addAll(servicePorts(service, slices.byIndex("service", key(service))));
+        }
+        ports.sort(Comparator.comparing(ServicePort::name));
+        return ports;
+    }
+
+    static List<ServicePort> servicePorts(ObjectNode service, List<ObjectNode> slices) {
+        JsonNode spec = service.path("spec");
+        String clusterIp = spec.path("clusterIP").asText("");
+        boolean hasClusterIp = !clusterIp.isEmpty() && !clusterIp.equals("None");
+        if (spec.path("type").asText("ClusterIP").equals("ExternalName") || !hasClusterIp) {
+            return List.of(); // no virtual address to send anything on: DNS alone serves these
+        }
+        boolean affinity = spec.path("sessionAffinity").asText("None").equals("ClientIP");
+        int affinitySeconds = spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds")
+                .asInt(DEFAULT_AFFINITY_SECONDS);
+        List<ServicePort> out = new ArrayList<>();
+        for (JsonNode port : spec.path("ports")) {
+            String portName = port.path("name").asText("");
+            PortMapping.Protocol protocol = PortMapping.Protocol.valueOf(
+                    port.path("protocol").asText("TCP").toUpperCase(Locale.ROOT));
+            List<ServicePort.Endpoint> endpoints = new ArrayList<>();
+            for (ObjectNode slice : slices) {
+                int target = slicePort(slice, portName, protocol);
+                if (target <= 0) {
+                    continue;
+                }
+                for (JsonNode endpoint : slice.path("endpoints")) {
+                    // ready unset counts as ready, as the EndpointSlice API says
+                    if (endpoint.path("conditions").path("ready").asBoolean(true)) {
+                        for (JsonNode address : endpoint.path("addresses")) {
+                            endpoints.add(new ServicePort.Endpoint(address.asText(), target));
+                        }
+                    }
+                }
+            }
+            // an endpoint may sit in two slices for a moment while the controller moves it
+            List<ServicePort.Endpoint> distinct = endpoints.stream().distinct()
+                    .sorted(Comparator.comparing(ServicePort.Endpoint::ip).thenComparingInt(ServicePort.Endpoint::port))
+                    .toList();
+            out.add(new ServicePort(key(service) + ":" + portName, Optional.of(clusterIp), port.path("port").asInt(),
+                    protocol, port.path("nodePort").asInt(0), affinity, affinitySeconds, distinct));
+        }
+        return out;
+    }
+
+    /** The port number the slice gives the service port of that name and protocol; 0 when it has none. */
+    private static int slicePort(JsonNode slice, String name, PortMapping.Protocol protocol) {
+        for (JsonNode port : slice.path("ports")) {
+            if (port.path("name").asText("").equals(name)
+                    && port.path("protocol").asText("TCP").equalsIgnoreCase(protocol.name())) {
+                return port.path("port").asInt(0);
+            }
+        }
+        return 0;
+    }
+
+    private static String key(JsonNode object) {
+        return object.path("metadata").path("namespace").asText() + "/" + object.path("metadata").path("name").asText();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        dirty.release();
+        services.close();
+        slices.close();
+        if (syncer != null) {
+            syncer.interrupt();
+        }
+    }
+}
