@@ -11,7 +11,8 @@ import io.gantry.apiserver.rest.WriteOptions;
 import java.util.List;
 
 /**
- * Creates what every cluster has from the start: the system namespaces, the {@code kubernetes} Service, and the
+ * Creates what every cluster has from the start: the system namespaces, the {@code kubernetes} and
+ * {@code kube-system/kube-dns} Services, and the
  * RuntimeClasses of the ways a Gantry node runs containers ({@code runc}, the default, and {@code process}).
  */
 final class Bootstrap {
@@ -19,6 +20,8 @@ final class Bootstrap {
 
     /** OCI containers with runc, and plain host processes for command-only apps and hosts without runc. */
     static final List<String> RUNTIME_HANDLERS = List.of("runc", "process");
+
+    static final String CLUSTER_DNS_SERVICE = "kube-dns";
 
     private Bootstrap() {
     }
@@ -40,12 +43,34 @@ final class Bootstrap {
                 .put("targetPort", port);
         spec.put("type", "ClusterIP");
         createIfAbsent(service, serviceType, "default", svc);
+        createClusterDnsService(service, serviceType, allocators.clusterDnsServiceIp());
         ResourceType runtimeClass = service.registry().byKind("node.k8s.io/v1", "RuntimeClass").orElseThrow();
         for (String handler : RUNTIME_HANDLERS) {
             ObjectNode rc = Json.object().put("apiVersion", "node.k8s.io/v1").put("kind", "RuntimeClass")
                     .put("handler", handler);
             rc.putObject("metadata").put("name", handler);
             createIfAbsent(service, runtimeClass, "", rc);
+        }
+    }
+
+    /**
+     * {@code kube-system/kube-dns}: the address pods send DNS queries to. It selects no pods: every node answers
+     * on it itself, with the cluster DNS its agent runs.
+     */
+    private static void createClusterDnsService(ObjectService service, ResourceType serviceType, String ip) {
+        ObjectNode dns = Json.object().put("apiVersion", "v1").put("kind", "Service");
+        ObjectNode meta = dns.putObject("metadata").put("name", CLUSTER_DNS_SERVICE).put("namespace", "kube-system");
+        meta.putObject("labels").put("k8s-app", "kube-dns").put("kubernetes.io/name", "CoreDNS");
+        ObjectNode spec = dns.putObject("spec").put("clusterIP", ip).put("type", "ClusterIP");
+        var ports = spec.putArray("ports");
+        ports.addObject().put("name", "dns").put("port", 53).put("protocol", "UDP").put("targetPort", 53);
+        ports.addObject().put("name", "dns-tcp").put("port", 53).put("protocol", "TCP").put("targetPort", 53);
+        try {
+            createIfAbsent(service, serviceType, "kube-system", dns);
+        } catch (ApiException e) {
+            // a cluster whose tenth service address went to another Service before there was cluster DNS
+            org.slf4j.LoggerFactory.getLogger(Bootstrap.class).warn("no kube-system/kube-dns Service at {}: {}", ip,
+                    e.getMessage());
         }
     }
 

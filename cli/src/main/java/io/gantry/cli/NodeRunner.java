@@ -77,6 +77,10 @@ final class NodeRunner implements AutoCloseable {
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
                     .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime)
                     .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries));
+            String clusterDns = NodeAgent.clusterDnsAddress(joined.client()).orElse(null);
+            if (clusterDns != null) {
+                config = config.withClusterDns(clusterDns);
+            }
             NodeAgent node = new NodeAgent(joined.client(), config,
                     NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
                     joined.credentials().caPem(), Clock.systemUTC())

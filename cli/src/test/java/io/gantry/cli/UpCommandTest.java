@@ -115,8 +115,8 @@ class UpCommandTest {
         assertThat(containers.trim().split("\n")).hasSize(2);
 
         // the node's service proxy: the sample's Service answers on its cluster IP, also to one of its own pods
-        // (hairpin), and on a node port of the node's address on the pod bridge; a service without endpoints
-        // refuses at once
+        // (hairpin), by its name, and on a node port of the node's address on the pod bridge; a service without
+        // endpoints refuses at once
         String server = kubectl.run("get", "pods", "-n", "demo", "-o", "jsonpath={.items[0].metadata.name}")
                 .requireSuccess().out().trim();
         String service = kubectl.run("get", "service", "web", "-n", "demo", "-o",
@@ -124,6 +124,16 @@ class UpCommandTest {
         Kubectl first = kubectl;
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(first.run("exec", "-n", "demo",
                 server, "--", "wget", "-q", "-O", "-", "http://" + service + "/").out()).isEqualTo(SampleImage.PAGE));
+        // cluster DNS: pods resolve through kube-dns's address, which the node answers itself, with the
+        // namespace's search path
+        assertThat(kubectl.run("exec", "-n", "demo", server, "--", "cat", "/etc/resolv.conf").requireSuccess().out())
+                .isEqualTo("search demo.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\n"
+                        + "options ndots:5\n");
+        assertThat(kubectl.run("exec", "-n", "demo", server, "--", "nslookup", "web.demo.svc.cluster.local")
+                .requireSuccess().out()).contains("Address: " + service.substring(0, service.indexOf(':')));
+        assertThat(kubectl.run("exec", "-n", "demo", server, "--", "wget", "-q", "-O", "-",
+                "http://web:" + service.substring(service.indexOf(':') + 1) + "/").requireSuccess().out())
+                .isEqualTo(SampleImage.PAGE);
         kubectl.run("patch", "service", "web", "-n", "demo", "-p", "{\"spec\":{\"type\":\"NodePort\"}}")
                 .requireSuccess();
         kubectl.run("create", "service", "nodeport", "nobody", "-n", "demo", "--tcp=80:8080").requireSuccess();

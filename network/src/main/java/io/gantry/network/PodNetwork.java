@@ -10,6 +10,8 @@ import io.gantry.network.cni.CniPlugins;
 import io.gantry.network.cni.CniResult;
 import io.gantry.network.cni.CniRuntimeArgs;
 import io.gantry.network.cni.NetworkConfigList;
+import io.gantry.network.exec.HostExecutables;
+import io.gantry.network.exec.ProcessRunner;
 import io.gantry.network.ns.PodNamespacePaths;
 import io.gantry.network.ns.PodNamespaces;
 import java.io.IOException;
@@ -133,6 +135,30 @@ public final class PodNetwork {
         }
         namespaces.remove(podId);
         log.debug("pod {} detached from {}", podId, config.networkName());
+    }
+
+    /**
+     * Makes the node's bridge with its gateway address now, as the bridge plugin would for the first pod: so that
+     * node services can listen on that address before any pod runs. Nothing happens when it is there.
+     */
+    public void ensureBridge() throws IOException {
+        String ip = HostExecutables.fromEnvironment().require("ip", "iproute2").toString();
+        ProcessRunner runner = new ProcessRunner(java.time.Duration.ofSeconds(30));
+        if (!runner.run(List.of(ip, "link", "show", config.bridgeName())).succeeded()) {
+            requireOk(runner.run(List.of(ip, "link", "add", config.bridgeName(), "type", "bridge")));
+        }
+        String address = config.gateway() + "/" + config.podCidr().substring(config.podCidr().indexOf('/') + 1);
+        if (!runner.run(List.of(ip, "-o", "-4", "addr", "show", "dev", config.bridgeName())).stdout()
+                .contains(" " + address + " ")) {
+            requireOk(runner.run(List.of(ip, "addr", "add", address, "dev", config.bridgeName())));
+        }
+        requireOk(runner.run(List.of(ip, "link", "set", config.bridgeName(), "up")));
+    }
+
+    private static void requireOk(io.gantry.network.exec.ProcessResult result) throws IOException {
+        if (!result.succeeded()) {
+            throw new IOException(result.describeFailure());
+        }
     }
 
     /**

@@ -1,12 +1,15 @@
 package io.gantry.agent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
 import io.gantry.client.ApiClient;
 import io.gantry.client.EventRecorder;
 import io.gantry.client.Informer;
-import io.gantry.network.services.ServiceProxier;
 import io.gantry.client.ListQuery;
+import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.ServiceRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -40,6 +44,8 @@ public final class NodeAgent implements AutoCloseable {
     private PodWorkers workers;
     private Informer pods;
     private ServiceProxy serviceProxy;
+    private ClusterDns clusterDns;
+    static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private NodeServer server;
     private Thread imageGc;
     private final String clusterCaPem;
@@ -86,7 +92,13 @@ public final class NodeAgent implements AutoCloseable {
         if (engines.stream().anyMatch(ContainerEngine::needsPodCidr)) {
             String podCidr = awaitPodCidr(cidrWait);
             engines.forEach(e -> e.configureNetwork(podCidr));
-            serviceProxy = new ServiceProxy(client, new ServiceProxier(podCidr)).start();
+            String gateway = PodNetworkConfig.builder(podCidr).build().gateway();
+            Optional<ServiceRules.LocalDns> localDns = Optional.ofNullable(config.clusterDns())
+                    .map(ip -> new ServiceRules.LocalDns(ip, gateway, ClusterDns.PORT));
+            serviceProxy = new ServiceProxy(client, new ServiceProxier(podCidr, localDns), config.clusterDns()).start();
+            if (localDns.isPresent()) {
+                clusterDns = new ClusterDns(serviceProxy, config.clusterDomain()).start(gateway, HOST_RESOLV_CONF);
+            }
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
@@ -120,6 +132,20 @@ public final class NodeAgent implements AutoCloseable {
         LOG.info("node {} is running pods ({} on {})", config.nodeName(),
                 engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
         return this;
+    }
+
+    /** The address of the cluster DNS ({@code kube-system/kube-dns}), when the cluster has one. */
+    public static Optional<String> clusterDnsAddress(ApiClient client) {
+        try {
+            String ip = client.get(ServiceProxy.SERVICES, "kube-system", "kube-dns").path("spec").path("clusterIP")
+                    .asText("");
+            return ip.isEmpty() || ip.equals("None") ? Optional.empty() : Optional.of(ip);
+        } catch (ApiException e) {
+            if (e.code() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private String awaitPodCidr(Duration wait) throws InterruptedException {
@@ -212,6 +238,9 @@ public final class NodeAgent implements AutoCloseable {
 
     @Override
     public void close() {
+        if (clusterDns != null) {
+            clusterDns.close();
+        }
         if (serviceProxy != null) {
             serviceProxy.close(); // the rules stay: the pods they lead to outlive the agent too
         }

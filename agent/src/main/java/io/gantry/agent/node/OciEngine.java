@@ -140,6 +140,7 @@ final class OciEngine implements ContainerEngine {
                     .namespaceRoot(config.stateDir().resolve("ns"))
                     .pluginDirs(config.cniPluginDirs())
                     .build());
+            network.ensureBridge();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot configure the pod network for " + podCidr, e);
         }

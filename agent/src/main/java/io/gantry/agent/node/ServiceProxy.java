@@ -40,11 +40,15 @@ final class ServiceProxy implements AutoCloseable {
     private final Informer services;
     private final Informer slices;
     private final Semaphore dirty = new Semaphore(0);
+    private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
+    /** The cluster DNS service, answered by the node itself rather than by rules of its own. */
+    private final String clusterDnsIp;
     private volatile boolean closed;
     private Thread syncer;
 
-    ServiceProxy(ApiClient client, ServiceProxier proxier) {
+    ServiceProxy(ApiClient client, ServiceProxier proxier, String clusterDnsIp) {
         this.proxier = proxier;
+        this.clusterDnsIp = clusterDnsIp;
         this.services = new Informer(client, SERVICES, "", ListQuery.ALL).withoutManagedFields();
         this.slices = new Informer(client, ENDPOINT_SLICES, "", ListQuery.ALL).withoutManagedFields()
                 .addIndex("service", slice -> List.of(slice.path("metadata").path("namespace").asText() + "/"
@@ -55,23 +59,42 @@ final class ServiceProxy implements AutoCloseable {
         Informer.Handler wake = new Informer.Handler() {
             @Override
             public void onAdd(ObjectNode object) {
-                dirty.release();
+                changed();
             }
 
             @Override
             public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
-                dirty.release();
+                changed();
             }
 
             @Override
             public void onDelete(ObjectNode object) {
-                dirty.release();
+                changed();
             }
         };
         services.addHandler(wake).start();
         slices.addHandler(wake).start();
         syncer = Thread.ofVirtual().name("service-proxy").start(this::run);
         return this;
+    }
+
+    private void changed() {
+        version.incrementAndGet();
+        dirty.release();
+    }
+
+    /** Grows with every change of a Service or EndpointSlice: who caches what it derives from them can tell. */
+    long version() {
+        return version.get();
+    }
+
+    List<ObjectNode> services() {
+        return services.list();
+    }
+
+    /** The EndpointSlices of the service {@code namespace/name}. */
+    List<ObjectNode> slicesOf(String namespace, String name) {
+        return slices.byIndex("service", namespace + "/" + name);
     }
 
     private void run() {
@@ -106,7 +129,9 @@ final class ServiceProxy implements AutoCloseable {
     List<ServicePort> servicePorts() {
         List<ServicePort> ports = new ArrayList<>();
         for (ObjectNode service : services.list()) {
-            ports.addAll(servicePorts(service, slices.byIndex("service", key(service))));
+            if (!service.path("spec").path("clusterIP").asText("").equals(clusterDnsIp)) {
+                ports.addAll(servicePorts(service, slices.byIndex("service", key(service))));
+            }
         }
         ports.sort(Comparator.comparing(ServicePort::name));
         return ports;

@@ -40,6 +40,11 @@ public final class ServiceAllocators {
         return serviceRange.address(1);
     }
 
+    /** The address reserved for the cluster DNS ({@code kube-system/kube-dns}), the tenth, as kubeadm chooses. */
+    public String clusterDnsServiceIp() {
+        return serviceRange.address(10);
+    }
+
     public IpRange serviceRange() {
         return serviceRange;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,17 +28,24 @@ public final class ServiceProxier {
             "gantry: service postrouting", "-j", ServiceRules.POSTROUTING);
 
     private final String podCidr;
+    private final Optional<ServiceRules.LocalDns> dns;
     private final Iptables iptables = new Iptables();
     private boolean jumpsInstalled;
 
     /** @param podCidr the node's pod range: connections to a cluster IP from elsewhere are masqueraded */
     public ServiceProxier(String podCidr) {
+        this(podCidr, Optional.empty());
+    }
+
+    /** @param dns the cluster DNS address, sent to this node's own DNS server */
+    public ServiceProxier(String podCidr, Optional<ServiceRules.LocalDns> dns) {
         this.podCidr = podCidr;
+        this.dns = dns;
     }
 
     /** Makes the rules those of exactly {@code ports}. */
     public synchronized void sync(List<ServicePort> ports) throws IOException {
-        iptables.restore("writing the service rules", ServiceRules.render(ports, podCidr, natChains()));
+        iptables.restore("writing the service rules", ServiceRules.render(ports, podCidr, natChains(), dns));
         if (!jumpsInstalled) {
             for (String chain : List.of("PREROUTING", "OUTPUT")) {
                 iptables.ensureFirst("nat", chain, SERVICES_JUMP);

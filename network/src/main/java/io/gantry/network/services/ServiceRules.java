@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +44,15 @@ public final class ServiceRules {
      * @param existingChains the nat chains there now, to delete those of service ports that are gone
      */
     public static String render(List<ServicePort> ports, String podCidr, Set<String> existingChains) {
+        return render(ports, podCidr, existingChains, Optional.empty());
+    }
+
+    /**
+     * As {@link #render(List, String, Set)}, with the cluster DNS address sent to this node's own DNS server
+     * (UDP and TCP port 53), ahead of every service rule.
+     */
+    public static String render(List<ServicePort> ports, String podCidr, Set<String> existingChains,
+                                Optional<LocalDns> dns) {
         List<String> filter = new ArrayList<>();
         List<String> nat = new ArrayList<>();
         Set<String> chains = new LinkedHashSet<>(List.of(SERVICES, NODE_PORTS, POSTROUTING, MARK_MASQ));
@@ -53,6 +63,13 @@ public final class ServiceRules {
         nat.add("-A " + POSTROUTING + " -m comment --comment \"gantry: service traffic that needs SNAT\" -j MASQUERADE");
         nat.add("-A " + MARK_MASQ + " -j MARK --or-mark " + MASQ_MARK);
 
+        dns.ifPresent(local -> {
+            for (String protocol : List.of("udp", "tcp")) {
+                nat.add("-A " + SERVICES + " -d " + local.clusterIp() + "/32 -p " + protocol + " -m " + protocol
+                        + " --dport 53" + comment("cluster DNS, answered on this node") + " -j DNAT --to-destination "
+                        + local.address() + ":" + local.port());
+            }
+        });
         for (ServicePort port : ports) {
             String protocol = port.protocol().name().toLowerCase(Locale.ROOT);
             String match = "-p " + protocol + " -m " + protocol;
@@ -133,6 +150,10 @@ public final class ServiceRules {
         stale.forEach(chain -> out.append("-X ").append(chain).append('\n'));
         out.append("COMMIT\n");
         return out.toString();
+    }
+
+    /** The cluster DNS address, and where this node's DNS server listens for it. */
+    public record LocalDns(String clusterIp, String address, int port) {
     }
 
     /** Whether {@code chain} is one of the per-service-port chains this class makes. */
