@@ -215,17 +215,10 @@ final class OciEngine implements ContainerEngine {
                     : Optional.of(new PodDomain(subdomain, namespace, config.clusterDomain())), List.of());
         }
         Files.writeString(podDir.resolve("etc-hosts"), hosts);
-        String dnsPolicy = spec.path("dnsPolicy").asText("ClusterFirst");
-        String resolv;
-        if (config.clusterDns() != null && (dnsPolicy.equals("ClusterFirst")
-                || dnsPolicy.equals("ClusterFirstWithHostNet"))) {
-            resolv = ResolvConf.clusterFirst(config.clusterDns(), namespace, config.clusterDomain()).render();
-        } else if (dnsPolicy.equals("None")) {
-            resolv = "";
-        } else {
-            resolv = Files.exists(Path.of("/etc/resolv.conf")) ? Files.readString(Path.of("/etc/resolv.conf")) : "";
-        }
-        Files.writeString(podDir.resolve("resolv.conf"), resolv);
+        ResolvConf host = Files.exists(NodeAgent.HOST_RESOLV_CONF) ? ResolvConf.hostDefault(NodeAgent.HOST_RESOLV_CONF)
+                : ResolvConf.EMPTY;
+        Files.writeString(podDir.resolve("resolv.conf"),
+                PodResolvConf.of(spec, namespace, config.clusterDns(), config.clusterDomain(), host).render());
         Files.writeString(podDir.resolve("hostname"), hostname + "\n");
     }
 

@@ -137,6 +137,16 @@ public final class EndpointsController extends Controller {
         return out;
     }
 
+    /**
+     * The endpoint's DNS hostname: the pod's {@code spec.hostname} when its {@code spec.subdomain} names this
+     * service (how a StatefulSet's pods get {@code web-0.web.<ns>.svc}).
+     */
+    private static java.util.Optional<String> hostname(JsonNode svc, JsonNode pod) {
+        String hostname = pod.path("spec").path("hostname").asText("");
+        return !hostname.isEmpty() && pod.path("spec").path("subdomain").asText("").equals(Meta.name(svc))
+                ? java.util.Optional.of(hostname) : java.util.Optional.empty();
+    }
+
     private static ObjectNode targetRef(JsonNode pod) {
         return Json.object().put("kind", "Pod").put("namespace", Meta.namespace(pod)).put("name", Meta.name(pod))
                 .put("uid", Meta.uid(pod));
@@ -151,6 +161,7 @@ public final class EndpointsController extends Controller {
             }
             ObjectNode subset = subsets.computeIfAbsent(e.ports(), ports -> Json.object());
             ObjectNode address = Json.object().put("ip", e.pod().path("status").path("podIP").asText());
+            hostname(svc, e.pod()).ifPresent(h -> address.put("hostname", h));
             if (!Pods.nodeName(e.pod()).isEmpty()) {
                 address.put("nodeName", Pods.nodeName(e.pod()));
             }
@@ -194,6 +205,7 @@ public final class EndpointsController extends Controller {
             boolean ready = Pods.ready(e.pod());
             ep.putObject("conditions").put("ready", ready && !terminating).put("serving", ready)
                     .put("terminating", terminating);
+            hostname(svc, e.pod()).ifPresent(h -> ep.put("hostname", h));
             if (!Pods.nodeName(e.pod()).isEmpty()) {
                 ep.put("nodeName", Pods.nodeName(e.pod()));
             }

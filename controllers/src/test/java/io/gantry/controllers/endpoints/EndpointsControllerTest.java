@@ -47,9 +47,18 @@ class EndpointsControllerTest {
     }
 
     private void pod(String name, String ip, boolean ready) {
+        pod(name, ip, ready, null);
+    }
+
+    /** @param subdomain with it, the pod's hostname is its name under that subdomain, as a StatefulSet's are */
+    private void pod(String name, String ip, boolean ready, String subdomain) {
         ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
         pod.putObject("metadata").put("name", name).putObject("labels").put("app", "web");
-        ObjectNode c = pod.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "nginx");
+        ObjectNode podSpec = pod.putObject("spec");
+        if (subdomain != null) {
+            podSpec.put("hostname", name).put("subdomain", subdomain);
+        }
+        ObjectNode c = podSpec.putArray("containers").addObject().put("name", "c").put("image", "nginx");
         c.putArray("ports").addObject().put("name", "http").put("containerPort", 8080);
         ObjectNode created = cluster.client.create(SharedInformers.PODS, "default", pod);
         cluster.runReady(created, "node-1", Instant.now());
@@ -111,5 +120,28 @@ class EndpointsControllerTest {
                 e.at("/subsets/0/addresses").isMissingNode()).orElse(false));
         await().atMost(Duration.ofSeconds(10)).until(() -> slices().get(0).path("endpoints").toString()
                 .contains("\"terminating\":true"));
+    }
+
+    @Test
+    void podsWhoseSubdomainIsTheServiceCarryTheirHostname() {
+        pod("web-0", "10.1.0.5", true, "web");
+        pod("other", "10.1.0.6", true, "elsewhere");
+        ObjectNode svc = Json.object().put("apiVersion", "v1").put("kind", "Service");
+        svc.putObject("metadata").put("name", "web");
+        ObjectNode spec = svc.putObject("spec").put("clusterIP", "None");
+        spec.putObject("selector").put("app", "web");
+        spec.putArray("ports").addObject().put("name", "http").put("port", 80).put("targetPort", "http");
+        cluster.client.create(SharedInformers.SERVICES, "default", svc);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> slices().size() == 1
+                && slices().get(0).path("endpoints").size() == 2);
+        for (JsonNode ep : slices().get(0).path("endpoints")) {
+            boolean named = ep.at("/addresses/0").asText().equals("10.1.0.5");
+            assertThat(ep.path("hostname").asText(null)).isEqualTo(named ? "web-0" : null);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> endpoints().map(e ->
+                e.at("/subsets/0/addresses").size() == 2).orElse(false));
+        assertThat(endpoints().orElseThrow().at("/subsets/0/addresses").toString()).contains("\"hostname\":\"web-0\"")
+                .doesNotContain("\"hostname\":\"other\"");
     }
 }
