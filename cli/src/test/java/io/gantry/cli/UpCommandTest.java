@@ -143,6 +143,19 @@ class UpCommandTest {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(http.send(
                     HttpRequest.newBuilder(viaNodePort).timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(SampleImage.PAGE));
+            // type LoadBalancer: the built-in load balancer takes the service's own port on the node's addresses
+            // and lists the node in the Service's status
+            kubectl.run("patch", "service", "web", "-n", "demo", "-p", "{\"spec\":{\"type\":\"LoadBalancer\"}}")
+                    .requireSuccess();
+            Kubectl lb = kubectl;
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(lb.run("get", "service", "web", "-n",
+                    "demo", "-o", "jsonpath={.status.loadBalancer.ingress[*].ip}").requireSuccess().out().trim())
+                    .matches("[0-9.]+"));
+            URI viaLoadBalancer = URI.create("http://" + gateway + ":" + service.substring(service.indexOf(':') + 1)
+                    + "/");
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(http.send(
+                    HttpRequest.newBuilder(viaLoadBalancer).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo(SampleImage.PAGE));
             URI empty = URI.create("http://" + gateway + ":" + nodePort(kubectl, "nobody") + "/");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThatThrownBy(() -> http.send(
                     HttpRequest.newBuilder(empty).timeout(Duration.ofSeconds(5)).build(),

@@ -6,6 +6,7 @@ import io.gantry.controllers.deployment.DeploymentController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.job.JobController;
 import io.gantry.controllers.node.NodeIpamController;
+import io.gantry.controllers.service.LoadBalancerController;
 import io.gantry.controllers.node.NodeLifecycleController;
 import io.gantry.controllers.podgc.PodGcController;
 import io.gantry.controllers.replicaset.ReplicaSetController;
@@ -21,6 +22,7 @@ public final class Controllers {
     public static List<ControllerManager.ControllerFactory> all() {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new, NodeIpamController::new,
                 EndpointsController::new, PodGcController::new,
-                DaemonSetController::new, StatefulSetController::new, JobController::new, CronJobController::new);
+                DaemonSetController::new, StatefulSetController::new, JobController::new, CronJobController::new,
+                LoadBalancerController::new);
     }
 }

@@ -145,6 +145,7 @@ final class ServiceProxy implements AutoCloseable {
             return List.of(); // no virtual address to send anything on: DNS alone serves these
         }
         boolean affinity = spec.path("sessionAffinity").asText("None").equals("ClientIP");
+        boolean loadBalancer = spec.path("type").asText("").equals("LoadBalancer");
         int affinitySeconds = spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds")
                 .asInt(DEFAULT_AFFINITY_SECONDS);
         List<ServicePort> out = new ArrayList<>();
@@ -172,7 +173,7 @@ final class ServiceProxy implements AutoCloseable {
                     .sorted(Comparator.comparing(ServicePort.Endpoint::ip).thenComparingInt(ServicePort.Endpoint::port))
                     .toList();
             out.add(new ServicePort(key(service) + ":" + portName, Optional.of(clusterIp), port.path("port").asInt(),
-                    protocol, port.path("nodePort").asInt(0), affinity, affinitySeconds, distinct));
+                    protocol, port.path("nodePort").asInt(0), loadBalancer, affinity, affinitySeconds, distinct));
         }
         return out;
     }

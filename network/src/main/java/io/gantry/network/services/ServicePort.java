@@ -13,13 +13,15 @@ import java.util.Optional;
  * @param port            the port on the cluster IP
  * @param protocol        TCP, UDP or SCTP
  * @param nodePort        the port on every node address; 0 for none
+ * @param loadBalancer    the service port itself is also served on every node address but loopback, as the
+ *                        built-in load balancer of {@code type: LoadBalancer} services does
  * @param clientAffinity  connections from one client address go to the same endpoint (sessionAffinity ClientIP)
  *                        for {@code affinitySeconds} after the last one
  * @param affinitySeconds the affinity's timeout
  * @param endpoints       the ready endpoints, in a stable order
  */
 public record ServicePort(String name, Optional<String> clusterIp, int port, PortMapping.Protocol protocol,
-                          int nodePort, boolean clientAffinity, int affinitySeconds, List<Endpoint> endpoints) {
+                          int nodePort, boolean loadBalancer, boolean clientAffinity, int affinitySeconds, List<Endpoint> endpoints) {
 
     /** An endpoint's address and the port the service port maps to on it. */
     public record Endpoint(String ip, int port) {

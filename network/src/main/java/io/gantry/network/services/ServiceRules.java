@@ -20,6 +20,8 @@ import java.util.Set;
  *   <li>a {@code GANTRY-SVC-} chain picks an endpoint at random, each with equal chance (the i-th of n taken with
  *       probability 1/(n-i)), or the one a client last used under ClientIP affinity;</li>
  *   <li>a {@code GANTRY-SEP-} chain DNATs to the endpoint;</li>
+ *   <li>a LoadBalancer service's port is also taken on the node's addresses (loopback aside), as the built-in
+ *       load balancer, the way k3s' ServiceLB exposes them;</li>
  *   <li>packets that must come back through this node are marked and masqueraded on the way out: from outside the
  *       pod range to a cluster IP, to a node port, and from an endpoint to its own service (hairpin);</li>
  *   <li>filter {@code GANTRY-SERVICES} rejects new connections to a service port without ready endpoints at once.</li>
@@ -33,6 +35,7 @@ public final class ServiceRules {
     static final String POSTROUTING = "GANTRY-POSTROUTING";
     static final String MARK_MASQ = "GANTRY-MARK-MASQ";
     static final String MASQ_MARK = "0x4000";
+    private static final String LOOPBACK = "127.0.0.0/8";
     private static final List<String> PER_PORT_PREFIXES = List.of("GANTRY-SVC-", "GANTRY-SEP-", "GANTRY-EXT-");
 
     private ServiceRules() {
@@ -83,6 +86,10 @@ public final class ServiceRules {
                     filter.add("-A " + SERVICES + " -m addrtype --dst-type LOCAL " + match + " --dport "
                             + port.nodePort() + comment(port.name() + " has no endpoints") + reject);
                 }
+                if (port.loadBalancer()) {
+                    filter.add("-A " + SERVICES + " ! -d " + LOOPBACK + " -m addrtype --dst-type LOCAL " + match
+                            + " --dport " + port.port() + comment(port.name() + " has no endpoints") + reject);
+                }
                 continue;
             }
             String svc = chain("GANTRY-SVC-", port.name() + "/" + protocol);
@@ -93,11 +100,19 @@ public final class ServiceRules {
                 nat.add("-A " + svc + " ! -s " + podCidr + " -d " + ip + "/32 " + match + " --dport " + port.port()
                         + comment(port.name() + " cluster IP") + " -j " + MARK_MASQ);
             });
-            if (port.nodePort() > 0) {
+            if (port.nodePort() > 0 || port.loadBalancer()) {
                 String ext = chain("GANTRY-EXT-", port.name() + "/" + protocol);
                 chains.add(ext);
-                nat.add("-A " + NODE_PORTS + " " + match + " --dport " + port.nodePort()
-                        + comment(port.name() + " node port") + " -j " + ext);
+                if (port.nodePort() > 0) {
+                    nat.add("-A " + NODE_PORTS + " " + match + " --dport " + port.nodePort()
+                            + comment(port.name() + " node port") + " -j " + ext);
+                }
+                if (port.loadBalancer()) {
+                    // loopback is left alone: a DNAT of it would need route_localnet, and would take the port
+                    // from the host's own local services
+                    nat.add("-A " + NODE_PORTS + " ! -d " + LOOPBACK + " " + match + " --dport " + port.port()
+                            + comment(port.name() + " load balancer") + " -j " + ext);
+                }
                 nat.add("-A " + ext + " -j " + MARK_MASQ);
                 nat.add("-A " + ext + " -j " + svc);
             }

@@ -87,7 +87,7 @@ class ServiceProxierTest {
     private static ServicePort web(String clusterIp, int nodePort, boolean affinity,
                                    List<ServicePort.Endpoint> endpoints) {
         return new ServicePort("default/web:http", Optional.of(clusterIp), 80, PortMapping.Protocol.TCP, nodePort,
-                affinity, 10800, endpoints);
+                false, affinity, 10800, endpoints);
     }
 
     private static int freePort() throws Exception {

@@ -12,7 +12,7 @@ class ServiceRulesTest {
 
     private static ServicePort web(List<ServicePort.Endpoint> endpoints) {
         return new ServicePort("default/web:http", Optional.of("10.96.0.10"), 80, PortMapping.Protocol.TCP, 30080,
-                false, 0, endpoints);
+                true, false, 0, endpoints);
     }
 
     @Test
@@ -31,6 +31,8 @@ class ServiceRulesTest {
         assertThat(rules).contains("-j DNAT --to-destination 10.244.0.2:8080")
                 .contains("-j DNAT --to-destination 10.244.0.4:8080");
         assertThat(rules).contains("-A GANTRY-NODEPORTS -p tcp -m tcp --dport 30080");
+        assertThat(rules).as("the load balancer's port on node addresses")
+                .contains("-A GANTRY-NODEPORTS ! -d 127.0.0.0/8 -p tcp -m tcp --dport 80");
         assertThat(rules).contains("! -s 10.244.0.0/24 -d 10.96.0.10/32");
         assertThat(rules.lines().filter(line -> line.startsWith("-A GANTRY-SERVICES")).toList().getLast())
                 .as("node ports come last").contains("--dst-type LOCAL").endsWith("-j GANTRY-NODEPORTS");
@@ -53,7 +55,7 @@ class ServiceRulesTest {
     @Test
     void clientAffinityRemembersTheEndpointPerClientAddress() {
         ServicePort sticky = new ServicePort("default/web:http", Optional.of("10.96.0.10"), 80,
-                PortMapping.Protocol.UDP, 0, true, 10800, List.of(new ServicePort.Endpoint("10.244.0.2", 53)));
+                PortMapping.Protocol.UDP, 0, false, true, 10800, List.of(new ServicePort.Endpoint("10.244.0.2", 53)));
         String rules = ServiceRules.render(List.of(sticky), "10.244.0.0/24", Set.of());
 
         String sep = ServiceRules.chain("GANTRY-SEP-", "default/web:http/udp/10.244.0.2:53");
