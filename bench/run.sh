@@ -8,6 +8,8 @@
 # BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3),
 # BENCH_ONLY=startup only pod startup on a real node with Docker Swarm beside it (5; as root, with runc, the CNI
 # plugins and busybox; the Swarm part needs docker.io's dockerd and is left out, saying so, without it);
+# BENCH_ONLY=services only the service rules and the cluster DNS with dnsmasq beside it (6; as root; the peer
+# needs dnsmasq-base and is left out, saying so, without it);
 # BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000") and BENCH_SCHED_WARMUP (pods created and
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
 set -euo pipefail
@@ -25,11 +27,11 @@ else
   sched_warmup=${BENCH_SCHED_WARMUP:-10000}; startup_pods=${BENCH_STARTUP_PODS:-100}
 fi
 only=${BENCH_ONLY:-all}
-case "$only" in all|api|scheduling|startup) ;; *) echo "bench: BENCH_ONLY must be api, scheduling or startup" >&2; exit 1 ;; esac
+case "$only" in all|api|scheduling|startup|services) ;; *) echo "bench: BENCH_ONLY must be api, scheduling, startup or services" >&2; exit 1 ;; esac
 clients=16
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
 kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
-[ "$only" = scheduling ] || [ "$only" = startup ] || for tool in "$etcd_binary" "$kubectl_binary"; do
+[ "$only" = scheduling ] || [ "$only" = startup ] || [ "$only" = services ] || for tool in "$etcd_binary" "$kubectl_binary"; do
   [ -x "$tool" ] || { echo "bench: $tool is required (scripts/install-host-deps.sh test installs etcd)" >&2; exit 1; }
 done
 
@@ -300,6 +302,13 @@ fi
 #    a service of P replicas of the same busybox content, timed until all replicas run.
 if [ "$only" = all ] || [ "$only" = startup ]; then
   bench/startup.sh "$work/startup" "$startup_pods" "$gantry_cp" "$bench_cp" "$java" | tee -a "$results"
+fi
+
+# 6. The node's service rules (1,000 services x 10 endpoints in a network namespace of its own) and the cluster
+#    DNS beside dnsmasq, both on 127.0.0.1.
+if [ "$only" = all ] || [ "$only" = services ]; then
+  bench/services.sh "$work/services" "${BENCH_SERVICES:-1000}" "${BENCH_SERVICE_ENDPOINTS:-10}" "$bench_cp" "$java" \
+    | tee -a "$results"
 fi
 
 echo

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's service proxy (kube-proxy): watches Services and EndpointSlices and keeps the node's service rules
  * those of all of them. Every change wakes one sync, which takes whatever changed meanwhile along; a sync that
- * fails is retried, and all rules are rewritten every minute anyway, in case something else touched them.
+ * fails is retried; a change rewrites only the chains it touches, and all rules are rewritten
+ * every ten minutes anyway, in case something else touched them (a full write of a large node costs seconds of
+ * iptables time).
  */
 final class ServiceProxy implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceProxy.class);
@@ -32,7 +34,7 @@ final class ServiceProxy implements AutoCloseable {
     static final ResourceType ENDPOINT_SLICES = NodeHeartbeat.REGISTRY.byKind("discovery.k8s.io/v1", "EndpointSlice")
             .orElseThrow();
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-    private static final Duration RESYNC = Duration.ofMinutes(1);
+    private static final Duration RESYNC = Duration.ofMinutes(10);
     private static final Duration RETRY = Duration.ofSeconds(1);
     private static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
@@ -106,20 +108,28 @@ final class ServiceProxy implements AutoCloseable {
         } catch (InterruptedException e) {
             return;
         }
+        boolean failed = true;
         while (!closed) {
             try {
-                if (dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                boolean changed = dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+                if (changed) {
                     dirty.drainPermits();
                 }
                 if (closed) {
                     return;
                 }
-                proxier.sync(servicePorts());
+                if (changed && !failed) {
+                    proxier.sync(servicePorts());
+                } else {
+                    proxier.resync(servicePorts());
+                }
+                failed = false;
                 wait = RESYNC;
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {
                 LOG.warn("service rules could not be written, retrying: {}", e.getMessage());
+                failed = true;
                 wait = RETRY;
             }
         }

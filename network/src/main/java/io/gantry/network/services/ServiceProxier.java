@@ -31,6 +31,8 @@ public final class ServiceProxier {
     private final Optional<ServiceRules.LocalDns> dns;
     private final Iptables iptables = new Iptables();
     private boolean jumpsInstalled;
+    /** What the last sync wrote, to write only what changed next time. */
+    private ServiceRules.RuleSet applied;
 
     /** @param podCidr the node's pod range: connections to a cluster IP from elsewhere are masqueraded */
     public ServiceProxier(String podCidr) {
@@ -43,9 +45,34 @@ public final class ServiceProxier {
         this.dns = dns;
     }
 
-    /** Makes the rules those of exactly {@code ports}. */
+    /**
+     * Makes the rules those of exactly {@code ports}, writing only the chains that changed since the last sync
+     * of this object (all of them the first time): following one endpoint's change costs about what that change
+     * touches, not what the node serves.
+     */
     public synchronized void sync(List<ServicePort> ports) throws IOException {
-        iptables.restore("writing the service rules", ServiceRules.render(ports, podCidr, natChains(), dns));
+        write(ports, false);
+    }
+
+    /** As {@link #sync}, writing every chain whatever changed: repairs rules something else touched. */
+    public synchronized void resync(List<ServicePort> ports) throws IOException {
+        write(ports, true);
+    }
+
+    private void write(List<ServicePort> ports, boolean full) throws IOException {
+        ServiceRules.RuleSet next = ServiceRules.rules(ports, podCidr, dns);
+        boolean whole = full || applied == null;
+        String input = next.restoreInput(whole ? Optional.empty() : Optional.of(applied),
+                whole ? natChains() : Set.of());
+        if (!input.isEmpty()) {
+            try {
+                iptables.restore("writing the service rules", input);
+            } catch (IOException e) {
+                applied = null; // what is there is unknown now: the next sync writes everything
+                throw e;
+            }
+        }
+        applied = next;
         if (!jumpsInstalled) {
             for (String chain : List.of("PREROUTING", "OUTPUT")) {
                 iptables.ensureFirst("nat", chain, SERVICES_JUMP);
@@ -68,6 +95,7 @@ public final class ServiceProxier {
         for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
             iptables.deleteAll("filter", chain, NEW_SERVICES_JUMP);
         }
+        applied = null;
         iptables.deleteChain("filter", ServiceRules.SERVICES);
         // flushed first, all of them, so that no rule still jumps to a chain being deleted
         Set<String> chains = new LinkedHashSet<>(List.of(ServiceRules.SERVICES, ServiceRules.NODE_PORTS));

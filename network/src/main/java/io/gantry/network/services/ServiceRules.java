@@ -6,8 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -56,6 +58,11 @@ public final class ServiceRules {
      */
     public static String render(List<ServicePort> ports, String podCidr, Set<String> existingChains,
                                 Optional<LocalDns> dns) {
+        return rules(ports, podCidr, dns).restoreInput(Optional.empty(), existingChains);
+    }
+
+    /** The rules for {@code ports}, by chain, to be written whole or as the difference to what is there. */
+    public static RuleSet rules(List<ServicePort> ports, String podCidr, Optional<LocalDns> dns) {
         List<String> filter = new ArrayList<>();
         List<String> nat = new ArrayList<>();
         Set<String> chains = new LinkedHashSet<>(List.of(SERVICES, NODE_PORTS, POSTROUTING, MARK_MASQ));
@@ -150,21 +157,52 @@ public final class ServiceRules {
         nat.add("-A " + SERVICES + " -m addrtype --dst-type LOCAL -m comment --comment \"gantry: node ports\" -j "
                 + NODE_PORTS);
 
-        StringBuilder out = new StringBuilder();
-        out.append("*filter\n:").append(SERVICES).append(" - [0:0]\n");
-        filter.forEach(rule -> out.append(rule).append('\n'));
-        out.append("COMMIT\n*nat\n");
-        chains.forEach(chain -> out.append(':').append(chain).append(" - [0:0]\n"));
-        List<String> stale = existingChains.stream()
-                .filter(ServiceRules::isServiceChain)
-                .filter(chain -> !chains.contains(chain))
-                .sorted().toList();
-        // a stale chain is declared (flushed) first, so that no rule of another stale chain still jumps to it
-        stale.forEach(chain -> out.append(':').append(chain).append(" - [0:0]\n"));
-        nat.forEach(rule -> out.append(rule).append('\n'));
-        stale.forEach(chain -> out.append("-X ").append(chain).append('\n'));
-        out.append("COMMIT\n");
-        return out.toString();
+        Map<String, List<String>> byChain = new LinkedHashMap<>();
+        chains.forEach(chain -> byChain.put(chain, new ArrayList<>()));
+        for (String rule : nat) {
+            byChain.get(rule.substring(3, rule.indexOf(' ', 3))).add(rule);
+        }
+        return new RuleSet(byChain, filter);
+    }
+
+    /**
+     * A node's service rules: nat rules by chain (every chain of this class, in order) and the rules of the
+     * filter chain.
+     */
+    public record RuleSet(Map<String, List<String>> nat, List<String> filter) {
+
+        /**
+         * The iptables-restore input that makes these rules: everything when there is no {@code previous} (then
+         * the service chains in {@code existing} that are not part of it are deleted), otherwise only the chains
+         * that changed since {@code previous}, new ones, and the deletion of those gone; empty when nothing did.
+         * A chain written is declared, which flushes it.
+         */
+        public String restoreInput(Optional<RuleSet> previous, Set<String> existing) {
+            Map<String, List<String>> before = previous.map(RuleSet::nat).orElse(Map.of());
+            List<String> write = nat.keySet().stream()
+                    .filter(chain -> previous.isEmpty() || !nat.get(chain).equals(before.get(chain)))
+                    .toList();
+            Set<String> gone = new java.util.TreeSet<>(previous.isEmpty() ? existing : before.keySet());
+            gone.removeIf(chain -> !isServiceChain(chain) || nat.containsKey(chain));
+            boolean filterChanged = previous.isEmpty() || !filter.equals(previous.get().filter());
+            if (write.isEmpty() && gone.isEmpty() && !filterChanged) {
+                return "";
+            }
+            StringBuilder out = new StringBuilder();
+            if (filterChanged) {
+                out.append("*filter\n:").append(SERVICES).append(" - [0:0]\n");
+                filter.forEach(rule -> out.append(rule).append('\n'));
+                out.append("COMMIT\n");
+            }
+            out.append("*nat\n");
+            write.forEach(chain -> out.append(':').append(chain).append(" - [0:0]\n"));
+            // a chain that is gone is declared (flushed) first, so that no rule of another one still jumps to it
+            gone.forEach(chain -> out.append(':').append(chain).append(" - [0:0]\n"));
+            write.forEach(chain -> nat.get(chain).forEach(rule -> out.append(rule).append('\n')));
+            gone.forEach(chain -> out.append("-X ").append(chain).append('\n'));
+            out.append("COMMIT\n");
+            return out.toString();
+        }
     }
 
     /** The cluster DNS address, and where this node's DNS server listens for it. */

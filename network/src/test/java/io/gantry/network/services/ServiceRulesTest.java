@@ -64,4 +64,25 @@ class ServiceRulesTest {
         assertThat(rules).contains("--rsource --set -p udp -m udp -j DNAT --to-destination 10.244.0.2:53");
         assertThat(rules).doesNotContain("GANTRY-NODEPORTS -p");
     }
+
+    @Test
+    void aSyncAfterAChangeWritesOnlyTheChainsItTouches() {
+        ServicePort other = new ServicePort("default/other:http", Optional.of("10.96.0.11"), 80,
+                PortMapping.Protocol.TCP, 0, false, false, 0, List.of(new ServicePort.Endpoint("10.244.0.9", 80)));
+        ServiceRules.RuleSet before = ServiceRules.rules(List.of(web(List.of(
+                new ServicePort.Endpoint("10.244.0.2", 8080))), other), "10.244.0.0/24", Optional.empty());
+        ServiceRules.RuleSet after = ServiceRules.rules(List.of(web(List.of(
+                new ServicePort.Endpoint("10.244.0.3", 8080))), other), "10.244.0.0/24", Optional.empty());
+
+        String partial = after.restoreInput(Optional.of(before), Set.of());
+
+        String svc = ServiceRules.chain("GANTRY-SVC-", "default/web:http/tcp");
+        String oldSep = ServiceRules.chain("GANTRY-SEP-", "default/web:http/tcp/10.244.0.2:8080");
+        String newSep = ServiceRules.chain("GANTRY-SEP-", "default/web:http/tcp/10.244.0.3:8080");
+        assertThat(partial).contains(":" + svc + " - [0:0]").contains(":" + newSep + " - [0:0]")
+                .contains("-X " + oldSep).doesNotContain("default/other").doesNotContain("*filter")
+                .as("the portal chain did not change").doesNotContain(":GANTRY-SERVICES");
+        assertThat(after.restoreInput(Optional.of(after), Set.of())).as("nothing changed").isEmpty();
+        assertThat(after.restoreInput(Optional.empty(), Set.of())).contains("default/other").contains("*filter");
+    }
 }
