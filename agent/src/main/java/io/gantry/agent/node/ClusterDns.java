@@ -45,13 +45,20 @@ final class ClusterDns implements AutoCloseable {
     ClusterDns start(String address, Path hostResolvConf) {
         List<InetSocketAddress> upstreams = hostResolvers(hostResolvConf);
         starter = Thread.ofVirtual().name("cluster-dns").start(() -> {
+            boolean told = false;
             while (!closed) {
                 try {
                     server = ClusterDnsServer.start(new InetSocketAddress(InetAddress.getByName(address), PORT),
                             this::zone, upstreams);
                     return;
                 } catch (IOException e) {
-                    LOG.warn("cluster DNS cannot start yet: {}", e.getMessage());
+                    if (!told) {
+                        LOG.warn("cluster DNS cannot start yet, trying again every {} s: {}", BIND_RETRY.toSeconds(),
+                                e.getMessage());
+                        told = true;
+                    } else {
+                        LOG.debug("cluster DNS cannot start yet: {}", e.getMessage());
+                    }
                 }
                 try {
                     Thread.sleep(BIND_RETRY);
