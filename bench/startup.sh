@@ -57,6 +57,11 @@ cleanup() {
   done
   iptables -t nat -F "GANTRY-MASQ-$bridge" 2>/dev/null || true
   iptables -t nat -X "GANTRY-MASQ-$bridge" 2>/dev/null || true
+  iptables -S FORWARD 2>/dev/null | grep -F -- "-j GANTRY-FWD-$bridge" | sed 's/^-A/-D/' | while read -r rule; do
+    eval iptables "$rule" 2>/dev/null || true
+  done
+  iptables -F "GANTRY-FWD-$bridge" 2>/dev/null || true
+  iptables -X "GANTRY-FWD-$bridge" 2>/dev/null || true
   # the node's service rules (one set per host, like kube-proxy's): jumps first, then every chain flushed, then gone
   local svc_chains='^GANTRY-(SERVICES|NODEPORTS|POSTROUTING|MARK-MASQ|SVC-|SEP-|EXT-)'
   for t in nat filter; do

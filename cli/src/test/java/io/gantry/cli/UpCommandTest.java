@@ -61,8 +61,8 @@ class UpCommandTest {
             sh("ip link del " + bridge + " 2>/dev/null; umount -l " + tmp.resolve("run/ns") + " 2>/dev/null; "
                     + "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true");
             // the node's masquerading outlives the agent, as its pods do
-            IptablesTraces.remove(List.of(PodNetworkConfig.builder(cidr).bridgeName(bridge).build()
-                    .masqueradeChain()));
+            PodNetworkConfig nodeNetwork = PodNetworkConfig.builder(cidr).bridgeName(bridge).build();
+            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain()));
             new ServiceProxier(cidr).removeAll();
         }
         assertThat(sh("iptables-save")).doesNotContain(cidr);

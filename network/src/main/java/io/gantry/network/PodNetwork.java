@@ -45,6 +45,7 @@ public final class PodNetwork {
     private final CniPlugins cni;
     private final IpForwarding ipForwarding;
     private final PodMasquerade masquerade;
+    private final PodForwarding forwarding;
 
     private PodNetwork(PodNetworkConfig config, NetworkConfigList conflist, Path conflistFile,
                        PodNamespaces namespaces, CniPlugins cni, IpForwarding ipForwarding) {
@@ -55,6 +56,7 @@ public final class PodNetwork {
         this.cni = cni;
         this.ipForwarding = ipForwarding;
         this.masquerade = new PodMasquerade(config);
+        this.forwarding = new PodForwarding(config);
     }
 
     /** Writes the network's conflist into {@link PodNetworkConfig#confDir()} and returns the ready facade. */
@@ -103,6 +105,7 @@ public final class PodNetwork {
             if (config.ipMasq()) {
                 masquerade.ensureInstalled();
             }
+            forwarding.ensureInstalled();
             CniRuntimeArgs args = CniRuntimeArgs.of(podId, paths.net(), config.interfaceName());
             if (!portMappings.isEmpty()) {
                 args = args.withCapability("portMappings", portMappingsJson(portMappings));
@@ -162,11 +165,12 @@ public final class PodNetwork {
     }
 
     /**
-     * Removes what this network put on the node rather than on a pod: the masquerading chain of the pod CIDR.
-     * For taking a node out of service (and for tests); pods still attached lose their way out of the node.
+     * Removes what this network put on the node rather than on a pod: the masquerading and forwarding chains of
+     * the pod CIDR. For taking a node out of service (and for tests); pods still attached lose their way out.
      */
     public void removeNodeRules() throws IOException {
         masquerade.remove();
+        forwarding.remove();
     }
 
     /**

@@ -84,6 +84,11 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
         return "GANTRY-MASQ-" + bridgeName;
     }
 
+    /** The filter chain that accepts the pods' forwarded traffic, whatever the host's FORWARD policy. */
+    public String forwardChain() {
+        return "GANTRY-FWD-" + bridgeName;
+    }
+
     @Override
     public List<ObjectNode> chainedPlugins() {
         return chainedPlugins.stream().map(ObjectNode::deepCopy).toList();

@@ -209,6 +209,9 @@ class PodNetworkTest {
         assertThat(ok("iptables", "-w", "5", "-t", "nat", "-S", "POSTROUTING").lines()
                 .filter(rule -> rule.contains("-j " + chain))).as("jumps to %s", chain).hasSize(1);
         assertThat(IptablesTraces.linesMentioning(List.of(podA, podB))).as("rules of single pods").isEmpty();
+        assertThat(ok("iptables", "-w", "5", "-S", "FORWARD").lines()
+                .filter(rule -> rule.contains("-j " + fixture.config.forwardChain())))
+                .as("pods forwarded whatever the FORWARD policy").hasSize(1);
 
         // a network outside the node, in a namespace of this test: 198.18.x.0/30 (benchmarking range) on a veth
         String suffix = fixture.bridge.substring(2);
@@ -239,7 +242,7 @@ class PodNetworkTest {
             fixture.network.removeNodeRules();
             ok("ip", "-n", outside, "route", "add", fixture.subnet, "via", hostAddress);
             assertThat(peerSeenFrom(a, url)).isEqualTo(a.ip());
-            assertThat(IptablesTraces.linesMentioning(List.of(chain))).isEmpty();
+            assertThat(IptablesTraces.linesMentioning(List.of(chain, fixture.config.forwardChain()))).isEmpty();
         } finally {
             if (server != null) {
                 server.destroyForcibly();
@@ -256,11 +259,11 @@ class PodNetworkTest {
                 .replace("[::ffff:", "").replace("]", "");
     }
 
-    /** Rules that mention the pod or the pod CIDR, apart from the node's masquerading, which serves every pod. */
+    /** Rules that mention the pod or the pod CIDR, apart from the node's own chains, which serve every pod. */
     private List<String> podRules(String pod) {
-        String nodeChain = fixture.config.masqueradeChain();
+        List<String> nodeChains = List.of(fixture.config.masqueradeChain(), fixture.config.forwardChain());
         return IptablesTraces.linesMentioning(List.of(pod, fixture.subnetPrefix)).stream()
-                .filter(rule -> !rule.contains(nodeChain))
+                .filter(rule -> nodeChains.stream().noneMatch(rule::contains))
                 .toList();
     }
 

@@ -141,8 +141,8 @@ class OciNodeTest {
             }
             run("ip", "link", "del", bridge);
             // the node's masquerading outlives the agent, as its pods do
-            IptablesTraces.remove(List.of(PodNetworkConfig.builder(subnet).bridgeName(bridge).build()
-                    .masqueradeChain()));
+            PodNetworkConfig nodeNetwork = PodNetworkConfig.builder(subnet).bridgeName(bridge).build();
+            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain()));
             new ServiceProxier(subnet).removeAll();
             run("umount", "-l", tmp.resolve("run/ns").toString());
             run("rm", "-rf", tmp.toString());

@@ -83,6 +83,7 @@ public final class NetworkFixture implements AutoCloseable {
         Set<String> needles = new LinkedHashSet<>(podIds);
         needles.add(subnetPrefix);
         needles.add(config.masqueradeChain());
+        needles.add(config.forwardChain());
         return needles;
     }
 
