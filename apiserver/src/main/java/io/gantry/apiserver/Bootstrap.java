@@ -7,6 +7,8 @@ import io.gantry.api.ResourceType;
 import io.gantry.apiserver.allocation.ServiceAllocators;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.rest.WriteOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -22,6 +24,7 @@ final class Bootstrap {
     static final List<String> RUNTIME_HANDLERS = List.of("runc", "process");
 
     static final String CLUSTER_DNS_SERVICE = "kube-dns";
+    private static final Logger LOG = LoggerFactory.getLogger(Bootstrap.class);
 
     private Bootstrap() {
     }
@@ -69,7 +72,7 @@ final class Bootstrap {
             createIfAbsent(service, serviceType, "kube-system", dns);
         } catch (ApiException e) {
             // a cluster whose tenth service address went to another Service before there was cluster DNS
-            org.slf4j.LoggerFactory.getLogger(Bootstrap.class).warn("no kube-system/kube-dns Service at {}: {}", ip,
+            LOG.warn("no kube-system/kube-dns Service at {}: {}", ip,
                     e.getMessage());
         }
     }

@@ -10,8 +10,7 @@ import io.gantry.network.cni.CniPlugins;
 import io.gantry.network.cni.CniResult;
 import io.gantry.network.cni.CniRuntimeArgs;
 import io.gantry.network.cni.NetworkConfigList;
-import io.gantry.network.exec.HostExecutables;
-import io.gantry.network.exec.ProcessRunner;
+import io.gantry.network.exec.IpRoute2;
 import io.gantry.network.ns.PodNamespacePaths;
 import io.gantry.network.ns.PodNamespaces;
 import java.io.IOException;
@@ -145,23 +144,16 @@ public final class PodNetwork {
      * node services can listen on that address before any pod runs. Nothing happens when it is there.
      */
     public void ensureBridge() throws IOException {
-        String ip = HostExecutables.fromEnvironment().require("ip", "iproute2").toString();
-        ProcessRunner runner = new ProcessRunner(java.time.Duration.ofSeconds(30));
-        if (!runner.run(List.of(ip, "link", "show", config.bridgeName())).succeeded()) {
-            requireOk(runner.run(List.of(ip, "link", "add", config.bridgeName(), "type", "bridge")));
+        IpRoute2 tools = new IpRoute2(null);
+        String bridge = config.bridgeName();
+        if (!tools.ip("link", "show", bridge).succeeded()) {
+            IpRoute2.require(tools.ip("link", "add", bridge, "type", "bridge"));
         }
         String address = config.gateway() + "/" + config.podCidr().substring(config.podCidr().indexOf('/') + 1);
-        if (!runner.run(List.of(ip, "-o", "-4", "addr", "show", "dev", config.bridgeName())).stdout()
-                .contains(" " + address + " ")) {
-            requireOk(runner.run(List.of(ip, "addr", "add", address, "dev", config.bridgeName())));
+        if (!tools.ip("-o", "-4", "addr", "show", "dev", bridge).stdout().contains(" " + address + " ")) {
+            IpRoute2.require(tools.ip("addr", "add", address, "dev", bridge));
         }
-        requireOk(runner.run(List.of(ip, "link", "set", config.bridgeName(), "up")));
-    }
-
-    private static void requireOk(io.gantry.network.exec.ProcessResult result) throws IOException {
-        if (!result.succeeded()) {
-            throw new IOException(result.describeFailure());
-        }
+        IpRoute2.require(tools.ip("link", "set", bridge, "up"));
     }
 
     /**

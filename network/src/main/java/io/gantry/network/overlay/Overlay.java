@@ -1,10 +1,8 @@
 package io.gantry.network.overlay;
 
-import io.gantry.network.exec.HostExecutables;
+import io.gantry.network.exec.IpRoute2;
 import io.gantry.network.exec.ProcessResult;
-import io.gantry.network.exec.ProcessRunner;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,8 +29,7 @@ public final class Overlay {
     private final String localIp;
     private final String podCidr;
     private final int mtu;
-    private final List<String> namespace;
-    private final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(30));
+    private final IpRoute2 tools;
     private final Set<OverlayPeer> installed = new HashSet<>();
 
     /**
@@ -49,7 +46,7 @@ public final class Overlay {
         this.localIp = localIp;
         this.podCidr = podCidr;
         this.mtu = mtu;
-        this.namespace = netns == null ? List.of() : List.of("-n", netns);
+        this.tools = new IpRoute2(netns);
     }
 
     /** Makes the device (or finds it) with its address, up. */
@@ -98,8 +95,8 @@ public final class Overlay {
     }
 
     private void addPeer(OverlayPeer peer) throws IOException {
-        require(run(bridge("fdb", "replace", peer.vtepMac(), "dev", device, "dst", peer.nodeIp(), "self",
-                "permanent")));
+        require(tools.bridge("fdb", "replace", peer.vtepMac(), "dev", device, "dst", peer.nodeIp(), "self",
+                "permanent"));
         require(ip("neigh", "replace", peer.gateway(), "lladdr", peer.vtepMac(), "dev", device, "nud", "permanent"));
         require(ip("route", "replace", peer.podCidr(), "via", peer.gateway(), "dev", device, "onlink"));
         log.info("pods of {} reached through the overlay at {}", peer.podCidr(), peer.nodeIp());
@@ -109,7 +106,7 @@ public final class Overlay {
         // each step may find its entry gone already (a device made again, a reboot): a failure says so, no more
         ip("route", "del", peer.podCidr(), "via", peer.gateway(), "dev", device);
         ip("neigh", "del", peer.gateway(), "dev", device);
-        run(bridge("fdb", "del", peer.vtepMac(), "dev", device, "dst", peer.nodeIp(), "self"));
+        tools.bridge("fdb", "del", peer.vtepMac(), "dev", device, "dst", peer.nodeIp(), "self");
         log.info("pods of {} no longer reached through the overlay", peer.podCidr());
     }
 
@@ -137,28 +134,10 @@ public final class Overlay {
     }
 
     private ProcessResult ip(String... arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(HostExecutables.fromEnvironment().require("ip", "iproute2").toString());
-        command.addAll(namespace);
-        command.addAll(List.of(arguments));
-        return run(command);
-    }
-
-    private List<String> bridge(String... arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(HostExecutables.fromEnvironment().require("bridge", "iproute2").toString());
-        command.addAll(namespace);
-        command.addAll(List.of(arguments));
-        return command;
-    }
-
-    private ProcessResult run(List<String> command) throws IOException {
-        return runner.run(command, env -> { }, new byte[0]);
+        return tools.ip(arguments);
     }
 
     private static void require(ProcessResult result) throws IOException {
-        if (!result.succeeded()) {
-            throw new IOException(result.describeFailure());
-        }
+        IpRoute2.require(result);
     }
 }

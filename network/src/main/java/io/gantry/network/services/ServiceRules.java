@@ -49,16 +49,7 @@ public final class ServiceRules {
      * @param existingChains the nat chains there now, to delete those of service ports that are gone
      */
     public static String render(List<ServicePort> ports, String podCidr, Set<String> existingChains) {
-        return render(ports, podCidr, existingChains, Optional.empty());
-    }
-
-    /**
-     * As {@link #render(List, String, Set)}, with the cluster DNS address sent to this node's own DNS server
-     * (UDP and TCP port 53), ahead of every service rule.
-     */
-    public static String render(List<ServicePort> ports, String podCidr, Set<String> existingChains,
-                                Optional<LocalDns> dns) {
-        return rules(ports, podCidr, dns).restoreInput(Optional.empty(), existingChains);
+        return rules(ports, podCidr, Optional.empty()).restoreInput(Optional.empty(), existingChains);
     }
 
     /** The rules for {@code ports}, by chain, to be written whole or as the difference to what is there. */
