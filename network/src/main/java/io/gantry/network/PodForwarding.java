@@ -11,11 +11,16 @@ import org.slf4j.LoggerFactory;
  * which would cut pods off from everything beyond their bridge (and, with bridged traffic passing iptables, from
  * each other). One filter chain per node network, {@code GANTRY-FWD-<bridge>}, jumped to first from FORWARD,
  * accepts what comes from or goes to the pod range, as flannel's FLANNEL-FWD does.
+ *
+ * <p>Its first rule jumps to the network policy chain ({@link PodNetworkConfig#policyChain()}), so that a policy's
+ * drops come before the accepts. That chain is {@link io.gantry.network.policy.PolicyEnforcer}'s: it is made here
+ * (empty, which lets everything through) only when missing, and never flushed, so the policies in force stay.
  */
 final class PodForwarding {
     private static final Logger log = LoggerFactory.getLogger(PodForwarding.class);
 
     private final String chain;
+    private final String policyChain;
     private final String podCidr;
     private final String comment;
     private final Iptables iptables = new Iptables();
@@ -23,6 +28,7 @@ final class PodForwarding {
 
     PodForwarding(PodNetworkConfig config) {
         this.chain = config.forwardChain();
+        this.policyChain = config.policyChain();
         this.podCidr = config.podCidr();
         this.comment = "gantry: forward pods of " + config.bridgeName();
     }
@@ -31,9 +37,11 @@ final class PodForwarding {
         if (installed) {
             return;
         }
+        iptables.ensureChain("filter", policyChain);
         iptables.restore("writing chain " + chain, String.join("\n",
                 "*filter",
                 ":" + chain + " - [0:0]",
+                "-A " + chain + " -j " + policyChain,
                 "-A " + chain + " -s " + podCidr + " -j ACCEPT",
                 "-A " + chain + " -d " + podCidr + " -j ACCEPT",
                 "COMMIT", ""));

@@ -13,6 +13,7 @@ import io.gantry.network.cni.NetworkConfigList;
 import io.gantry.network.exec.IpRoute2;
 import io.gantry.network.ns.PodNamespacePaths;
 import io.gantry.network.ns.PodNamespaces;
+import io.gantry.network.policy.PolicyEnforcer;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -45,6 +46,7 @@ public final class PodNetwork {
     private final IpForwarding ipForwarding;
     private final PodMasquerade masquerade;
     private final PodForwarding forwarding;
+    private final PolicyEnforcer policies;
 
     private PodNetwork(PodNetworkConfig config, NetworkConfigList conflist, Path conflistFile,
                        PodNamespaces namespaces, CniPlugins cni, IpForwarding ipForwarding) {
@@ -56,6 +58,7 @@ public final class PodNetwork {
         this.ipForwarding = ipForwarding;
         this.masquerade = new PodMasquerade(config);
         this.forwarding = new PodForwarding(config);
+        this.policies = new PolicyEnforcer(config);
     }
 
     /** Writes the network's conflist into {@link PodNetworkConfig#confDir()} and returns the ready facade. */
@@ -81,6 +84,14 @@ public final class PodNetwork {
 
     public Path conflistFile() {
         return conflistFile;
+    }
+
+    /**
+     * Enforces the network policies of this network's pods. Use this one rather than a new one:
+     * {@link #removeNodeRules} resets it too, so that its next sync writes the policies again.
+     */
+    public PolicyEnforcer policies() {
+        return policies;
     }
 
     /**
@@ -157,12 +168,14 @@ public final class PodNetwork {
     }
 
     /**
-     * Removes what this network put on the node rather than on a pod: the masquerading and forwarding chains of
-     * the pod CIDR. For taking a node out of service (and for tests); pods still attached lose their way out.
+     * Removes what this network put on the node rather than on a pod: the masquerading, forwarding and network
+     * policy chains of the pod CIDR. For taking a node out of service (and for tests); pods still attached lose
+     * their way out.
      */
     public void removeNodeRules() throws IOException {
         masquerade.remove();
         forwarding.remove();
+        policies.remove();
     }
 
     /**

@@ -89,6 +89,14 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
         return "GANTRY-FWD-" + bridgeName;
     }
 
+    /**
+     * The filter chain of the pods' network policies, jumped to first from {@link #forwardChain()}: empty, it
+     * lets everything on to that chain's accepts.
+     */
+    public String policyChain() {
+        return "GANTRY-NP-" + bridgeName;
+    }
+
     @Override
     public List<ObjectNode> chainedPlugins() {
         return chainedPlugins.stream().map(ObjectNode::deepCopy).toList();

@@ -39,6 +39,24 @@ public final class Iptables {
         return result.stdout();
     }
 
+    /**
+     * Creates {@code chain} when it is missing. Unlike declaring it in a restore input, never flushes it: for a
+     * chain that another part of the node fills.
+     */
+    public void ensureChain(String table, String chain) throws IOException {
+        if (!exists(table, chain)) {
+            ProcessResult created = run(table, "-N", chain);
+            if (!created.succeeded() && !exists(table, chain)) { // unless someone else just made it
+                requireSuccess("creating chain " + chain, created);
+            }
+        }
+    }
+
+    /** Whether {@code chain} exists; lists at most its first rule, however long it is. */
+    public boolean exists(String table, String chain) throws IOException {
+        return run(table, "-S", chain, "1").succeeded();
+    }
+
     /** Inserts {@code rule} at the top of {@code chain} unless it is there already. */
     public void ensureFirst(String table, String chain, List<String> rule) throws IOException {
         List<String> check = new ArrayList<>(List.of("-C", chain));

@@ -1,15 +1,12 @@
 package io.gantry.network.services;
 
+import io.gantry.network.BridgeNetfilter;
 import io.gantry.network.exec.Iptables;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Puts the node's service rules ({@link ServiceRules}) in place: each {@link #sync} replaces them all with one
@@ -18,8 +15,6 @@ import org.slf4j.LoggerFactory;
  * same bridge would skip the reverse DNAT of a cluster IP).
  */
 public final class ServiceProxier {
-    private static final Logger log = LoggerFactory.getLogger(ServiceProxier.class);
-    static final Path BRIDGE_NF_CALL_IPTABLES = Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables");
     private static final List<String> SERVICES_JUMP = List.of("-m", "comment", "--comment",
             "gantry: service portals", "-j", ServiceRules.SERVICES);
     private static final List<String> NEW_SERVICES_JUMP = List.of("-m", "conntrack", "--ctstate", "NEW", "-m",
@@ -81,7 +76,8 @@ public final class ServiceProxier {
             for (String chain : List.of("INPUT", "FORWARD", "OUTPUT")) {
                 iptables.ensureFirst("filter", chain, NEW_SERVICES_JUMP);
             }
-            passBridgedTrafficThroughIptables();
+            BridgeNetfilter.ensureCallIptables("pods reaching a service whose endpoint is on their own bridge will"
+                    + " not get its answers");
             jumpsInstalled = true;
         }
     }
@@ -121,17 +117,5 @@ public final class ServiceProxier {
             }
         }
         return chains;
-    }
-
-    private static void passBridgedTrafficThroughIptables() throws IOException {
-        if (!Files.exists(BRIDGE_NF_CALL_IPTABLES)) {
-            log.warn("{} is missing (load the br_netfilter module): pods reaching a service whose endpoint is on "
-                    + "their own bridge will not get its answers", BRIDGE_NF_CALL_IPTABLES);
-            return;
-        }
-        if (!Files.readString(BRIDGE_NF_CALL_IPTABLES).strip().equals("1")) {
-            Files.writeString(BRIDGE_NF_CALL_IPTABLES, "1\n");
-            log.info("set {} = 1 so that bridged pod traffic passes the service rules", BRIDGE_NF_CALL_IPTABLES);
-        }
     }
 }

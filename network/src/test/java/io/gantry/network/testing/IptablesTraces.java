@@ -87,8 +87,11 @@ public final class IptablesTraces {
         });
         deleteRules(table, rules, rule -> needles.stream().anyMatch(rule::contains)
                 || tainted.stream().anyMatch(chain -> jumpsTo(rule, chain)));
+        // all flushed before any is deleted: a tainted chain may jump to another one
         for (String chain : tainted) {
             HostCommands.run("iptables", "-w", "5", "-t", table, "-F", chain);
+        }
+        for (String chain : tainted) {
             HostCommands.run("iptables", "-w", "5", "-t", table, "-X", chain);
         }
     }

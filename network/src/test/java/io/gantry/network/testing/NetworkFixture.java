@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.gantry.network.PodNetwork;
 import io.gantry.network.PodNetworkConfig;
 import io.gantry.network.ns.PodNamespaces;
+import io.gantry.network.policy.PolicyChains;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>{@link #close()} undoes everything, also after a failed test: DEL of every pod the test named, the
  * namespaces and the namespace root's self-bind, the bridge, and every iptables rule or chain mentioning the
- * subnet or a pod id (and portmap's shared chains if this test created them). It then verifies that iptables-save
- * mentions none of them any more.
+ * subnet, a pod id or one of the network's own chains, network policy chains included (and portmap's shared
+ * chains if this test created them). It then verifies that iptables-save mentions none of them any more.
  */
 public final class NetworkFixture implements AutoCloseable {
 
@@ -84,6 +85,8 @@ public final class NetworkFixture implements AutoCloseable {
         needles.add(subnetPrefix);
         needles.add(config.masqueradeChain());
         needles.add(config.forwardChain());
+        needles.add(config.policyChain());
+        needles.addAll(PolicyChains.of(config).prefixes());
         return needles;
     }
 

@@ -1,5 +1,6 @@
 package io.gantry.network.testing;
 
+import io.gantry.network.exec.ProcessResult;
 import io.gantry.network.ns.PodNamespacePaths;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** Busybox processes inside a pod's network namespace, standing in for the pod's containers. */
@@ -36,6 +38,16 @@ public final class PodProcesses {
     public static String wgetFrom(PodNamespacePaths pod, String ip, int port) {
         return HostCommands.ok("nsenter", "--net=" + pod.net(), "/bin/busybox", "wget", "-q", "-O", "-",
                 "http://" + ip + ":" + port + "/index.html");
+    }
+
+    /**
+     * As {@link #wgetFrom}, giving up after {@code seconds} (coreutils' timeout stands in for wget's -T, see
+     * there): the page, or empty when the connection failed or hung, as one whose packets are dropped does.
+     */
+    public static Optional<String> wgetWithin(PodNamespacePaths pod, String ip, int port, int seconds) {
+        ProcessResult result = HostCommands.run("timeout", String.valueOf(seconds), "nsenter", "--net=" + pod.net(),
+                "/bin/busybox", "wget", "-q", "-O", "-", "http://" + ip + ":" + port + "/index.html");
+        return result.succeeded() ? Optional.of(result.stdout()) : Optional.empty();
     }
 
     /** A minimal HTTP/1.0 GET from the host itself, over whatever route the host has to {@code ip}. */
