@@ -4,6 +4,7 @@ import io.gantry.api.defaults.DefaultTolerationSeconds;
 import io.gantry.apiserver.ServerConfig;
 import io.gantry.controllers.ControllerManagerConfig;
 import io.gantry.controllers.node.NodeIpamController;
+import io.gantry.network.ClusterNetwork;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -61,6 +62,17 @@ final class ClusterOptions {
     @Option(names = "--node-cidr-mask-size", description = "Prefix length of each node's pod range (default: "
             + "${DEFAULT-VALUE}).")
     int nodeCidrMaskSize = 24;
+
+    @Option(names = "--network-backend", description = "How nodes reach each other's pods: vxlan (an overlay that "
+            + "works across any routed network) or host-gw (routes via the nodes' addresses; all nodes on one link) "
+            + "(default: ${DEFAULT-VALUE}).")
+    String networkBackend = "vxlan";
+
+    /** The pod network every node is told about. */
+    ClusterNetwork clusterNetwork() {
+        controllerManagerConfig(); // validates the cluster CIDR with the option's name in the message
+        return new ClusterNetwork(clusterCidr, ClusterNetwork.Backend.parse(networkBackend));
+    }
 
     ServerConfig toConfig() {
         if (port < 0 || port > 65535) {

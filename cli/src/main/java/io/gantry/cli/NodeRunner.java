@@ -49,6 +49,10 @@ final class NodeRunner implements AutoCloseable {
                 + "from over plain HTTP; loopback registries always are. Repeatable.")
         List<String> insecureRegistries = List.of();
 
+        @Option(names = "--node-ip", description = "The node's address, where other nodes reach it and its pods "
+                + "(default: the address of the interface that holds the default route).")
+        String nodeIp;
+
         Map<String, String> labelMap() {
             Map<String, String> out = new LinkedHashMap<>();
             for (String label : labels) {
@@ -67,6 +71,9 @@ final class NodeRunner implements AutoCloseable {
         if (options.agentPort < 0 || options.agentPort > 65535) {
             throw new IllegalArgumentException("--agent-port must be between 0 and 65535");
         }
+        if (options.nodeIp != null && !options.nodeIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            throw new IllegalArgumentException("--node-ip must be an IPv4 address, not \"" + options.nodeIp + "\"");
+        }
         if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
         }
@@ -81,8 +88,10 @@ final class NodeRunner implements AutoCloseable {
             if (clusterDns != null) {
                 config = config.withClusterDns(clusterDns);
             }
-            NodeAgent node = new NodeAgent(joined.client(), config,
-                    NodeEngines.forHost(config, HostFacts.read(agent.dataDir()).internalIp()),
+            config = config.withClusterNetwork(NodeAgent.clusterNetwork(joined.client()).orElse(null));
+            String nodeIp = options.nodeIp != null ? options.nodeIp : HostFacts.read(agent.dataDir()).internalIp();
+            config = config.withNodeIp(nodeIp);
+            NodeAgent node = new NodeAgent(joined.client(), config, NodeEngines.forHost(config, nodeIp),
                     joined.credentials().caPem(), Clock.systemUTC())
                     .start(Duration.ofMinutes(2));
             return new NodeRunner(joined, node);

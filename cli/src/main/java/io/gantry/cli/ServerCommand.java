@@ -14,7 +14,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig());
+        ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig(),
+                options.clusterNetwork());
         ApiServer server = plane.server();
         Runtime.getRuntime().addShutdownHook(new Thread(plane::close, "shutdown"));
         System.err.println("gantry: control plane ready on https://" + displayHost(options.bindAddress) + ":"

@@ -35,7 +35,8 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig());
+        ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig(),
+                options.clusterNetwork());
         ApiServer server = plane.server();
         String url = "https://" + loopbackOr(options.bindAddress) + ":" + server.port();
         NodeRunner node;

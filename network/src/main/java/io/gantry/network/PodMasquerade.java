@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Masquerades traffic from the node's pods to anything outside the pod CIDR with one chain per node network,
+ * Masquerades traffic from the node's pods to anything outside the pod CIDR (outside the cluster CIDR, when the
+ * node knows it: pods of other nodes see the caller's own address) with one chain per node network,
  * {@code GANTRY-MASQ-<bridge>}, jumped to from nat POSTROUTING for the pod CIDR as source.
  *
  * <p>The bridge plugin's own {@code ipMasq} makes a chain per pod: about ten iptables runs to attach a pod and
@@ -21,6 +22,7 @@ final class PodMasquerade {
 
     private final String chain;
     private final String podCidr;
+    private final String nonMasqueradeCidr;
     private final String comment;
     private final Iptables iptables = new Iptables();
     private boolean installed;
@@ -28,6 +30,7 @@ final class PodMasquerade {
     PodMasquerade(PodNetworkConfig config) {
         this.chain = config.masqueradeChain();
         this.podCidr = config.podCidr();
+        this.nonMasqueradeCidr = config.nonMasqueradeCidr();
         this.comment = "gantry: masquerade pods of " + config.bridgeName();
     }
 
@@ -40,7 +43,7 @@ final class PodMasquerade {
         iptables.restore("writing chain " + chain, String.join("\n",
                 "*nat",
                 ":" + chain + " - [0:0]",
-                "-A " + chain + " -d " + podCidr + " -j RETURN",
+                "-A " + chain + " -d " + nonMasqueradeCidr + " -j RETURN",
                 "-A " + chain + " -d " + MULTICAST + " -j RETURN",
                 "-A " + chain + " -j MASQUERADE",
                 "COMMIT", ""));

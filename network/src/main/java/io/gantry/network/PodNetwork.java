@@ -164,6 +164,10 @@ public final class PodNetwork {
         if (!tools.ip("-o", "-4", "addr", "show", "dev", bridge).stdout().contains(" " + address + " ")) {
             IpRoute2.require(tools.ip("addr", "add", address, "dev", bridge));
         }
+        if (config.mtu().isPresent()) {
+            // packets the node sends its pods must fit theirs (an overlay's less than the node's own)
+            IpRoute2.require(tools.ip("link", "set", bridge, "mtu", String.valueOf(config.mtu().getAsInt())));
+        }
         IpRoute2.require(tools.ip("link", "set", bridge, "up"));
     }
 

@@ -31,11 +31,14 @@ import java.util.regex.Pattern;
  * @param interfaceName  the pod's interface name
  * @param pluginTimeout  how long one plugin invocation may take before it is killed
  * @param chainedPlugins extra plugin configurations run after bridge and portmap (e.g. bandwidth, tuning)
+ * @param nonMasqueradeCidr destinations the pods reach with their own address (the kubelet's
+ *                       --non-masquerade-cidr): the cluster CIDR, so that pods of other nodes see who calls them;
+ *                       the pod CIDR when the node knows no cluster CIDR
  */
 public record PodNetworkConfig(String networkName, String bridgeName, String podCidr, Path ipamDataDir,
                                boolean ipMasq, OptionalInt mtu, boolean hairpinMode, List<Path> pluginDirs,
                                Path confDir, Path cniCacheDir, Path namespaceRoot, String interfaceName,
-                               Duration pluginTimeout, List<ObjectNode> chainedPlugins) {
+                               Duration pluginTimeout, List<ObjectNode> chainedPlugins, String nonMasqueradeCidr) {
 
     public static final String DEFAULT_NETWORK_NAME = "gantry";
     public static final String DEFAULT_BRIDGE_NAME = "gantry0";
@@ -57,6 +60,7 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
         requireLinkName(bridgeName, "bridge name");
         requireLinkName(interfaceName, "interface name");
         Ipv4Subnet.parse(podCidr);
+        Ipv4Subnet.parse(Objects.requireNonNull(nonMasqueradeCidr, "nonMasqueradeCidr"));
         mtu.ifPresent(value -> {
             if (value < 576 || value > 65535) {
                 throw new IllegalArgumentException("MTU " + value + " is outside 576..65535");
@@ -125,6 +129,7 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
         private String interfaceName = DEFAULT_INTERFACE_NAME;
         private Duration pluginTimeout = CniPlugins.DEFAULT_PLUGIN_TIMEOUT;
         private final List<ObjectNode> chainedPlugins = new ArrayList<>();
+        private String nonMasqueradeCidr;
 
         private Builder(String podCidr) {
             this.podCidr = podCidr;
@@ -195,9 +200,15 @@ public record PodNetworkConfig(String networkName, String bridgeName, String pod
             return this;
         }
 
+        public Builder nonMasqueradeCidr(String value) {
+            nonMasqueradeCidr = value;
+            return this;
+        }
+
         public PodNetworkConfig build() {
             return new PodNetworkConfig(networkName, bridgeName, podCidr, ipamDataDir, ipMasq, mtu, hairpinMode,
-                    pluginDirs, confDir, cniCacheDir, namespaceRoot, interfaceName, pluginTimeout, chainedPlugins);
+                    pluginDirs, confDir, cniCacheDir, namespaceRoot, interfaceName, pluginTimeout, chainedPlugins,
+                    nonMasqueradeCidr == null ? podCidr : nonMasqueradeCidr);
         }
     }
 }

@@ -25,8 +25,8 @@ public interface ContainerEngine extends AutoCloseable {
     /** Whether pods of this engine get addresses from the node's podCIDR (host-network engines do not). */
     boolean needsPodCidr();
 
-    /** The node's podCIDR, known once the control plane allocated it; called before the first sandbox. */
-    void configureNetwork(String podCidr);
+    /** The node's pod network, known once the control plane allocated its podCIDR; called before the first sandbox. */
+    void configureNetwork(NodePodNetwork network);
 
     /** {@code listener} gets the id of every container that exits, from a thread of the engine's. */
     void onExit(java.util.function.Consumer<String> listener);

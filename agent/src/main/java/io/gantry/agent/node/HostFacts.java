@@ -31,6 +31,24 @@ public record HostFacts(String hostname, int cpus, long memoryBytes, long storag
                 firstLine(Path.of("/proc/sys/kernel/random/boot_id"), ""));
     }
 
+    /** These facts with another node address (the operator's choice). */
+    public HostFacts withInternalIp(String ip) {
+        return new HostFacts(hostname, cpus, memoryBytes, storageBytes, ip, kernelVersion, osImage, machineId, bootId);
+    }
+
+    /**
+     * The MTU of the interface holding {@code ip}: what packets between nodes may carry. 1500, the Ethernet
+     * default, when no interface holds it or it is loopback's (whose 64 KiB no real link carries).
+     */
+    public static int mtuOf(String ip) {
+        try {
+            NetworkInterface nic = NetworkInterface.getByInetAddress(InetAddress.getByName(ip));
+            return nic == null || nic.isLoopback() ? 1500 : nic.getMTU();
+        } catch (IOException e) {
+            return 1500;
+        }
+    }
+
     static String readHostname() {
         String name = firstLine(Path.of("/proc/sys/kernel/hostname"), "");
         if (name.isEmpty()) {

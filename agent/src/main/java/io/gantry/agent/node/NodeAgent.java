@@ -7,7 +7,10 @@ import io.gantry.client.ApiClient;
 import io.gantry.client.EventRecorder;
 import io.gantry.client.Informer;
 import io.gantry.client.ListQuery;
+import io.gantry.network.ClusterNetwork;
 import io.gantry.network.PodNetworkConfig;
+import io.gantry.network.overlay.Overlay;
+import io.gantry.network.policy.PolicyEnforcer;
 import io.gantry.network.services.ServiceProxier;
 import io.gantry.network.services.ServiceRules;
 import org.slf4j.Logger;
@@ -22,6 +25,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -34,6 +38,7 @@ import java.util.stream.Stream;
 public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
     static final ResourceType PODS = NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow();
+    static final ResourceType CONFIG_MAPS = NodeHeartbeat.REGISTRY.byKind("v1", "ConfigMap").orElseThrow();
 
     private final ApiClient client;
     private final NodeAgentConfig config;
@@ -44,6 +49,8 @@ public final class NodeAgent implements AutoCloseable {
     private PodWorkers workers;
     private Informer pods;
     private ServiceProxy serviceProxy;
+    private ClusterRoutes routes;
+    private NetworkPolicies policies;
     private ClusterDns clusterDns;
     static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private NodeServer server;
@@ -70,6 +77,9 @@ public final class NodeAgent implements AutoCloseable {
     /** Registers, waits for the podCIDR (up to {@code cidrWait}), then runs the node's pods. */
     public NodeAgent start(Duration cidrWait) throws InterruptedException {
         HostFacts host = HostFacts.read(config.dataDir());
+        if (config.nodeIp() != null) {
+            host = host.withInternalIp(config.nodeIp());
+        }
         pods = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName=" + config.nodeName()))
                 .withoutManagedFields();
         int serverPort = 0;
@@ -91,7 +101,16 @@ public final class NodeAgent implements AutoCloseable {
         heartbeat.start();
         if (engines.stream().anyMatch(ContainerEngine::needsPodCidr)) {
             String podCidr = awaitPodCidr(cidrWait);
-            engines.forEach(e -> e.configureNetwork(podCidr));
+            ClusterNetwork cluster = config.clusterNetwork();
+            boolean vxlan = cluster != null && cluster.backend() == ClusterNetwork.Backend.VXLAN;
+            int overlayMtu = HostFacts.mtuOf(host.internalIp()) - Overlay.VXLAN_OVERHEAD;
+            NodePodNetwork nodeNetwork = new NodePodNetwork(podCidr, cluster == null ? podCidr : cluster.clusterCidr(),
+                    vxlan ? OptionalInt.of(overlayMtu) : OptionalInt.empty());
+            engines.forEach(e -> e.configureNetwork(nodeNetwork));
+            if (cluster != null) {
+                routes = new ClusterRoutes(client, config.nodeName(), host.internalIp(), podCidr, overlayMtu, cluster,
+                        config.bridgeName()).start();
+            }
             String gateway = PodNetworkConfig.builder(podCidr).build().gateway();
             Optional<ServiceRules.LocalDns> localDns = Optional.ofNullable(config.clusterDns())
                     .map(ip -> new ServiceRules.LocalDns(ip, gateway, ClusterDns.PORT));
@@ -99,6 +118,8 @@ public final class NodeAgent implements AutoCloseable {
             if (localDns.isPresent()) {
                 clusterDns = new ClusterDns(serviceProxy, config.clusterDomain()).start(gateway, HOST_RESOLV_CONF);
             }
+            policies = new NetworkPolicies(client, config.nodeName(), new PolicyEnforcer(
+                    PodNetworkConfig.builder(podCidr).bridgeName(config.bridgeName()).build())).start();
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
@@ -140,6 +161,20 @@ public final class NodeAgent implements AutoCloseable {
             String ip = client.get(ServiceProxy.SERVICES, "kube-system", "kube-dns").path("spec").path("clusterIP")
                     .asText("");
             return ip.isEmpty() || ip.equals("None") ? Optional.empty() : Optional.of(ip);
+        } catch (ApiException e) {
+            if (e.code() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** The cluster's pod network as the control plane publishes it, when it does. */
+    public static Optional<ClusterNetwork> clusterNetwork(ApiClient client) {
+        try {
+            String json = client.get(CONFIG_MAPS, ClusterNetwork.NAMESPACE, ClusterNetwork.CONFIG_MAP).path("data")
+                    .path(ClusterNetwork.KEY).asText("");
+            return json.isEmpty() ? Optional.empty() : Optional.of(ClusterNetwork.parse(json));
         } catch (ApiException e) {
             if (e.code() == 404) {
                 return Optional.empty();
@@ -243,6 +278,12 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (serviceProxy != null) {
             serviceProxy.close(); // the rules stay: the pods they lead to outlive the agent too
+        }
+        if (policies != null) {
+            policies.close(); // the rules stay, as the pods they protect do
+        }
+        if (routes != null) {
+            routes.close(); // so do the routes to other nodes' pods
         }
         if (pods != null) {
             pods.close();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import io.gantry.network.ClusterNetwork;
 
 /**
  * How a real node runs.
@@ -23,12 +24,18 @@ import java.util.Objects;
  * @param defaultHandler       the RuntimeClass handler of pods that name none (runc)
  * @param bridgeName           the Linux bridge pods attach to
  * @param imageGc              when unused images are removed to free disk space
+ * @param insecureRegistries   registries pulled from over plain HTTP
+ * @param nodeIp               the node's address (status.addresses InternalIP, where other nodes send its pods'
+ *                             packets), or null for the address of the default route's interface
+ * @param clusterNetwork       the cluster's pod network as the control plane publishes it, or null when it
+ *                             publishes none (then the node reaches only its own pods directly)
  */
 public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
                               Duration statusInterval, String defaultHandler, String bridgeName,
-                              ImageGcPolicy imageGc, java.util.Set<String> insecureRegistries) {
+                              ImageGcPolicy imageGc, java.util.Set<String> insecureRegistries, String nodeIp,
+                              ClusterNetwork clusterNetwork) {
     public NodeAgentConfig {
         insecureRegistries = java.util.Set.copyOf(insecureRegistries);
         Objects.requireNonNull(nodeName, "nodeName");
@@ -45,7 +52,7 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
                 null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT,
-                java.util.Set.of());
+                java.util.Set.of(), null, null);
     }
 
     public Duration leaseRenewInterval() {
@@ -53,41 +60,54 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
     }
 
     public NodeAgentConfig withLabels(Map<String, String> more) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     public NodeAgentConfig withStateDir(Path dir) {
-        return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     public NodeAgentConfig withLeaseDuration(int seconds) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     public NodeAgentConfig withDefaultHandler(String handler) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     /** @param binary the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
     public NodeAgentConfig withRuntimeBinary(Path binary) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     /** @param port where the agent serves logs and exec; 0 for any free port */
     public NodeAgentConfig withAgentPort(int port) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
     }
 
     public NodeAgentConfig withImageGc(ImageGcPolicy policy) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName,
-                policy, insecureRegistries);
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, policy, insecureRegistries, nodeIp, clusterNetwork);
+    }
+
+    public NodeAgentConfig withBridgeName(String bridge) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    }
+
+    /** @param hosts registries ({@code host} or {@code host:port}) pulled from over plain HTTP, as loopback ones are */
+    public NodeAgentConfig withInsecureRegistries(java.util.Set<String> hosts) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, hosts, nodeIp, clusterNetwork);
+    }
+
+    public NodeAgentConfig withClusterDns(String dns) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    }
+
+    public NodeAgentConfig withNodeIp(String ip) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, ip, clusterNetwork);
+    }
+
+    public NodeAgentConfig withClusterNetwork(ClusterNetwork network) {
+        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, network);
     }
 
     /**
@@ -104,22 +124,5 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
                 throw new IllegalArgumentException("image GC thresholds need 0 <= low <= high <= 100");
             }
         }
-    }
-
-    public NodeAgentConfig withBridgeName(String bridge) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc, insecureRegistries);
-    }
-
-    /** @param hosts registries ({@code host} or {@code host:port}) pulled from over plain HTTP, as loopback ones are */
-    public NodeAgentConfig withInsecureRegistries(java.util.Set<String> hosts) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc,
-                hosts);
-    }
-
-    public NodeAgentConfig withClusterDns(String dns) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
-                runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries);
     }
 }

@@ -130,9 +130,12 @@ final class OciEngine implements ContainerEngine {
     }
 
     @Override
-    public void configureNetwork(String podCidr) {
+    public void configureNetwork(NodePodNetwork nodeNetwork) {
+        String podCidr = nodeNetwork.podCidr();
         try {
-            network = PodNetwork.create(PodNetworkConfig.builder(podCidr)
+            PodNetworkConfig.Builder builder = PodNetworkConfig.builder(podCidr);
+            nodeNetwork.mtu().ifPresent(builder::mtu);
+            network = PodNetwork.create(builder.nonMasqueradeCidr(nodeNetwork.clusterCidr())
                     .bridgeName(config.bridgeName())
                     .ipamDataDir(config.dataDir().resolve("cni/ipam"))
                     .confDir(config.dataDir().resolve("cni/net.d"))

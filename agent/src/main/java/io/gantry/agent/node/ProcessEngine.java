@@ -69,7 +69,7 @@ final class ProcessEngine implements ContainerEngine {
     }
 
     @Override
-    public void configureNetwork(String podCidr) {
+    public void configureNetwork(NodePodNetwork network) {
         // host network: nothing to set up
     }
 

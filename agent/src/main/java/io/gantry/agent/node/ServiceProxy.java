@@ -9,44 +9,33 @@ import io.gantry.client.ListQuery;
 import io.gantry.network.PortMapping;
 import io.gantry.network.services.ServicePort;
 import io.gantry.network.services.ServiceProxier;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node's service proxy (kube-proxy): watches Services and EndpointSlices and keeps the node's service rules
- * those of all of them. Every change wakes one sync, which takes whatever changed meanwhile along; a sync that
- * fails is retried; a change rewrites only the chains it touches, and all rules are rewritten
- * every ten minutes anyway, in case something else touched them (a full write of a large node costs seconds of
- * iptables time).
+ * those of all of them. A change rewrites only the chains it touches; all rules are rewritten every ten minutes
+ * anyway, in case something else touched them (a full write of a large node costs seconds of iptables time).
  */
 final class ServiceProxy implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ServiceProxy.class);
     static final ResourceType SERVICES = NodeHeartbeat.REGISTRY.byKind("v1", "Service").orElseThrow();
     static final ResourceType ENDPOINT_SLICES = NodeHeartbeat.REGISTRY.byKind("discovery.k8s.io/v1", "EndpointSlice")
             .orElseThrow();
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final Duration RESYNC = Duration.ofMinutes(10);
-    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
     private final ServiceProxier proxier;
     private final Informer services;
     private final Informer slices;
-    private final Semaphore dirty = new Semaphore(0);
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
     /** The cluster DNS service, answered by the node itself rather than by rules of its own. */
     private final String clusterDnsIp;
-    private volatile boolean closed;
-    private Thread syncer;
+    private final SyncLoop loop;
 
     ServiceProxy(ApiClient client, ServiceProxier proxier, String clusterDnsIp) {
         this.proxier = proxier;
@@ -55,6 +44,13 @@ final class ServiceProxy implements AutoCloseable {
         this.slices = new Informer(client, ENDPOINT_SLICES, "", ListQuery.ALL).withoutManagedFields()
                 .addIndex("service", slice -> List.of(slice.path("metadata").path("namespace").asText() + "/"
                         + slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText()));
+        this.loop = new SyncLoop("service-proxy", RESYNC, full -> {
+            if (full) {
+                proxier.resync(servicePorts());
+            } else {
+                proxier.sync(servicePorts());
+            }
+        });
     }
 
     ServiceProxy start() {
@@ -76,13 +72,13 @@ final class ServiceProxy implements AutoCloseable {
         };
         services.addHandler(wake).start();
         slices.addHandler(wake).start();
-        syncer = Thread.ofVirtual().name("service-proxy").start(this::run);
+        loop.start(List.of(services, slices));
         return this;
     }
 
     private void changed() {
         version.incrementAndGet();
-        dirty.release();
+        loop.changed();
     }
 
     /** Grows with every change of a Service or EndpointSlice: who caches what it derives from them can tell. */
@@ -97,42 +93,6 @@ final class ServiceProxy implements AutoCloseable {
     /** The EndpointSlices of the service {@code namespace/name}. */
     List<ObjectNode> slicesOf(String namespace, String name) {
         return slices.byIndex("service", namespace + "/" + name);
-    }
-
-    private void run() {
-        Duration wait = Duration.ZERO;
-        try {
-            // rules from half a list would cut off services that are there
-            services.awaitSynced(Duration.ofMinutes(1));
-            slices.awaitSynced(Duration.ofMinutes(1));
-        } catch (InterruptedException e) {
-            return;
-        }
-        boolean failed = true;
-        while (!closed) {
-            try {
-                boolean changed = dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
-                if (changed) {
-                    dirty.drainPermits();
-                }
-                if (closed) {
-                    return;
-                }
-                if (changed && !failed) {
-                    proxier.sync(servicePorts());
-                } else {
-                    proxier.resync(servicePorts());
-                }
-                failed = false;
-                wait = RESYNC;
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("service rules could not be written, retrying: {}", e.getMessage());
-                failed = true;
-                wait = RETRY;
-            }
-        }
     }
 
     /** Every port of every service that has a cluster IP or a node port, with its ready endpoints. */
@@ -205,12 +165,8 @@ final class ServiceProxy implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        dirty.release();
+        loop.close();
         services.close();
         slices.close();
-        if (syncer != null) {
-            syncer.interrupt();
-        }
     }
 }

@@ -79,6 +79,14 @@ public final class Overlay {
 
     /** Makes the routes those to exactly {@code peers}: new ones added, changed ones replaced, gone ones removed. */
     public synchronized void setPeers(List<OverlayPeer> peers) throws IOException {
+        setPeers(peers, false);
+    }
+
+    /**
+     * As {@link #setPeers(List)}; {@code rewrite} writes the entries of every peer again, also those this object
+     * installed before, in case something removed them.
+     */
+    public synchronized void setPeers(List<OverlayPeer> peers, boolean rewrite) throws IOException {
         Set<OverlayPeer> wanted = new HashSet<>(peers);
         for (OverlayPeer gone : new ArrayList<>(installed)) {
             if (!wanted.contains(gone)) {
@@ -87,7 +95,7 @@ public final class Overlay {
             }
         }
         for (OverlayPeer peer : wanted) {
-            if (!installed.contains(peer)) {
+            if (rewrite || !installed.contains(peer)) {
                 addPeer(peer);
                 installed.add(peer);
             }
@@ -99,7 +107,7 @@ public final class Overlay {
                 "permanent"));
         require(ip("neigh", "replace", peer.gateway(), "lladdr", peer.vtepMac(), "dev", device, "nud", "permanent"));
         require(ip("route", "replace", peer.podCidr(), "via", peer.gateway(), "dev", device, "onlink"));
-        log.info("pods of {} reached through the overlay at {}", peer.podCidr(), peer.nodeIp());
+        log.debug("pods of {} reached through the overlay at {}", peer.podCidr(), peer.nodeIp());
     }
 
     private void removePeer(OverlayPeer peer) throws IOException {

@@ -1,0 +1,208 @@
+package io.gantry.agent.node;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.api.selector.LabelSelector;
+import io.gantry.network.PortMapping;
+import io.gantry.network.policy.IpBlock;
+import io.gantry.network.policy.PodPolicy;
+import io.gantry.network.policy.PolicyPort;
+import io.gantry.network.policy.PolicyRule;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns NetworkPolicies into what one node enforces for its pods ({@link PodPolicy}): which policies select each
+ * local pod, per direction, and the addresses and port numbers their rules allow. Pod and namespace selectors
+ * become the addresses of the pods they select now; named ports become the numbers of the containers that name
+ * them (the target pod's for ingress, the peers' for egress). Follows the NetworkPolicy API: a pod no policy
+ * selects for a direction is open in it; policyTypes defaults to Ingress, plus Egress when the policy has egress
+ * rules; a rule without peers allows everyone, without ports every port; a rule whose peers or ports select
+ * nothing allows nothing.
+ */
+final class PolicyResolver {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PolicyResolver.class);
+    private final String nodeName;
+    private final List<JsonNode> policies;
+    private final List<JsonNode> pods;
+    private final Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+
+    PolicyResolver(String nodeName, List<? extends JsonNode> policies, List<? extends JsonNode> pods,
+                   List<? extends JsonNode> namespaces) {
+        this.nodeName = nodeName;
+        this.policies = List.copyOf(policies);
+        this.pods = pods.stream().filter(PolicyResolver::hasPodNetworkIp).map(JsonNode.class::cast).toList();
+        for (JsonNode namespace : namespaces) {
+            namespaceLabels.put(namespace.path("metadata").path("name").asText(), labels(namespace));
+        }
+    }
+
+    /** The policies of every pod of this node that has an address on the pod network, sorted by address. */
+    List<PodPolicy> resolve() {
+        List<PodPolicy> out = new ArrayList<>();
+        for (JsonNode pod : pods) {
+            if (nodeName.equals(pod.path("spec").path("nodeName").asText())) {
+                out.add(resolve(pod));
+            }
+        }
+        out.sort(Comparator.comparing(PodPolicy::podIp));
+        return out;
+    }
+
+    private PodPolicy resolve(JsonNode pod) {
+        List<PolicyRule> ingress = null;
+        List<PolicyRule> egress = null;
+        String namespace = namespaceOf(pod);
+        for (JsonNode policy : policies) {
+            JsonNode spec = policy.path("spec");
+            if (!namespaceOf(policy).equals(namespace)
+                    || !LabelSelector.fromJson(spec.path("podSelector")).matches(labels(pod))) {
+                continue;
+            }
+            Set<String> types = policyTypes(spec);
+            if (types.contains("Ingress")) {
+                ingress = ingress == null ? new ArrayList<>() : ingress;
+                for (JsonNode rule : spec.path("ingress")) {
+                    safeRule(namespace, rule.path("from"), rule.path("ports"), pod, true).ifPresent(ingress::add);
+                }
+            }
+            if (types.contains("Egress")) {
+                egress = egress == null ? new ArrayList<>() : egress;
+                for (JsonNode rule : spec.path("egress")) {
+                    safeRule(namespace, rule.path("to"), rule.path("ports"), pod, false).ifPresent(egress::add);
+                }
+            }
+        }
+        return new PodPolicy(pod.path("status").path("podIP").asText(), Optional.ofNullable(ingress),
+                Optional.ofNullable(egress));
+    }
+
+    private static Set<String> policyTypes(JsonNode spec) {
+        Set<String> types = new LinkedHashSet<>();
+        if (spec.path("policyTypes").isArray() && !spec.path("policyTypes").isEmpty()) {
+            spec.path("policyTypes").forEach(t -> types.add(t.asText()));
+        } else {
+            types.add("Ingress");
+            if (spec.has("egress")) {
+                types.add("Egress");
+            }
+        }
+        return types;
+    }
+
+    /**
+     * A rule that cannot be enforced (a malformed CIDR, port or selector) allows nothing: the pod stays isolated
+     * by its policy rather than opened by a mistake in it.
+     */
+    private Optional<PolicyRule> safeRule(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
+                                          boolean ingress) {
+        try {
+            return rule(namespace, peerList, portList, target, ingress);
+        } catch (IllegalArgumentException | io.gantry.api.ApiException e) {
+            LOG.warn("a network policy rule in {} allows nothing: {}", namespace, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** One rule; empty when its peers or its ports select nothing, so that it allows nothing. */
+    private Optional<PolicyRule> rule(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
+                                      boolean ingress) {
+        List<IpBlock> blocks = new ArrayList<>();
+        List<JsonNode> peerPods = new ArrayList<>();
+        boolean anyone = !peerList.isArray() || peerList.isEmpty();
+        for (JsonNode peer : peerList) {
+            if (peer.has("ipBlock")) {
+                List<String> except = new ArrayList<>();
+                peer.path("ipBlock").path("except").forEach(e -> except.add(e.asText()));
+                blocks.add(new IpBlock(peer.path("ipBlock").path("cidr").asText(), except));
+            } else {
+                peerPods.addAll(selectedPods(namespace, peer));
+            }
+        }
+        peerPods.forEach(p -> blocks.add(new IpBlock(p.path("status").path("podIP").asText() + "/32", List.of())));
+        if (!anyone && blocks.isEmpty()) {
+            return Optional.empty();
+        }
+        List<PolicyPort> ports = new ArrayList<>();
+        boolean allPorts = !portList.isArray() || portList.isEmpty();
+        for (JsonNode port : portList) {
+            PortMapping.Protocol protocol = PortMapping.Protocol.valueOf(
+                    port.path("protocol").asText("TCP").toUpperCase(Locale.ROOT));
+            JsonNode number = port.path("port");
+            if (number.isMissingNode() || number.isNull()) {
+                ports.add(new PolicyPort(protocol, 0, 0));
+            } else if (number.isInt() || number.asText().matches("\\d+")) {
+                int first = number.asInt();
+                int last = port.path("endPort").asInt(0);
+                ports.add(new PolicyPort(protocol, first, last == first ? 0 : last));
+            } else {
+                // a named port means the number of the container port of that name: of the target pod for
+                // ingress, of each peer for egress (or of any pod, when the rule names no peers)
+                List<JsonNode> namers = ingress ? List.of(target) : anyone ? pods : peerPods;
+                Set<Integer> numbers = new LinkedHashSet<>();
+                namers.forEach(p -> numbers.addAll(namedPort(p, number.asText(), protocol)));
+                numbers.forEach(n -> ports.add(new PolicyPort(protocol, n, 0)));
+            }
+        }
+        if (!allPorts && ports.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PolicyRule(anyone ? List.of() : blocks, ports));
+    }
+
+    /** The pods a peer's podSelector and namespaceSelector select together. */
+    private List<JsonNode> selectedPods(String policyNamespace, JsonNode peer) {
+        boolean bySelector = peer.has("podSelector");
+        LabelSelector podSelector = bySelector ? LabelSelector.fromJson(peer.path("podSelector")) : null;
+        LabelSelector namespaceSelector = peer.has("namespaceSelector")
+                ? LabelSelector.fromJson(peer.path("namespaceSelector")) : null;
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode pod : pods) {
+            String namespace = namespaceOf(pod);
+            boolean namespaceMatches = namespaceSelector == null
+                    ? namespace.equals(policyNamespace)
+                    : namespaceSelector.matches(namespaceLabels.getOrDefault(namespace, Map.of()));
+            if (namespaceMatches && (podSelector == null || podSelector.matches(labels(pod)))) {
+                out.add(pod);
+            }
+        }
+        return out;
+    }
+
+    private static List<Integer> namedPort(JsonNode pod, String name, PortMapping.Protocol protocol) {
+        List<Integer> out = new ArrayList<>();
+        for (JsonNode container : pod.path("spec").path("containers")) {
+            for (JsonNode port : container.path("ports")) {
+                if (name.equals(port.path("name").asText())
+                        && protocol.name().equalsIgnoreCase(port.path("protocol").asText("TCP"))) {
+                    out.add(port.path("containerPort").asInt());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Running or pending pods on the pod network: finished ones and host-network ones have no address of their own. */
+    private static boolean hasPodNetworkIp(JsonNode pod) {
+        String phase = pod.path("status").path("phase").asText("");
+        return !pod.path("status").path("podIP").asText("").isEmpty()
+                && !pod.path("spec").path("hostNetwork").asBoolean(false)
+                && !phase.equals("Succeeded") && !phase.equals("Failed");
+    }
+
+    private static String namespaceOf(JsonNode object) {
+        return object.path("metadata").path("namespace").asText("default");
+    }
+
+    private static Map<String, String> labels(JsonNode object) {
+        Map<String, String> labels = new HashMap<>();
+        object.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
+    }
+}
