@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code gantry} command: one binary for the whole cluster. */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "A container orchestrator that speaks the Kubernetes API.",
-        subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, ImagesCommand.class, KubeconfigCommand.class,
+        subcommands = {UpCommand.class, ServerCommand.class, AgentCommand.class, LeaveCommand.class, ImagesCommand.class, KubeconfigCommand.class,
                 TokenCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -26,12 +26,14 @@ final class GantryProcess implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final Path log;
+    private final String host;
 
-    private GantryProcess(Process process, Path dataDir, int port, Path log) {
+    private GantryProcess(Process process, Path dataDir, int port, Path log, String host) {
         this.process = process;
         this.dataDir = dataDir;
         this.port = port;
         this.log = log;
+        this.host = host;
     }
 
     static GantryProcess start(Path dataDir, String... extraArgs) throws IOException, InterruptedException {
@@ -39,6 +41,12 @@ final class GantryProcess implements AutoCloseable {
     }
 
     static GantryProcess start(Path dataDir, int port, String... extraArgs) throws IOException, InterruptedException {
+        return startOn("127.0.0.1", dataDir, port, extraArgs);
+    }
+
+    /** A control plane listening on {@code address} only (one of a test bridge, for nodes in namespaces). */
+    static GantryProcess startOn(String address, Path dataDir, int port, String... extraArgs)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
@@ -51,13 +59,13 @@ final class GantryProcess implements AutoCloseable {
         command.add("--port");
         command.add(Integer.toString(port));
         command.add("--bind-address");
-        command.add("127.0.0.1");
+        command.add(address);
         for (String a : extraArgs) {
             if (!a.equals("up")) {
                 command.add(a);
             }
         }
-        return launch(command, dataDir, READY);
+        return launch(command, dataDir, READY, address);
     }
 
     /** {@code gantry agent --simulate N} joining the cluster at {@code server}; ready once it has joined. */
@@ -67,10 +75,24 @@ final class GantryProcess implements AutoCloseable {
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
                 "--server", server, "--token", token, "--data-dir", dataDir.toString()));
         command.addAll(List.of(extraArgs));
-        return launch(command, dataDir, AGENT_READY);
+        return launch(command, dataDir, AGENT_READY, "127.0.0.1");
     }
 
-    private static GantryProcess launch(List<String> command, Path dataDir, Pattern readyLine)
+    /**
+     * A real node's {@code gantry agent} run inside the network namespace {@code netns} (only that: it shares the
+     * host's file systems and cgroups), as if on a host of its own.
+     */
+    static GantryProcess agentIn(String netns, Path dataDir, String server, String token, String... extraArgs)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("nsenter", "--net=/run/netns/" + netns,
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent", "--server", server,
+                "--token", token, "--data-dir", dataDir.toString()));
+        command.addAll(List.of(extraArgs));
+        return launch(command, dataDir, AGENT_READY, "127.0.0.1");
+    }
+
+    private static GantryProcess launch(List<String> command, Path dataDir, Pattern readyLine, String host)
             throws IOException, InterruptedException {
         Files.createDirectories(dataDir);
         Path log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
@@ -96,7 +118,7 @@ final class GantryProcess implements AutoCloseable {
         });
         try {
             int actualPort = ready.get(90, TimeUnit.SECONDS);
-            return new GantryProcess(process, dataDir, actualPort, log);
+            return new GantryProcess(process, dataDir, actualPort, log, host);
         } catch (Exception e) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("gantry did not start: " + Files.readString(log), e);
@@ -108,7 +130,7 @@ final class GantryProcess implements AutoCloseable {
     }
 
     String url() {
-        return "https://127.0.0.1:" + port;
+        return "https://" + host + ":" + port;
     }
 
     Path dataDir() {
@@ -128,6 +150,10 @@ final class GantryProcess implements AutoCloseable {
             System.setOut(previous);
         }
         return out.toString().trim();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** SIGKILL, as a crash. */

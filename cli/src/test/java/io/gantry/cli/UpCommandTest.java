@@ -62,7 +62,8 @@ class UpCommandTest {
                     + "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true");
             // the node's masquerading outlives the agent, as its pods do
             PodNetworkConfig nodeNetwork = PodNetworkConfig.builder(cidr).bridgeName(bridge).build();
-            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain()));
+            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain(),
+                    nodeNetwork.policyChain()));
             new ServiceProxier(cidr).removeAll();
         }
         assertThat(sh("iptables-save")).doesNotContain(cidr);

@@ -142,7 +142,8 @@ class OciNodeTest {
             run("ip", "link", "del", bridge);
             // the node's masquerading outlives the agent, as its pods do
             PodNetworkConfig nodeNetwork = PodNetworkConfig.builder(subnet).bridgeName(bridge).build();
-            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain()));
+            IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain(),
+                    nodeNetwork.policyChain()));
             new ServiceProxier(subnet).removeAll();
             run("umount", "-l", tmp.resolve("run/ns").toString());
             run("rm", "-rf", tmp.toString());

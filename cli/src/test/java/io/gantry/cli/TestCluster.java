@@ -1,0 +1,159 @@
+package io.gantry.cli;
+
+import static io.gantry.network.testing.HostCommands.run;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A control plane on this machine and real nodes {@code n1..nN}, each an agent in a host of {@link TestHosts}
+ * with the sample image imported. Closing removes everything: pods and their containers, mounts below the test's
+ * directory, the pods' cgroups, the processes and the hosts.
+ */
+final class TestCluster implements AutoCloseable {
+    final TestHosts hosts;
+    private Kubectl kubectl;
+    private final Path dir;
+    private final int nodes;
+    private GantryProcess server;
+    private final List<GantryProcess> agents = new ArrayList<>();
+
+    private TestCluster(Path dir, int nodes, TestHosts hosts) {
+        this.dir = dir;
+        this.nodes = nodes;
+        this.hosts = hosts;
+    }
+
+    Kubectl kubectl() {
+        return kubectl;
+    }
+
+    static TestCluster start(Path dir, int nodes, String... serverArgs) throws Exception {
+        TestHosts hosts = new TestHosts(nodes);
+        TestCluster cluster = new TestCluster(dir, nodes, hosts);
+        try {
+            List<String> args = new ArrayList<>(List.of("--tls-san", hosts.gateway()));
+            args.addAll(List.of(serverArgs));
+            cluster.server = GantryProcess.startOn(hosts.gateway(), dir.resolve("server"), 0,
+                    args.toArray(String[]::new));
+            String token = cluster.server.joinToken();
+            try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<GantryProcess>> started = new ArrayList<>();
+                for (int i = 1; i <= nodes; i++) {
+                    int node = i;
+                    Path data = dir.resolve("agent" + node);
+                    SampleImage.importInto(data.resolve("images"));
+                    started.add(starts.submit((Callable<GantryProcess>) () -> GantryProcess.agentIn(
+                            hosts.namespace(node), data, cluster.server.url(), token, "--node-name", "n" + node,
+                            "--node-ip", hosts.address(node), "--run-dir", dir.resolve("run" + node).toString())));
+                }
+                for (Future<GantryProcess> agent : started) {
+                    cluster.agents.add(agent.get());
+                }
+            }
+            cluster.kubectl = Kubectl.forCluster(cluster.server, dir);
+            return cluster;
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Stops node {@code i}'s agent (its pods keep running, as they would). */
+    void stopAgent(int i) throws InterruptedException {
+        agents.get(i - 1).close();
+    }
+
+    /** Runs {@code gantry leave} on host {@code i} (stop its agent first) and returns what it printed. */
+    String leave(int i) throws Exception {
+        List<String> command = List.of("nsenter", "--net=/run/netns/" + hosts.namespace(i),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "leave", "--server", server.url(),
+                "--data-dir", dir.resolve("agent" + i).toString(), "--node-name", "n" + i, "--node-ip",
+                hosts.address(i), "--run-dir", dir.resolve("run" + i).toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new AssertionError("gantry leave failed: " + out);
+        }
+        return out;
+    }
+
+    String runc(int node, String... args) {
+        List<String> command = new ArrayList<>(List.of("runc", "--root", dir.resolve("run" + node + "/runc").toString()));
+        command.addAll(List.of(args));
+        return run(command.toArray(String[]::new)).stdout();
+    }
+
+    @Override
+    public void close() {
+        List<String> podUids = new ArrayList<>();
+        if (kubectl != null) {
+            quietly(() -> {
+                podUids.addAll(List.of(kubectl.run("get", "pods", "-A", "-o", "jsonpath={.items[*].metadata.uid}")
+                        .out().trim().split(" ")));
+                kubectl.run("delete", "deployments,statefulsets,daemonsets,pods", "--all", "-A", "--grace-period=1",
+                        "--wait=false");
+                // the containers of nodes whose agent still runs go with their pods
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    StringBuilder left = new StringBuilder();
+                    for (int i = 1; i <= agents.size(); i++) {
+                        left.append(agents.get(i - 1).isAlive() ? runc(i, "list", "-q") : "");
+                    }
+                    return left.toString().isBlank();
+                });
+            });
+        }
+        // every step on its own: one that fails must not leave the others' leftovers behind
+        for (GantryProcess agent : agents) {
+            quietly(agent::close);
+        }
+        if (server != null) {
+            quietly(server::close);
+        }
+        for (int i = 1; i <= nodes; i++) {
+            int node = i;
+            quietly(() -> {
+                for (String id : runc(node, "list", "-q").split("\n")) {
+                    if (!id.isBlank()) {
+                        runc(node, "delete", "-f", id.trim());
+                    }
+                }
+            });
+        }
+        // whatever is still mounted below the test's directory (pod namespaces, container file systems)
+        quietly(() -> Files.readAllLines(Path.of("/proc/self/mounts")).stream()
+                .map(line -> line.split(" ")[1]).filter(point -> point.startsWith(dir.toString()))
+                .sorted((a, b) -> b.length() - a.length()).forEach(point -> run("umount", "-l", point)));
+        // pods of a node stopped early keep their cgroups: no agent was left to remove them
+        for (String uid : podUids) {
+            if (uid.matches("[0-9a-f-]+")) {
+                quietly(() -> run("sh", "-c", "for d in /sys/fs/cgroup/*/gantry/pod" + uid + "; do "
+                        + "[ -d \"$d\" ] && find \"$d\" -depth -type d -exec rmdir {} \\; ; done; true"));
+            }
+        }
+        quietly(() -> run("sh", "-c", "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true"));
+        hosts.close();
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(Step step) {
+        try {
+            step.run();
+        } catch (Exception | AssertionError e) {
+            System.err.println("clean-up step failed: " + e);
+        }
+    }
+}
