@@ -8,8 +8,9 @@
 # BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3),
 # BENCH_ONLY=startup only pod startup on a real node with Docker Swarm beside it (5; as root, with runc, the CNI
 # plugins and busybox; the Swarm part needs docker.io's dockerd and is left out, saying so, without it);
-# BENCH_ONLY=services only the service rules and the cluster DNS with dnsmasq beside it (6; as root; the peer
-# needs dnsmasq-base and is left out, saying so, without it);
+# BENCH_ONLY=services only the service rules, the cluster DNS with dnsmasq beside it, cluster IP traffic and
+# endpoint propagation to three nodes (6; as root, with nft; the DNS peer needs dnsmasq-base and is left out,
+# saying so, without it);
 # BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000") and BENCH_SCHED_WARMUP (pods created and
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
 set -euo pipefail
@@ -304,10 +305,18 @@ if [ "$only" = all ] || [ "$only" = startup ]; then
   bench/startup.sh "$work/startup" "$startup_pods" "$gantry_cp" "$bench_cp" "$java" | tee -a "$results"
 fi
 
-# 6. The node's service rules (1,000 services x 10 endpoints in a network namespace of its own) and the cluster
-#    DNS beside dnsmasq, both on 127.0.0.1.
+# 6. The node's service rules (1,000 services x 10 endpoints in a network namespace of its own), the cluster
+#    DNS beside dnsmasq, both on 127.0.0.1, traffic through a cluster IP against the pod IP, and an endpoint
+#    change reaching every node of a three-node cluster.
 if [ "$only" = all ] || [ "$only" = services ]; then
   bench/services.sh "$work/services" "${BENCH_SERVICES:-1000}" "${BENCH_SERVICE_ENDPOINTS:-10}" "$bench_cp" "$java" \
+    | tee -a "$results"
+  # requests through a cluster IP against straight to the pod, among as many other services
+  bench/service-traffic.sh "$work/service-traffic" "$((${BENCH_SERVICES:-1000} - 1))" "${BENCH_SERVICE_ENDPOINTS:-10}" \
+    "$bench_cp" "$java" | tee -a "$results"
+  # an endpoint change reaching the rules of every node of a three-node cluster (agents in namespaces)
+  bench/endpoints.sh "$work/endpoints" 3 "${BENCH_ENDPOINT_CHANGES:-100}" "${BENCH_SERVICES:-1000}" \
+    "${BENCH_SERVICE_ENDPOINTS:-10}" "$gantry_cp" "$bench_cp" "$java" \
     | tee -a "$results"
 fi
 
