@@ -5,6 +5,7 @@ import io.gantry.agent.AgentConfig;
 import io.gantry.agent.node.HostFacts;
 import io.gantry.agent.node.NodeAgentConfig;
 import io.gantry.agent.node.NodeLeave;
+import io.gantry.agent.node.NodeLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,7 +37,9 @@ final class LeaveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Agent.Joined joined = Agent.join(new AgentConfig(server, null, nodeName, dataDir, caFile))) {
+        try (NodeLock lock = NodeLock.tryAcquire(dataDir).orElseThrow(() -> new IllegalArgumentException(
+                "the agent of " + dataDir + " still runs: stop it first"));
+             Agent.Joined joined = Agent.join(new AgentConfig(server, null, nodeName, dataDir, caFile))) {
             NodeAgentConfig config = NodeAgentConfig.defaults(nodeName, dataDir)
                     .withStateDir(node.runDir.toAbsolutePath()).withBridgeName(node.podBridge)
                     .withRuntimeBinary(node.ociRuntime);

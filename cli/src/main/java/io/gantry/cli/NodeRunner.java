@@ -6,6 +6,7 @@ import io.gantry.agent.node.HostFacts;
 import io.gantry.agent.node.NodeAgent;
 import io.gantry.agent.node.NodeAgentConfig;
 import io.gantry.agent.node.NodeEngines;
+import io.gantry.agent.node.NodeLock;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,10 +20,12 @@ import java.util.Map;
 final class NodeRunner implements AutoCloseable {
     private final Agent.Joined joined;
     private final NodeAgent node;
+    private final NodeLock lock;
 
-    private NodeRunner(Agent.Joined joined, NodeAgent node) {
+    private NodeRunner(Agent.Joined joined, NodeAgent node, NodeLock lock) {
         this.joined = joined;
         this.node = node;
+        this.lock = lock;
     }
 
     /** What the node commands (agent, up) let a user choose about the node. */
@@ -77,7 +80,20 @@ final class NodeRunner implements AutoCloseable {
         if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
         }
-        Agent.Joined joined = Agent.join(agent);
+        NodeLock lock;
+        try {
+            lock = NodeLock.tryAcquire(agent.dataDir()).orElseThrow(() -> new IllegalArgumentException(
+                    "another agent runs on " + agent.dataDir() + ": stop it first, or give this one its own --data-dir"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot lock " + agent.dataDir(), e);
+        }
+        Agent.Joined joined;
+        try {
+            joined = Agent.join(agent);
+        } catch (RuntimeException e) {
+            closeQuietly(lock);
+            throw e;
+        }
         try {
             NodeAgentConfig config = NodeAgentConfig.defaults(agent.agentName(), agent.dataDir())
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
@@ -94,10 +110,19 @@ final class NodeRunner implements AutoCloseable {
             NodeAgent node = new NodeAgent(joined.client(), config, NodeEngines.forHost(config, nodeIp),
                     joined.credentials().caPem(), Clock.systemUTC())
                     .start(Duration.ofMinutes(2));
-            return new NodeRunner(joined, node);
+            return new NodeRunner(joined, node, lock);
         } catch (RuntimeException | InterruptedException e) {
             joined.close();
+            closeQuietly(lock);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(NodeLock lock) {
+        try {
+            lock.close();
+        } catch (java.io.IOException ignored) {
+            // the process ending releases it anyway
         }
     }
 
@@ -105,5 +130,6 @@ final class NodeRunner implements AutoCloseable {
     public void close() {
         node.close();
         joined.close();
+        closeQuietly(lock);
     }
 }

@@ -51,6 +51,19 @@ class CliErrorsTest {
     }
 
     @Test
+    void leaveRefusesWhileTheAgentRunsAndSecondAgentsOnOneDirectory() throws Exception {
+        Path agentDir = tmp.resolve("agent");
+        try (io.gantry.agent.node.NodeLock running = io.gantry.agent.node.NodeLock.tryAcquire(agentDir).orElseThrow()) {
+            Outcome leave = gantry("leave", "--server", "https://127.0.0.1:1", "--data-dir", agentDir.toString());
+            assertThat(leave.exitCode()).isNotZero();
+            assertThat(lastLine(leave.output())).isEqualTo("gantry: the agent of " + agentDir + " still runs: stop it first");
+            Outcome second = gantry("agent", "--server", "https://127.0.0.1:1", "--data-dir", agentDir.toString());
+            assertThat(second.exitCode()).isNotZero();
+            assertThat(lastLine(second.output())).startsWith("gantry: another agent runs on " + agentDir);
+        }
+    }
+
+    @Test
     void dataDirNotWritable() throws Exception {
         Path file = Files.writeString(tmp.resolve("plain-file"), "x");
         Outcome o = gantry("server", "--data-dir", file.resolve("sub").toString(), "--port", "0");
