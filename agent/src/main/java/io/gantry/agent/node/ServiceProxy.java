@@ -8,7 +8,12 @@ import io.gantry.client.Informer;
 import io.gantry.client.ListQuery;
 import io.gantry.network.PortMapping;
 import io.gantry.network.services.ServicePort;
+import io.gantry.network.exec.Conntrack;
 import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.StaleUdpFlows;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +27,7 @@ import java.util.Optional;
  * anyway, in case something else touched them (a full write of a large node costs seconds of iptables time).
  */
 final class ServiceProxy implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceProxy.class);
     static final ResourceType SERVICES = NodeHeartbeat.REGISTRY.byKind("v1", "Service").orElseThrow();
     static final ResourceType ENDPOINT_SLICES = NodeHeartbeat.REGISTRY.byKind("discovery.k8s.io/v1", "EndpointSlice")
             .orElseThrow();
@@ -36,6 +42,10 @@ final class ServiceProxy implements AutoCloseable {
     /** The cluster DNS service, answered by the node itself rather than by rules of its own. */
     private final String clusterDnsIp;
     private final SyncLoop loop;
+    private final Conntrack conntrack = new Conntrack();
+    /** The ports the rules were last written for (touched by the sync loop's thread only). */
+    private List<ServicePort> applied = List.of();
+    private boolean conntrackWarned;
 
     ServiceProxy(ApiClient client, ServiceProxier proxier, String clusterDnsIp) {
         this.proxier = proxier;
@@ -45,11 +55,13 @@ final class ServiceProxy implements AutoCloseable {
                 .addIndex("service", slice -> List.of(slice.path("metadata").path("namespace").asText() + "/"
                         + slice.path("metadata").path("labels").path(SERVICE_NAME_LABEL).asText()));
         this.loop = new SyncLoop("service-proxy", RESYNC, full -> {
+            List<ServicePort> ports = servicePorts();
             if (full) {
-                proxier.resync(servicePorts());
+                proxier.resync(ports);
             } else {
-                proxier.sync(servicePorts());
+                proxier.sync(ports);
             }
+            clearStaleUdpFlows(ports);
         });
     }
 
@@ -74,6 +86,23 @@ final class ServiceProxy implements AutoCloseable {
         slices.addHandler(wake).start();
         loop.start(List.of(services, slices));
         return this;
+    }
+
+    /** After the rules changed: UDP flows that would still go to removed endpoints, or be refused, go. */
+    private void clearStaleUdpFlows(List<ServicePort> ports) {
+        List<Conntrack.FlowFilter> stale = StaleUdpFlows.between(applied, ports);
+        applied = ports;
+        for (Conntrack.FlowFilter flows : stale) {
+            try {
+                conntrack.deleteUdp(flows);
+            } catch (IOException e) {
+                if (!conntrackWarned) {
+                    LOG.warn("stale UDP flows stay until they time out: {}", e.getMessage());
+                    conntrackWarned = true;
+                }
+                return;
+            }
+        }
     }
 
     private void changed() {
