@@ -2,11 +2,12 @@
 # Benchmark 6 (called by bench/run.sh): the node's service rules and the cluster DNS, each on its own.
 # Usage: services.sh WORK_DIR SERVICES ENDPOINTS BENCH_CLASSPATH JAVA
 #
-# 6a. ServiceSyncBench in a network namespace of its own (it writes iptables rules there and nowhere else):
-#     SERVICES services of ENDPOINTS endpoints each, timed through a full sync and a sync after one endpoint
-#     changed. 6b. The cluster DNS server (DnsServerMain, the server a node agent runs) with SERVICES names, and
-#     beside it dnsmasq (Debian's dnsmasq-base) serving the same names from a hosts file, both on 127.0.0.1;
-#     DnsBench asks each for random names from 16 clients for 10 s. Everything started is stopped at the end.
+# 6a. ServiceSyncBench in a network namespace of its own (it writes iptables rules or an nftables table there
+#     and nowhere else): SERVICES services of ENDPOINTS endpoints each, timed through a full sync and a sync after
+#     one endpoint changed; with the iptables backend, then with the nftables one, each in a fresh namespace.
+# 6b. The cluster DNS server (DnsServerMain, the server a node agent runs) with SERVICES names, and beside it
+#     dnsmasq (Debian's dnsmasq-base) serving the same names from a hosts file, both on 127.0.0.1; DnsBench asks
+#     each for random names from 16 clients for 10 s. Everything started is stopped at the end.
 set -euo pipefail
 work=$1 services=$2 endpoints=$3 bench_cp=$4 java=$5
 mkdir -p "$work"
@@ -26,10 +27,13 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || { say "iptables and network namespaces need root"; exit 1; }
 
-# --- 6a: service rules ---
-ip netns add "$netns"
-ip netns exec "$netns" "$java" -cp "$bench_cp" io.gantry.bench.ServiceSyncBench --services "$services" \
-  --endpoints "$endpoints" --rounds 5
+# --- 6a: service rules, one backend after the other ---
+for backend in iptables nftables; do
+  ip netns add "$netns"
+  ip netns exec "$netns" "$java" -cp "$bench_cp" io.gantry.bench.ServiceSyncBench --backend "$backend" \
+    --services "$services" --endpoints "$endpoints" --rounds 5
+  ip netns del "$netns"
+done
 
 # --- 6b: cluster DNS, and dnsmasq beside it ---
 port=$((20000 + RANDOM % 20000))

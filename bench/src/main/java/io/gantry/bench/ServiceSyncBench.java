@@ -2,7 +2,9 @@ package io.gantry.bench;
 
 import io.gantry.network.PortMapping;
 import io.gantry.network.services.ServicePort;
+import io.gantry.network.services.NftServiceProxier;
 import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.ServiceProxyBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,19 +13,25 @@ import java.util.Optional;
  * Benchmark 6a: the node's service rules at scale. Builds S services of E ready endpoints each (each with a node
  * port), then times writing all of them (the first sync, then R full resyncs, as the proxy does every minute),
  * and R syncs after one endpoint of one service changed, which is how the proxy follows an endpoint change (it
- * writes only the chains the change touches). Run it in a network namespace of its own (bench/services.sh
- * does): it writes iptables rules.
+ * writes only the chains the change touches). {@code --backend iptables} (the default) measures
+ * {@link ServiceProxier}, {@code --backend nftables} {@link NftServiceProxier}. Run it in a network namespace of
+ * its own (bench/services.sh does): it writes iptables rules or an nftables table.
  */
 public final class ServiceSyncBench {
     private ServiceSyncBench() {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, "services", "endpoints", "rounds");
+        Args args = Args.parse(argv, "services", "endpoints", "rounds", "backend");
         int services = args.integer("services", 1000);
         int endpoints = args.integer("endpoints", 10);
         int rounds = args.integer("rounds", 5);
-        ServiceProxier proxier = new ServiceProxier("10.244.0.0/16");
+        String backend = args.string("backend", "iptables");
+        ServiceProxyBackend proxier = switch (backend) {
+            case "iptables" -> new ServiceProxier("10.244.0.0/16");
+            case "nftables" -> new NftServiceProxier("10.244.0.0/16");
+            default -> throw new IllegalArgumentException("--backend must be iptables or nftables, not " + backend);
+        };
         try {
             List<ServicePort> ports = ports(services, endpoints, 0);
             long start = System.nanoTime();
@@ -42,12 +50,12 @@ public final class ServiceSyncBench {
                 proxier.sync(changed);
                 change.record(System.nanoTime() - start);
             }
-            new Report("service-sync").put("services", services).put("endpoints", endpoints)
+            new Report("service-sync").put("backend", backend).put("services", services).put("endpoints", endpoints)
                     .put("first_ms", first).put("full_p50_ms", full.percentileMs(0.5)).put("full_max_ms", full.maxMs())
                     .put("change_p50_ms", change.percentileMs(0.5)).put("change_max_ms", change.maxMs()).print();
-            System.out.printf(java.util.Locale.ROOT, "service rules [%d services x %d endpoints, node ports]: first "
-                            + "sync %.0f ms; full resync p50 %.0f ms (max %.0f); after one endpoint changed p50 %.0f ms "
-                            + "(max %.0f)%n", services, endpoints, first, full.percentileMs(0.5), full.maxMs(),
+            System.out.printf(java.util.Locale.ROOT, "service rules (%s) [%d services x %d endpoints, node ports]: "
+                            + "first sync %.0f ms; full resync p50 %.0f ms (max %.0f); after one endpoint changed p50 "
+                            + "%.0f ms (max %.0f)%n", backend, services, endpoints, first, full.percentileMs(0.5), full.maxMs(),
                     change.percentileMs(0.5), change.maxMs());
         } finally {
             proxier.removeAll();

@@ -14,7 +14,7 @@ import java.util.Set;
  * the built-in chains and has bridged traffic pass iptables (without that, a pod's reply to another pod on the
  * same bridge would skip the reverse DNAT of a cluster IP).
  */
-public final class ServiceProxier {
+public final class ServiceProxier implements ServiceProxyBackend {
     private static final List<String> SERVICES_JUMP = List.of("-m", "comment", "--comment",
             "gantry: service portals", "-j", ServiceRules.SERVICES);
     private static final List<String> NEW_SERVICES_JUMP = List.of("-m", "conntrack", "--ctstate", "NEW", "-m",
@@ -45,11 +45,13 @@ public final class ServiceProxier {
      * of this object (all of them the first time): following one endpoint's change costs about what that change
      * touches, not what the node serves.
      */
+    @Override
     public synchronized void sync(List<ServicePort> ports) throws IOException {
         write(ports, false);
     }
 
     /** As {@link #sync}, writing every chain whatever changed: repairs rules something else touched. */
+    @Override
     public synchronized void resync(List<ServicePort> ports) throws IOException {
         write(ports, true);
     }
@@ -83,6 +85,7 @@ public final class ServiceProxier {
     }
 
     /** Removes every service rule, chain and jump of this node. */
+    @Override
     public synchronized void removeAll() throws IOException {
         for (String chain : List.of("PREROUTING", "OUTPUT")) {
             iptables.deleteAll("nat", chain, SERVICES_JUMP);

@@ -43,8 +43,9 @@ public final class HostCommands {
         requireFile("/usr/lib/cni/portmap", "containernetworking-plugins");
         requireFile("/bin/busybox", "busybox-static");
         for (String[] tool : List.of(new String[] {"ip", "iproute2"}, new String[] {"iptables", "iptables"},
-                new String[] {"iptables-save", "iptables"}, new String[] {"nsenter", "util-linux"},
-                new String[] {"unshare", "util-linux"}, new String[] {"mount", "util-linux"})) {
+                new String[] {"iptables-save", "iptables"}, new String[] {"nft", "nftables"},
+                new String[] {"nsenter", "util-linux"}, new String[] {"unshare", "util-linux"},
+                new String[] {"mount", "util-linux"})) {
             if (!run("sh", "-c", "command -v " + tool[0]).succeeded()) {
                 fail("the integration tests need '" + tool[0] + "' (Debian package " + tool[1] + "); install it");
             }

@@ -1,0 +1,24 @@
+package io.gantry.network.services;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Puts a node's service rules in place, whatever the packet filter: {@link ServiceProxier} writes them with
+ * {@code iptables-restore}, {@link NftServiceProxier} as one nftables table with {@code nft -f}. Both give a
+ * service port the same meaning (see {@link ServicePort}); a node uses one of them, not both.
+ */
+public sealed interface ServiceProxyBackend permits ServiceProxier, NftServiceProxier {
+
+    /**
+     * Makes the rules those of exactly {@code ports}, writing only what changed since the last sync of this
+     * object (everything the first time), in one atomic step.
+     */
+    void sync(List<ServicePort> ports) throws IOException;
+
+    /** As {@link #sync}, writing everything whatever changed: repairs rules something else touched. */
+    void resync(List<ServicePort> ports) throws IOException;
+
+    /** Removes every service rule of this node network. */
+    void removeAll() throws IOException;
+}
