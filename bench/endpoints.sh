@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark 6d (called by bench/run.sh): endpoint change -> service rules in place, on every node.
-# Usage: endpoints.sh WORK_DIR NODES CHANGES SERVICES ENDPOINTS GANTRY_CLASSPATH BENCH_CLASSPATH JAVA
+# Usage: endpoints.sh WORK_DIR NODES CHANGES SERVICES ENDPOINTS PROXY_MODE GANTRY_CLASSPATH BENCH_CLASSPATH JAVA
 #
 # A control plane on a test bridge (198.18.N.1/24, made here) and NODES real agents, each in a network namespace
 # of its own behind a veth on that bridge, as hosts of one cluster. EndpointPropagationBench creates SERVICES-1
 # services of ENDPOINTS endpoints each, then changes the EndpointSlice of one more CHANGES times and times when each node's rules name the new endpoint (nft monitor in each
 # namespace). The agents run no pods. Everything started or made is stopped or removed at the end.
 set -euo pipefail
-work=$1 nodes=$2 changes=$3 services=$4 endpoints=$5 gantry_cp=$6 bench_cp=$7 java=$8
+work=$1 nodes=$2 changes=$3 services=$4 endpoints=$5 proxy_mode=$6 gantry_cp=$7 bench_cp=$8 java=$9
 rm -rf "$work" && mkdir -p "$work"
 suffix=$(printf '%04x' $((RANDOM % 65536)))
 bridge="gbep$suffix" prefix="198.18.$((RANDOM % 200 + 20))."
@@ -58,7 +58,7 @@ token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$work/serv
 for i in $(seq 1 "$nodes"); do
   nsenter --net="/run/netns/$bridge-$i" "$java" -Xmx256m -cp "$gantry_cp" io.gantry.cli.Main agent --server "$url" \
     --token "$token" --data-dir "$work/agent$i" --node-name "bench-$i" --node-ip "$prefix$((10 + i))" \
-    --run-dir "$work/run$i" >"$work/agent$i.log" 2>&1 &
+    --run-dir "$work/run$i" --proxy-mode "$proxy_mode" >"$work/agent$i.log" 2>&1 &
   pids+=($!)
 done
 for i in $(seq 1 "$nodes"); do
@@ -68,4 +68,5 @@ done
 say "control plane on $url, $nodes agents in namespaces $bridge-1..$nodes"
 namespaces=$(seq -s, -f "$bridge-%g" 1 "$nodes")
 "$java" -cp "$bench_cp" io.gantry.bench.EndpointPropagationBench --url "$url" --data-dir "$work/server" \
-  --netns "$namespaces" --changes "$changes" --interval-ms 200 --fillers "$((services - 1))" --endpoints "$endpoints"
+  --netns "$namespaces" --changes "$changes" --interval-ms 200 --fillers "$((services - 1))" --endpoints "$endpoints" \
+  --label "$proxy_mode"

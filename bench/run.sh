@@ -315,9 +315,10 @@ if [ "$only" = all ] || [ "$only" = services ]; then
   bench/service-traffic.sh "$work/service-traffic" "$((${BENCH_SERVICES:-1000} - 1))" "${BENCH_SERVICE_ENDPOINTS:-10}" \
     "$bench_cp" "$java" | tee -a "$results"
   # an endpoint change reaching the rules of every node of a three-node cluster (agents in namespaces)
-  bench/endpoints.sh "$work/endpoints" 3 "${BENCH_ENDPOINT_CHANGES:-100}" "${BENCH_SERVICES:-1000}" \
-    "${BENCH_SERVICE_ENDPOINTS:-10}" "$gantry_cp" "$bench_cp" "$java" \
-    | tee -a "$results"
+  for mode in nftables iptables; do
+    bench/endpoints.sh "$work/endpoints-$mode" 3 "${BENCH_ENDPOINT_CHANGES:-100}" "${BENCH_SERVICES:-1000}" \
+      "${BENCH_SERVICE_ENDPOINTS:-10}" "$mode" "$gantry_cp" "$bench_cp" "$java" | tee -a "$results"
+  done
 fi
 
 echo

@@ -7,7 +7,8 @@
 # node's service rules in the node's namespace: one service at 10.96.0.100:80 leading to the server's port 8081
 # (its own port, so that the two paths' connections never share a four-tuple), among FILLER_SERVICES others of
 # ENDPOINTS endpoints each. ServiceTrafficBench in the client's namespace then alternates rounds against the pod
-# IP and the cluster IP. Everything lives in the three namespaces, which are deleted at the end.
+# IP and the cluster IP; once with the nftables backend's rules, once with the iptables one's. Everything lives in
+# the three namespaces, which are deleted at the end.
 set -euo pipefail
 work=$1 fillers=$2 endpoints=$3 bench_cp=$4 java=$5
 mkdir -p "$work"
@@ -44,12 +45,17 @@ pod() { # NAMESPACE ADDRESS VETH
 pod "$client" 10.250.0.2 vclient
 pod "$server" 10.250.0.3 vserver
 
-ip netns exec "$node" "$java" -cp "$bench_cp" io.gantry.bench.ServiceRulesMain --pod-cidr 10.250.0.0/24 \
-  --cluster-ip 10.96.0.100:80 --target 10.250.0.3:8081 --fillers "$fillers" --endpoints "$endpoints" >&2
 ip netns exec "$server" "$java" -Xmx256m -cp "$bench_cp" io.gantry.bench.HttpEchoServer --ports 8080,8081 \
   >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q ready "$work/server.log" 2>/dev/null && break; sleep 0.1; done
 grep -q ready "$work/server.log" || { say "the server did not start:"; cat "$work/server.log" >&2; exit 1; }
-ip netns exec "$client" "$java" -cp "$bench_cp" io.gantry.bench.ServiceTrafficBench --pod 10.250.0.3:8080 \
-  --cluster-ip 10.96.0.100:80 --clients 16 --seconds 5 --rounds 3 --label iptables
+for backend in nftables iptables; do
+  ip netns exec "$node" "$java" -cp "$bench_cp" io.gantry.bench.ServiceRulesMain --pod-cidr 10.250.0.0/24 \
+    --cluster-ip 10.96.0.100:80 --target 10.250.0.3:8081 --fillers "$fillers" --endpoints "$endpoints" \
+    --backend "$backend" >&2
+  ip netns exec "$client" "$java" -cp "$bench_cp" io.gantry.bench.ServiceTrafficBench --pod 10.250.0.3:8080 \
+    --cluster-ip 10.96.0.100:80 --clients 16 --seconds 5 --rounds 3 --label "$backend"
+  # the node's rules of this backend go before the other's are written
+  ip netns exec "$node" nft flush ruleset
+done

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages Gantry needs, if missing, saying what it does.
-# "node" adds what a node runs containers with (runc, CNI plugins, iptables or nftables; busybox for the
+# "node" adds what a node runs containers with (runc, CNI plugins, iptables and nftables, conntrack; busybox for the
 # sample image); "test" adds, to those, what the test suite drives for real (etcd, a registry). kubectl is
 # expected on PATH.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 want=(maven)
 case "${1:-}" in
-  node) want+=(runc containernetworking-plugins iptables nftables iproute2 busybox-static) ;;
-  test) want+=(runc containernetworking-plugins iptables nftables iproute2 busybox-static etcd-server etcd-client docker-registry) ;;
+  node) want+=(runc containernetworking-plugins iptables nftables conntrack iproute2 busybox-static) ;;
+  test) want+=(runc containernetworking-plugins iptables nftables conntrack iproute2 busybox-static etcd-server etcd-client docker-registry) ;;
 esac
 missing=()
 for pkg in "${want[@]}"; do

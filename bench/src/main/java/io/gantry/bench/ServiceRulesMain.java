@@ -2,7 +2,7 @@ package io.gantry.bench;
 
 import io.gantry.network.PortMapping;
 import io.gantry.network.services.ServicePort;
-import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.ServiceProxyBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,7 @@ public final class ServiceRulesMain {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = Args.parse(argv, "pod-cidr", "cluster-ip", "target", "fillers", "endpoints");
+        Args args = Args.parse(argv, "pod-cidr", "cluster-ip", "target", "fillers", "endpoints", "backend");
         String[] clusterIp = args.required("cluster-ip").split(":");
         String[] target = args.required("target").split(":");
         List<ServicePort> ports = new ArrayList<>();
@@ -34,7 +34,8 @@ public final class ServiceRulesMain {
             ports.add(new ServicePort("bench/filler-" + s + ":http", Optional.of("10.97." + (s / 250) + "."
                     + (s % 250 + 1)), 80, PortMapping.Protocol.TCP, 30000 + s, false, false, 0, eps));
         }
-        new ServiceProxier(args.required("pod-cidr")).resync(ports);
+        ServiceProxyBackend.Mode.parse(args.string("backend", "nftables"))
+                .backend(args.required("pod-cidr"), Optional.empty()).resync(ports);
         System.out.println("service rules written: " + ports.size() + " services");
     }
 }

@@ -7,6 +7,7 @@ import io.gantry.agent.node.NodeAgent;
 import io.gantry.agent.node.NodeAgentConfig;
 import io.gantry.agent.node.NodeEngines;
 import io.gantry.agent.node.NodeLock;
+import io.gantry.network.services.ServiceProxyBackend;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -56,6 +57,10 @@ final class NodeRunner implements AutoCloseable {
                 + "(default: the address of the interface that holds the default route).")
         String nodeIp;
 
+        @Option(names = "--proxy-mode", description = "The packet filter the service proxy writes to: nftables (one "
+                + "table whose size grows with services, not endpoints) or iptables (default: ${DEFAULT-VALUE}).")
+        String proxyMode = "nftables";
+
         Map<String, String> labelMap() {
             Map<String, String> out = new LinkedHashMap<>();
             for (String label : labels) {
@@ -99,7 +104,8 @@ final class NodeRunner implements AutoCloseable {
                     .withLabels(options.labelMap()).withLeaseDuration(leaseDurationSeconds)
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
                     .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime)
-                    .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries));
+                    .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries))
+                    .withProxyMode(ServiceProxyBackend.Mode.parse(options.proxyMode));
             String clusterDns = NodeAgent.clusterDnsAddress(joined.client()).orElse(null);
             if (clusterDns != null) {
                 config = config.withClusterDns(clusterDns);

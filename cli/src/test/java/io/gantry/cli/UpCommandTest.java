@@ -65,8 +65,10 @@ class UpCommandTest {
             IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain(),
                     nodeNetwork.policyChain()));
             new ServiceProxier(cidr).removeAll();
+            new io.gantry.network.services.NftServiceProxier(cidr).removeAll();
         }
         assertThat(sh("iptables-save")).doesNotContain(cidr);
+        assertThat(sh("nft list tables")).doesNotContain(io.gantry.network.services.NftServiceRules.tableName(cidr));
     }
 
     private static int nodePort(Kubectl kubectl, String service) throws IOException, InterruptedException {

@@ -11,7 +11,6 @@ import io.gantry.network.ClusterNetwork;
 import io.gantry.network.PodNetworkConfig;
 import io.gantry.network.overlay.Overlay;
 import io.gantry.network.policy.PolicyEnforcer;
-import io.gantry.network.services.ServiceProxier;
 import io.gantry.network.services.ServiceRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +113,8 @@ public final class NodeAgent implements AutoCloseable {
             String gateway = PodNetworkConfig.builder(podCidr).build().gateway();
             Optional<ServiceRules.LocalDns> localDns = Optional.ofNullable(config.clusterDns())
                     .map(ip -> new ServiceRules.LocalDns(ip, gateway, ClusterDns.PORT));
-            serviceProxy = new ServiceProxy(client, new ServiceProxier(podCidr, localDns), config.clusterDns()).start();
+            serviceProxy = new ServiceProxy(client, config.proxyMode().backend(podCidr, localDns), config.clusterDns())
+                    .start();
             if (localDns.isPresent()) {
                 clusterDns = new ClusterDns(serviceProxy, config.clusterDomain()).start(gateway, HOST_RESOLV_CONF);
             }

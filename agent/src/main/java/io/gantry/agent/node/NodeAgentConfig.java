@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import io.gantry.network.ClusterNetwork;
+import io.gantry.network.services.ServiceProxyBackend;
 
 /**
  * How a real node runs.
@@ -29,18 +30,20 @@ import io.gantry.network.ClusterNetwork;
  *                             packets), or null for the address of the default route's interface
  * @param clusterNetwork       the cluster's pod network as the control plane publishes it, or null when it
  *                             publishes none (then the node reaches only its own pods directly)
+ * @param proxyMode            the packet filter the service proxy writes its rules for
  */
 public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
                               Duration statusInterval, String defaultHandler, String bridgeName,
                               ImageGcPolicy imageGc, java.util.Set<String> insecureRegistries, String nodeIp,
-                              ClusterNetwork clusterNetwork) {
+                              ClusterNetwork clusterNetwork, ServiceProxyBackend.Mode proxyMode) {
     public NodeAgentConfig {
         insecureRegistries = java.util.Set.copyOf(insecureRegistries);
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(proxyMode, "proxyMode");
         labels = Map.copyOf(labels);
         cniPluginDirs = java.util.List.copyOf(cniPluginDirs);
         if (leaseDurationSeconds <= 0) {
@@ -52,62 +55,73 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
                 null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT,
-                java.util.Set.of(), null, null);
+                java.util.Set.of(), null, null, ServiceProxyBackend.Mode.NFTABLES);
     }
 
     public Duration leaseRenewInterval() {
         return Duration.ofSeconds(leaseDurationSeconds).dividedBy(4);
     }
 
-    public NodeAgentConfig withLabels(Map<String, String> more) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, more, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    /** A copy with one setting changed. */
+    private NodeAgentConfig with(java.util.function.Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
+        return b.build();
     }
 
-    public NodeAgentConfig withStateDir(Path dir) {
-        return new NodeAgentConfig(nodeName, dataDir, dir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    public NodeAgentConfig withLabels(Map<String, String> value) {
+        return with(b -> b.labels = value);
     }
 
-    public NodeAgentConfig withLeaseDuration(int seconds) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, seconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    public NodeAgentConfig withStateDir(Path value) {
+        return with(b -> b.stateDir = value);
     }
 
-    public NodeAgentConfig withDefaultHandler(String handler) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, handler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    public NodeAgentConfig withLeaseDuration(int value) {
+        return with(b -> b.leaseDurationSeconds = value);
     }
 
-    /** @param binary the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
-    public NodeAgentConfig withRuntimeBinary(Path binary) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, binary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    public NodeAgentConfig withDefaultHandler(String value) {
+        return with(b -> b.defaultHandler = value);
     }
 
-    /** @param port where the agent serves logs and exec; 0 for any free port */
-    public NodeAgentConfig withAgentPort(int port) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, port, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    /** @param value the OCI runtime: runc, or crun where it works (not on cgroup v1 hybrid hosts) */
+    public NodeAgentConfig withRuntimeBinary(Path value) {
+        return with(b -> b.runtimeBinary = value);
     }
 
-    public NodeAgentConfig withImageGc(ImageGcPolicy policy) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, policy, insecureRegistries, nodeIp, clusterNetwork);
+    /** @param value where the agent serves logs and exec; 0 for any free port */
+    public NodeAgentConfig withAgentPort(int value) {
+        return with(b -> b.agentPort = value);
     }
 
-    public NodeAgentConfig withBridgeName(String bridge) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridge, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    public NodeAgentConfig withImageGc(ImageGcPolicy value) {
+        return with(b -> b.imageGc = value);
     }
 
-    /** @param hosts registries ({@code host} or {@code host:port}) pulled from over plain HTTP, as loopback ones are */
-    public NodeAgentConfig withInsecureRegistries(java.util.Set<String> hosts) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, hosts, nodeIp, clusterNetwork);
+    public NodeAgentConfig withBridgeName(String value) {
+        return with(b -> b.bridgeName = value);
     }
 
-    public NodeAgentConfig withClusterDns(String dns) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, dns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, clusterNetwork);
+    /** @param value registries ({@code host} or {@code host:port}) pulled from over plain HTTP, as loopback ones are */
+    public NodeAgentConfig withInsecureRegistries(java.util.Set<String> value) {
+        return with(b -> b.insecureRegistries = value);
     }
 
-    public NodeAgentConfig withNodeIp(String ip) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, ip, clusterNetwork);
+    public NodeAgentConfig withClusterDns(String value) {
+        return with(b -> b.clusterDns = value);
     }
 
-    public NodeAgentConfig withClusterNetwork(ClusterNetwork network) {
-        return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort, runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName, imageGc, insecureRegistries, nodeIp, network);
+    public NodeAgentConfig withNodeIp(String value) {
+        return with(b -> b.nodeIp = value);
+    }
+
+    public NodeAgentConfig withClusterNetwork(ClusterNetwork value) {
+        return with(b -> b.clusterNetwork = value);
+    }
+
+    public NodeAgentConfig withProxyMode(ServiceProxyBackend.Mode value) {
+        return with(b -> b.proxyMode = value);
     }
 
     /**
@@ -123,6 +137,57 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
             if (lowPercent < 0 || highPercent > 100 || lowPercent > highPercent) {
                 throw new IllegalArgumentException("image GC thresholds need 0 <= low <= high <= 100");
             }
+        }
+    }
+
+    /** The settings as fields, for {@link #with}. */
+    private static final class Builder {
+        String nodeName;
+        Path dataDir;
+        Path stateDir;
+        Map<String, String> labels;
+        int leaseDurationSeconds;
+        int maxPods;
+        int agentPort;
+        Path runtimeBinary;
+        java.util.List<Path> cniPluginDirs;
+        String clusterDns;
+        String clusterDomain;
+        Duration statusInterval;
+        String defaultHandler;
+        String bridgeName;
+        ImageGcPolicy imageGc;
+        java.util.Set<String> insecureRegistries;
+        String nodeIp;
+        ClusterNetwork clusterNetwork;
+        ServiceProxyBackend.Mode proxyMode;
+
+        Builder(NodeAgentConfig c) {
+            nodeName = c.nodeName;
+            dataDir = c.dataDir;
+            stateDir = c.stateDir;
+            labels = c.labels;
+            leaseDurationSeconds = c.leaseDurationSeconds;
+            maxPods = c.maxPods;
+            agentPort = c.agentPort;
+            runtimeBinary = c.runtimeBinary;
+            cniPluginDirs = c.cniPluginDirs;
+            clusterDns = c.clusterDns;
+            clusterDomain = c.clusterDomain;
+            statusInterval = c.statusInterval;
+            defaultHandler = c.defaultHandler;
+            bridgeName = c.bridgeName;
+            imageGc = c.imageGc;
+            insecureRegistries = c.insecureRegistries;
+            nodeIp = c.nodeIp;
+            clusterNetwork = c.clusterNetwork;
+            proxyMode = c.proxyMode;
+        }
+
+        NodeAgentConfig build() {
+            return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
+                    runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName,
+                    imageGc, insecureRegistries, nodeIp, clusterNetwork, proxyMode);
         }
     }
 }

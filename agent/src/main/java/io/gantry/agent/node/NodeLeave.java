@@ -8,7 +8,7 @@ import io.gantry.client.DeleteRequest;
 import io.gantry.network.PodNetwork;
 import io.gantry.network.PodNetworkConfig;
 import io.gantry.network.exec.IpRoute2;
-import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.ServiceProxyBackend;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +73,9 @@ public final class NodeLeave {
             PodNetworkConfig network = PodNetworkConfig.builder(podCidr).bridgeName(config.bridgeName())
                     .confDir(config.dataDir().resolve("cni/net.d")).build();
             PodNetwork.create(network).removeNodeRules();
-            new ServiceProxier(podCidr).removeAll();
+            for (ServiceProxyBackend.Mode mode : ServiceProxyBackend.Mode.values()) {
+                mode.backend(podCidr, java.util.Optional.empty()).removeAll(); // whichever the agent used
+            }
             done.add("removed the node's iptables rules");
         }
         IpRoute2 ip = new IpRoute2(null);

@@ -9,7 +9,7 @@ import io.gantry.client.ListQuery;
 import io.gantry.network.PortMapping;
 import io.gantry.network.services.ServicePort;
 import io.gantry.network.exec.Conntrack;
-import io.gantry.network.services.ServiceProxier;
+import io.gantry.network.services.ServiceProxyBackend;
 import io.gantry.network.services.StaleUdpFlows;
 import java.io.IOException;
 import org.slf4j.Logger;
@@ -35,7 +35,7 @@ final class ServiceProxy implements AutoCloseable {
     private static final Duration RESYNC = Duration.ofMinutes(10);
     private static final int DEFAULT_AFFINITY_SECONDS = 10800;
 
-    private final ServiceProxier proxier;
+    private final ServiceProxyBackend proxier;
     private final Informer services;
     private final Informer slices;
     private final java.util.concurrent.atomic.AtomicLong version = new java.util.concurrent.atomic.AtomicLong();
@@ -47,7 +47,7 @@ final class ServiceProxy implements AutoCloseable {
     private List<ServicePort> applied = List.of();
     private boolean conntrackWarned;
 
-    ServiceProxy(ApiClient client, ServiceProxier proxier, String clusterDnsIp) {
+    ServiceProxy(ApiClient client, ServiceProxyBackend proxier, String clusterDnsIp) {
         this.proxier = proxier;
         this.clusterDnsIp = clusterDnsIp;
         this.services = new Informer(client, SERVICES, "", ListQuery.ALL).withoutManagedFields();

@@ -145,6 +145,7 @@ class OciNodeTest {
             IptablesTraces.remove(List.of(nodeNetwork.masqueradeChain(), nodeNetwork.forwardChain(),
                     nodeNetwork.policyChain()));
             new ServiceProxier(subnet).removeAll();
+            new io.gantry.network.services.NftServiceProxier(subnet).removeAll();
             run("umount", "-l", tmp.resolve("run/ns").toString());
             run("rm", "-rf", tmp.toString());
             // the pods' parent cgroup, when no other node of this host uses it

@@ -21,4 +21,26 @@ public sealed interface ServiceProxyBackend permits ServiceProxier, NftServicePr
 
     /** Removes every service rule of this node network. */
     void removeAll() throws IOException;
+
+    /** The packet filter a node's service rules are written for (kube-proxy's --proxy-mode). */
+    enum Mode {
+        /** One nftables table with verdict maps: writes grow with services, not endpoints. The default. */
+        NFTABLES,
+        /** kube-proxy's iptables chains, for hosts whose other tools expect them there. */
+        IPTABLES;
+
+        public static Mode parse(String text) {
+            return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+                case "nftables" -> NFTABLES;
+                case "iptables" -> IPTABLES;
+                default -> throw new IllegalArgumentException("unknown proxy mode \"" + text
+                        + "\": use nftables or iptables");
+            };
+        }
+
+        /** This mode's backend for the node network of {@code podCidr}. */
+        public ServiceProxyBackend backend(String podCidr, java.util.Optional<ServiceRules.LocalDns> dns) {
+            return this == NFTABLES ? new NftServiceProxier(podCidr, dns) : new ServiceProxier(podCidr, dns);
+        }
+    }
 }

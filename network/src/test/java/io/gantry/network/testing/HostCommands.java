@@ -44,6 +44,7 @@ public final class HostCommands {
         requireFile("/bin/busybox", "busybox-static");
         for (String[] tool : List.of(new String[] {"ip", "iproute2"}, new String[] {"iptables", "iptables"},
                 new String[] {"iptables-save", "iptables"}, new String[] {"nft", "nftables"},
+                new String[] {"conntrack", "conntrack"},
                 new String[] {"nsenter", "util-linux"}, new String[] {"unshare", "util-linux"},
                 new String[] {"mount", "util-linux"})) {
             if (!run("sh", "-c", "command -v " + tool[0]).succeeded()) {
