@@ -79,12 +79,13 @@ final class NodeRunner implements AutoCloseable {
         if (options.agentPort < 0 || options.agentPort > 65535) {
             throw new IllegalArgumentException("--agent-port must be between 0 and 65535");
         }
-        if (options.nodeIp != null && !options.nodeIp.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        if (options.nodeIp != null && !options.nodeIp.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
             throw new IllegalArgumentException("--node-ip must be an IPv4 address, not \"" + options.nodeIp + "\"");
         }
         if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
             throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
         }
+        ServiceProxyBackend.Mode proxyMode = ServiceProxyBackend.Mode.parse(options.proxyMode); // before joining
         NodeLock lock;
         try {
             lock = NodeLock.tryAcquire(agent.dataDir()).orElseThrow(() -> new IllegalArgumentException(
@@ -105,7 +106,7 @@ final class NodeRunner implements AutoCloseable {
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
                     .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime)
                     .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries))
-                    .withProxyMode(ServiceProxyBackend.Mode.parse(options.proxyMode));
+                    .withProxyMode(proxyMode);
             String clusterDns = NodeAgent.clusterDnsAddress(joined.client()).orElse(null);
             if (clusterDns != null) {
                 config = config.withClusterDns(clusterDns);

@@ -120,7 +120,9 @@ final class ClusterRoutes implements AutoCloseable {
 
     private static boolean isPeer(JsonNode node) {
         return !node.path("metadata").path("labels").path(SIMULATED).asText("").equals("true")
-                && !podCidr(node).isEmpty() && !internalIp(node).isEmpty();
+                && !podCidr(node).isEmpty() && !internalIp(node).isEmpty()
+                // a node that found no address of its own reports loopback: nothing could reach its pods there
+                && !internalIp(node).startsWith("127.");
     }
 
     private static String podCidr(JsonNode node) {

@@ -28,8 +28,14 @@ final class NetworkPolicies implements AutoCloseable {
         this.policies = new Informer(client, POLICIES, "", ListQuery.ALL).withoutManagedFields();
         this.pods = new Informer(client, NodeAgent.PODS, "", ListQuery.ALL).withoutManagedFields();
         this.namespaces = new Informer(client, NAMESPACES, "", ListQuery.ALL).withoutManagedFields();
-        this.loop = new SyncLoop("network-policies", RESYNC, full -> enforcer.sync(
-                new PolicyResolver(nodeName, policies.list(), pods.list(), namespaces.list()).resolve()));
+        this.loop = new SyncLoop("network-policies", RESYNC, full -> {
+            var resolved = new PolicyResolver(nodeName, policies.list(), pods.list(), namespaces.list()).resolve();
+            if (full) {
+                enforcer.resync(resolved);
+            } else {
+                enforcer.sync(resolved);
+            }
+        });
     }
 
     NetworkPolicies start() {

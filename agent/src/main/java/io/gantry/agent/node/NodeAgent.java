@@ -11,6 +11,7 @@ import io.gantry.network.ClusterNetwork;
 import io.gantry.network.PodNetworkConfig;
 import io.gantry.network.overlay.Overlay;
 import io.gantry.network.policy.PolicyEnforcer;
+import io.gantry.network.services.ServiceProxyBackend;
 import io.gantry.network.services.ServiceRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,6 +114,7 @@ public final class NodeAgent implements AutoCloseable {
             String gateway = PodNetworkConfig.builder(podCidr).build().gateway();
             Optional<ServiceRules.LocalDns> localDns = Optional.ofNullable(config.clusterDns())
                     .map(ip -> new ServiceRules.LocalDns(ip, gateway, ClusterDns.PORT));
+            removeOtherProxyModes(podCidr);
             serviceProxy = new ServiceProxy(client, config.proxyMode().backend(podCidr, localDns), config.clusterDns())
                     .start();
             if (localDns.isPresent()) {
@@ -155,6 +157,22 @@ public final class NodeAgent implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Rules an earlier run wrote in another proxy mode would still answer for services with what they knew then,
+     * before (or beside) this mode's: they go, as kube-proxy cleans up after other modes.
+     */
+    private void removeOtherProxyModes(String podCidr) {
+        for (ServiceProxyBackend.Mode other : ServiceProxyBackend.Mode.values()) {
+            if (other != config.proxyMode()) {
+                try {
+                    other.backend(podCidr, Optional.empty()).removeAll();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("could not remove the service rules of proxy mode {}: {}", other, e.getMessage());
+                }
+            }
+        }
+    }
+
     /** The address of the cluster DNS ({@code kube-system/kube-dns}), when the cluster has one. */
     public static Optional<String> clusterDnsAddress(ApiClient client) {
         try {
@@ -174,7 +192,16 @@ public final class NodeAgent implements AutoCloseable {
         try {
             String json = client.get(CONFIG_MAPS, ClusterNetwork.NAMESPACE, ClusterNetwork.CONFIG_MAP).path("data")
                     .path(ClusterNetwork.KEY).asText("");
-            return json.isEmpty() ? Optional.empty() : Optional.of(ClusterNetwork.parse(json));
+            String where = ClusterNetwork.NAMESPACE + "/" + ClusterNetwork.CONFIG_MAP;
+            if (json.isEmpty()) {
+                LOG.warn("ConfigMap {} has no {}: this node reaches no other node's pods", where, ClusterNetwork.KEY);
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(ClusterNetwork.parse(json));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ConfigMap " + where + ": " + e.getMessage(), e);
+            }
         } catch (ApiException e) {
             if (e.code() == 404) {
                 return Optional.empty();

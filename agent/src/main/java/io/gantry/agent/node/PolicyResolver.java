@@ -45,12 +45,16 @@ final class PolicyResolver {
 
     /** The policies of every pod of this node that has an address on the pod network, sorted by address. */
     List<PodPolicy> resolve() {
-        List<PodPolicy> out = new ArrayList<>();
+        // one entry per address: a pod being deleted may still show the address a new pod already has
+        Map<String, JsonNode> byIp = new java.util.TreeMap<>();
         for (JsonNode pod : pods) {
             if (nodeName.equals(pod.path("spec").path("nodeName").asText())) {
-                out.add(resolve(pod));
+                byIp.merge(pod.path("status").path("podIP").asText(), pod,
+                        (one, other) -> one.path("metadata").has("deletionTimestamp") ? other : one);
             }
         }
+        List<PodPolicy> out = new ArrayList<>();
+        byIp.values().forEach(pod -> out.add(resolve(pod)));
         out.sort(Comparator.comparing(PodPolicy::podIp));
         return out;
     }
@@ -61,8 +65,7 @@ final class PolicyResolver {
         String namespace = namespaceOf(pod);
         for (JsonNode policy : policies) {
             JsonNode spec = policy.path("spec");
-            if (!namespaceOf(policy).equals(namespace)
-                    || !LabelSelector.fromJson(spec.path("podSelector")).matches(labels(pod))) {
+            if (!namespaceOf(policy).equals(namespace) || !selects(policy, pod)) {
                 continue;
             }
             Set<String> types = policyTypes(spec);
@@ -83,13 +86,24 @@ final class PolicyResolver {
                 Optional.ofNullable(egress));
     }
 
+    /** Whether the policy selects the pod; a policy whose selector cannot be read selects nothing (and says so). */
+    private static boolean selects(JsonNode policy, JsonNode pod) {
+        try {
+            return LabelSelector.fromJson(policy.path("spec").path("podSelector")).matches(labels(pod));
+        } catch (IllegalArgumentException | io.gantry.api.ApiException e) {
+            LOG.warn("network policy {}/{} is not enforced, its podSelector is invalid: {}", namespaceOf(policy),
+                    policy.path("metadata").path("name").asText(), e.getMessage());
+            return false;
+        }
+    }
+
     private static Set<String> policyTypes(JsonNode spec) {
         Set<String> types = new LinkedHashSet<>();
         if (spec.path("policyTypes").isArray() && !spec.path("policyTypes").isEmpty()) {
             spec.path("policyTypes").forEach(t -> types.add(t.asText()));
         } else {
             types.add("Ingress");
-            if (spec.has("egress")) {
+            if (spec.path("egress").isArray() && !spec.path("egress").isEmpty()) {
                 types.add("Egress");
             }
         }
@@ -158,9 +172,9 @@ final class PolicyResolver {
 
     /** The pods a peer's podSelector and namespaceSelector select together. */
     private List<JsonNode> selectedPods(String policyNamespace, JsonNode peer) {
-        boolean bySelector = peer.has("podSelector");
-        LabelSelector podSelector = bySelector ? LabelSelector.fromJson(peer.path("podSelector")) : null;
-        LabelSelector namespaceSelector = peer.has("namespaceSelector")
+        LabelSelector podSelector = peer.hasNonNull("podSelector") ? LabelSelector.fromJson(peer.path("podSelector"))
+                : null;
+        LabelSelector namespaceSelector = peer.hasNonNull("namespaceSelector")
                 ? LabelSelector.fromJson(peer.path("namespaceSelector")) : null;
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode pod : pods) {

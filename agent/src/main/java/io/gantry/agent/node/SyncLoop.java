@@ -72,25 +72,37 @@ final class SyncLoop implements AutoCloseable {
     private void run(List<Informer> sources) {
         try {
             for (Informer source : sources) {
-                source.awaitSynced(Duration.ofMinutes(1));
+                // never on a partial list: rules made from it would cut off (or open up) what is there
+                while (!source.awaitSynced(Duration.ofMinutes(1))) {
+                    if (closed) {
+                        return;
+                    }
+                    LOG.warn("{}: still waiting for the first full list", name);
+                }
             }
         } catch (InterruptedException e) {
             return;
         }
         Duration wait = Duration.ZERO;
         boolean failed = true;
+        long lastFull = 0;
         while (!closed) {
             try {
-                boolean changed = dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
-                if (changed) {
+                if (dirty.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     dirty.drainPermits();
                 }
                 if (closed) {
                     return;
                 }
-                sync.sync(!changed || failed);
+                // a full run once a period however busy the cluster is, and after a failure
+                boolean full = failed || System.nanoTime() - lastFull >= resync.toNanos();
+                sync.sync(full);
+                if (full) {
+                    lastFull = System.nanoTime();
+                }
                 failed = false;
-                wait = resync;
+                wait = resync.minusNanos(System.nanoTime() - lastFull);
+                wait = wait.isNegative() ? Duration.ZERO : wait;
             } catch (InterruptedException e) {
                 return;
             } catch (IOException | RuntimeException e) {

@@ -90,4 +90,29 @@ class PolicyResolverTest {
                     .contains(List.of(new PolicyRule(List.of(), List.of(PolicyPort.tcp(8080)))));
         });
     }
+
+    @Test
+    void anEmptyEgressListDoesNotIsolateEgressAndAnUnreadableSelectorSelectsNothing() throws Exception {
+        List<PodPolicy> out = resolve(policy("default", "{\"podSelector\": {}, \"egress\": []}"));
+        assertThat(out).allSatisfy(pod -> {
+            assertThat(pod.ingress()).contains(List.of());
+            assertThat(pod.egress()).as("egress: [] as Helm charts render it").isEmpty();
+        });
+        assertThat(resolve(policy("default", """
+                {"podSelector": {"matchExpressions": [{"key": "app", "operator": "Near"}]}}""")))
+                .allSatisfy(pod -> assertThat(pod.ingress()).isEmpty());
+    }
+
+    @Test
+    void aPodBeingDeletedGivesWayToTheOneThatHasItsAddressNow() throws Exception {
+        JsonNode leaving = JSON.readTree("""
+                {"metadata": {"namespace": "default", "name": "old", "labels": {}, "deletionTimestamp": "2026-01-01T00:00:00Z"},
+                 "spec": {"nodeName": "n1"}, "status": {"phase": "Running", "podIP": "10.0.1.2"}}""");
+        List<JsonNode> all = new java.util.ArrayList<>(pods);
+        all.addFirst(leaving);
+        List<PodPolicy> out = new PolicyResolver("n1", List.of(policy("default",
+                "{\"podSelector\": {\"matchLabels\": {\"app\": \"web\"}}}")), all, namespaces).resolve();
+        assertThat(out).extracting(PodPolicy::podIp).containsExactly("10.0.1.2", "10.0.1.3");
+        assertThat(out.getFirst().ingress()).as("web's policy, not the leaving pod's openness").contains(List.of());
+    }
 }

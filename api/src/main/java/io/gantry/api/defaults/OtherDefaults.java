@@ -123,7 +123,8 @@ final class OtherDefaults {
         }
         if (Trees.unset(spec, "policyTypes")) {
             ArrayNode types = spec.putArray("policyTypes").add("Ingress");
-            if (!Trees.unset(spec, "egress")) {
+            // as Kubernetes: Egress only for a non-empty egress list (charts often render "egress: []")
+            if (spec.path("egress").isArray() && !spec.path("egress").isEmpty()) {
                 types.add("Egress");
             }
         }

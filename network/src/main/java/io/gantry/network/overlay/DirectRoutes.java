@@ -3,7 +3,9 @@ package io.gantry.network.overlay;
 import io.gantry.network.exec.IpRoute2;
 import io.gantry.network.exec.ProcessResult;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +17,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class DirectRoutes {
     private static final Logger log = LoggerFactory.getLogger(DirectRoutes.class);
+    /**
+     * The routing protocol number Gantry's routes carry (unassigned in iproute2's rt_protos), so that a full
+     * rewrite finds the routes of nodes that went while no process was running to remove them.
+     */
+    public static final String PROTO = "78";
 
     private final IpRoute2 tools;
     /** Installed routes: pod range to next hop. */
@@ -38,16 +45,32 @@ public final class DirectRoutes {
                 log.info("pods of {} no longer routed via {}", gone.getKey(), gone.getValue());
             }
         }
+        List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> peer : peers.entrySet()) {
             if (rewrite || !installed.containsKey(peer.getKey())) {
-                ProcessResult added = tools.ip("route", "replace", peer.getKey(), "via", peer.getValue());
+                ProcessResult added = tools.ip("route", "replace", peer.getKey(), "via", peer.getValue(), "proto",
+                        PROTO);
                 if (!added.succeeded()) {
-                    throw new IOException("cannot route pods of " + peer.getKey() + " via " + peer.getValue()
-                            + " (host-gw needs every node on one link): " + added.describeFailure());
+                    // the other peers still get their routes
+                    failures.add(peer.getKey() + " via " + peer.getValue() + ": " + added.describeFailure());
+                    continue;
                 }
                 installed.put(peer.getKey(), peer.getValue());
                 log.info("pods of {} routed via {}", peer.getKey(), peer.getValue());
             }
+        }
+        if (rewrite) {
+            for (String line : tools.ip("-o", "-4", "route", "show", "proto", PROTO).stdout().split("\n")) {
+                String cidr = line.trim().split("\\s+")[0];
+                if (cidr.contains("/") && !peers.containsKey(cidr)) {
+                    tools.ip("route", "del", cidr, "proto", PROTO);
+                    log.info("pods of {} no longer routed (a node gone meanwhile)", cidr);
+                }
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("cannot route pods of " + String.join("; ", failures)
+                    + " (host-gw needs every node on one link)");
         }
     }
 

@@ -51,7 +51,15 @@ public final class Overlay {
 
     /** Makes the device (or finds it) with its address, up. */
     public synchronized void ensureDevice() throws IOException {
-        if (!ip("link", "show", device).succeeded()) {
+        ProcessResult shown = ip("-d", "-o", "link", "show", device);
+        if (shown.succeeded() && !shown.stdout().contains("vxlan id " + vni + " local " + localIp + " ")) {
+            // made for another address or network (the node's address changed): peers would not reach it
+            log.info("overlay device {} does not match VXLAN {} on {}: making it again", device, vni, localIp);
+            require(ip("link", "del", device));
+            installed.clear();
+            shown = ip("-d", "-o", "link", "show", device);
+        }
+        if (!shown.succeeded()) {
             require(ip("link", "add", device, "type", "vxlan", "id", String.valueOf(vni), "local", localIp,
                     "dstport", String.valueOf(DEFAULT_PORT), "nolearning"));
             log.info("overlay device {} (VXLAN {}) on {} for pod range {}", device, vni, localIp, podCidr);
@@ -94,11 +102,22 @@ public final class Overlay {
                 installed.remove(gone);
             }
         }
+        List<String> failures = new ArrayList<>();
         for (OverlayPeer peer : wanted) {
             if (rewrite || !installed.contains(peer)) {
-                addPeer(peer);
-                installed.add(peer);
+                try {
+                    addPeer(peer);
+                    installed.add(peer);
+                } catch (IOException e) {
+                    failures.add(peer.podCidr() + " at " + peer.nodeIp() + ": " + e.getMessage()); // the others go on
+                }
             }
+        }
+        if (rewrite) {
+            pruneOthers(wanted);
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("cannot reach the pods of " + String.join("; ", failures));
         }
     }
 
@@ -108,6 +127,41 @@ public final class Overlay {
         require(ip("neigh", "replace", peer.gateway(), "lladdr", peer.vtepMac(), "dev", device, "nud", "permanent"));
         require(ip("route", "replace", peer.podCidr(), "via", peer.gateway(), "dev", device, "onlink"));
         log.debug("pods of {} reached through the overlay at {}", peer.podCidr(), peer.nodeIp());
+    }
+
+    /**
+     * Removes routes, neighbours and forwarding entries through the device that no wanted peer accounts for: those
+     * of nodes that went while this process was not running to see them go.
+     */
+    private void pruneOthers(Set<OverlayPeer> wanted) throws IOException {
+        Set<String> cidrs = new HashSet<>();
+        Set<String> gateways = new HashSet<>();
+        Set<String> nodes = new HashSet<>();
+        wanted.forEach(p -> {
+            cidrs.add(p.podCidr());
+            gateways.add(p.gateway());
+            nodes.add(p.nodeIp());
+        });
+        for (String line : ip("-o", "-4", "route", "show", "dev", device).stdout().split("\n")) {
+            String cidr = line.trim().split("\\s+")[0];
+            if (!cidr.isEmpty() && cidr.contains("/") && !cidrs.contains(cidr)) {
+                ip("route", "del", cidr, "dev", device);
+                log.info("pods of {} no longer reached through the overlay (a node gone meanwhile)", cidr);
+            }
+        }
+        for (String line : ip("-4", "neigh", "show", "dev", device).stdout().split("\n")) {
+            String address = line.trim().split("\\s+")[0];
+            if (!address.isEmpty() && !gateways.contains(address)) {
+                ip("neigh", "del", address, "dev", device);
+            }
+        }
+        for (String line : tools.bridge("fdb", "show", "dev", device).stdout().split("\n")) {
+            String[] words = line.trim().split("\\s+");
+            int dst = java.util.Arrays.asList(words).indexOf("dst");
+            if (dst > 0 && dst + 1 < words.length && !nodes.contains(words[dst + 1])) {
+                tools.bridge("fdb", "del", words[0], "dev", device, "dst", words[dst + 1], "self");
+            }
+        }
     }
 
     private void removePeer(OverlayPeer peer) throws IOException {

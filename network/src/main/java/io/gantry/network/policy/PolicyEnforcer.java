@@ -61,6 +61,13 @@ public final class PolicyEnforcer {
                 existing.stream().filter(chain -> !next.chains().containsKey(chain)).count());
     }
 
+    /** As {@link #sync}, writing everything even when nothing changed: repairs rules something else touched. */
+    public synchronized void resync(List<PodPolicy> pods) throws IOException {
+        applied = null;
+        jumpChecked = false;
+        sync(pods);
+    }
+
     /** Removes the jump to the top chain, the top chain and every other policy chain of this network. */
     public synchronized void remove() throws IOException {
         applied = null;

@@ -15,7 +15,8 @@ import java.util.Set;
  * being refused by a service that has endpoints now, for as long as its flow stays in the conntrack table.
  * <ul>
  *   <li>an endpoint removed from a service port: the flows to its cluster IP and node port answered by it;</li>
- *   <li>a service port that had no endpoints and has some now: every flow to its cluster IP and node port.</li>
+ *   <li>a service port that had no endpoints (or was not there) and has some now: every flow to its cluster IP and
+ *       node port.</li>
  * </ul>
  */
 public final class StaleUdpFlows {
@@ -27,10 +28,14 @@ public final class StaleUdpFlows {
         before.stream().filter(StaleUdpFlows::isUdp).forEach(p -> previous.put(p.name(), p));
         Set<FlowFilter> stale = new LinkedHashSet<>();
         for (ServicePort now : after) {
-            ServicePort then = previous.remove(now.name());
-            if (!isUdp(now) || then == null) {
+            if (!isUdp(now)) {
                 continue;
             }
+            // a port new to this proxy counts as one that had no endpoints: its flows were refused, or untracked
+            ServicePort known = previous.remove(now.name());
+            ServicePort then = known != null ? known : new ServicePort(now.name(), now.clusterIp(), now.port(),
+                    now.protocol(), now.nodePort(), now.loadBalancer(), now.clientAffinity(), now.affinitySeconds(),
+                    List.of());
             if (then.endpoints().isEmpty() && !now.endpoints().isEmpty()) {
                 addressesOf(now).forEach(address -> stale.add(new FlowFilter(address, now.port(), null)));
                 if (now.nodePort() > 0) {

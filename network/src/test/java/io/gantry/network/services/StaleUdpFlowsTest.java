@@ -29,6 +29,12 @@ class StaleUdpFlowsTest {
     }
 
     @Test
+    void aPortNewToTheProxyCountsAsOneThatHadNoEndpoints() {
+        assertThat(StaleUdpFlows.between(List.of(), List.of(dns(30053, "10.1.0.2"))))
+                .containsExactly(new FlowFilter("10.96.0.53", 53, null), new FlowFilter(null, 30053, null));
+    }
+
+    @Test
     void aDeletedServicesFlowsGoAndTcpIsLeftToItsOwnEnds() {
         assertThat(StaleUdpFlows.between(List.of(dns(0, "10.1.0.2")), List.of()))
                 .containsExactly(new FlowFilter("10.96.0.53", 53, "10.1.0.2"));
