@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,13 +39,32 @@ final class LeaveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NodeLock lock = NodeLock.tryAcquire(dataDir).orElseThrow(() -> new IllegalArgumentException(
-                "the agent of " + dataDir + " still runs: stop it first"));
-             Agent.Joined joined = Agent.join(new AgentConfig(server, null, nodeName, dataDir, caFile))) {
+                "the agent of " + dataDir + " still runs: stop it first"))) {
             NodeAgentConfig config = NodeAgentConfig.defaults(nodeName, dataDir)
                     .withStateDir(node.runDir.toAbsolutePath()).withBridgeName(node.podBridge)
                     .withRuntimeBinary(node.ociRuntime);
             String nodeIp = node.nodeIp != null ? node.nodeIp : HostFacts.read(dataDir).internalIp();
-            NodeLeave.leave(joined.client(), config, nodeIp).forEach(line -> System.out.println(line));
+            Agent.Joined joined = null;
+            try {
+                joined = Agent.join(new AgentConfig(server, null, nodeName, dataDir, caFile));
+            } catch (RuntimeException e) {
+                System.err.println("gantry: cannot reach the cluster (" + UserErrors.message(e)
+                        + "): cleaning this host only; the Node stays until someone deletes it");
+            }
+            NodeLeave.Outcome outcome;
+            try {
+                outcome = NodeLeave.leave(Optional.ofNullable(joined).map(Agent.Joined::client), config, nodeIp);
+            } finally {
+                if (joined != null) {
+                    joined.close();
+                }
+            }
+            outcome.done().forEach(System.out::println);
+            if (!outcome.failed().isEmpty()) {
+                outcome.failed().forEach(line -> System.err.println("gantry: " + line));
+                throw new IllegalArgumentException("node " + nodeName + " left things behind (above): run gantry leave "
+                        + "again once they are fixed");
+            }
         }
         System.err.println("gantry: node " + nodeName + " left " + server);
         return 0;

@@ -79,10 +79,14 @@ final class TestCluster implements AutoCloseable {
                 System.getProperty("java.class.path"), Main.class.getName(), "leave", "--server", server.url(),
                 "--data-dir", dir.resolve("agent" + i).toString(), "--node-name", "n" + i, "--node-ip",
                 hosts.address(i), "--run-dir", dir.resolve("run" + i).toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
+        Path log = dir.resolve("leave" + i + ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean exited = process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES);
+        if (!exited) {
+            process.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        String out = Files.readString(log);
+        if (!exited || process.exitValue() != 0) {
             throw new AssertionError("gantry leave failed: " + out);
         }
         return out;
