@@ -126,6 +126,7 @@ public final class NodeAgent implements AutoCloseable {
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
         workers = new PodWorkers((uid, latest) -> new PodSync(context, uid, latest));
+        context.onPodChanged(workers::poke);
         engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
         pods.addHandler(new Informer.Handler() {
                 @Override

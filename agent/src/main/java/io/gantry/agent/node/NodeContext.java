@@ -36,6 +36,7 @@ final class NodeContext {
     private final PodStatusBuilder statusBuilder;
     /** Which pod each container id belongs to, so an exit can wake the right worker. */
     private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> poke;
 
     /** @param engines by RuntimeClass handler; the one of {@code config.defaultHandler()} serves pods naming none */
     NodeContext(ApiClient client, List<ContainerEngine> engines, EventRecorder events, Clock clock,
@@ -119,6 +120,19 @@ final class NodeContext {
 
     void forget(String containerId) {
         podOfContainer.remove(containerId);
+    }
+
+    /** Who wakes a pod's worker (the node's PodWorkers, once they exist). */
+    void onPodChanged(java.util.function.Consumer<String> poke) {
+        this.poke = poke;
+    }
+
+    /** Wakes the worker of pod {@code uid} for a sync soon (a probe result changed, say). */
+    void podChanged(String uid) {
+        java.util.function.Consumer<String> p = poke;
+        if (p != null) {
+            p.accept(uid);
+        }
     }
 
     Optional<String> podOf(String containerId) {

@@ -15,8 +15,17 @@ import java.util.List;
  * lastTransitionTime while their status stays the same.
  */
 final class PodStatusBuilder {
-    /** A container and what its current instance does (null when it has none). */
-    record Observed(ContainerRecord record, ContainerEngine.ContainerRun run) {
+    /**
+     * A container and what its current instance does (null when it has none).
+     *
+     * @param ready   running, and its readiness probe passed (or it has none)
+     * @param started running, and its startup probe passed (or it has none)
+     */
+    record Observed(ContainerRecord record, ContainerEngine.ContainerRun run, boolean ready, boolean started) {
+        /** A container without probes: ready and started while it runs. */
+        Observed(ContainerRecord record, ContainerEngine.ContainerRun run) {
+            this(record, run, isRunning(run), isRunning(run));
+        }
     }
 
 
@@ -30,7 +39,7 @@ final class PodStatusBuilder {
         String phase = phase(init, regular, restartPolicy, initialized);
         ObjectNode status = Json.object().put("phase", phase);
         boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-        boolean allReady = !regular.isEmpty() && regular.stream().allMatch(o -> isRunning(o.run()));
+        boolean allReady = !regular.isEmpty() && regular.stream().allMatch(Observed::ready);
         ArrayNode conditions = status.putArray("conditions");
         String notReady = terminal ? "PodCompleted" : "ContainersNotReady";
         condition(conditions, previous, "PodReadyToStartContainers", sandboxReady && !terminal, null, null, now);
@@ -38,7 +47,7 @@ final class PodStatusBuilder {
                 : "ContainersNotInitialized", initialized ? null : "containers with incomplete status: "
                 + init.stream().filter(o -> o.record().finished == null).map(o -> o.record().name).toList(), now);
         String notReadyMessage = allReady ? null : "containers with unready status: "
-                + regular.stream().filter(o -> !isRunning(o.run())).map(o -> o.record().name).toList();
+                + regular.stream().filter(o -> !o.ready()).map(o -> o.record().name).toList();
         condition(conditions, previous, "Ready", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "ContainersReady", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "PodScheduled", true, null, null, now);
@@ -118,7 +127,7 @@ final class PodStatusBuilder {
             ContainerRecord r = o.record();
             boolean running = isRunning(o.run());
             ObjectNode cs = out.addObject().put("name", r.name).put("image", r.image)
-                    .put("imageID", r.imageId).put("ready", regular ? running : r.finished != null
+                    .put("imageID", r.imageId).put("ready", regular ? o.ready() : r.finished != null
                             && r.finished.exitCode() == 0).put("restartCount", r.restartCount);
             // a finished container keeps the id of the instance that ended
             String containerId = r.containerId != null ? r.containerId
@@ -127,7 +136,7 @@ final class PodStatusBuilder {
                 cs.put("containerID", scheme + "://" + containerId);
             }
             if (regular) {
-                cs.put("started", running);
+                cs.put("started", o.started());
             }
             ObjectNode state = cs.putObject("state");
             if (o.run() instanceof ContainerEngine.ContainerRun.Running run) {

@@ -49,12 +49,20 @@ final class PodSync implements PodWorkers.Sync {
 
     /** What the pod's worker last heard of the pod: a deletion may shorten its grace period while it runs out. */
     private final java.util.function.Supplier<ObjectNode> latest;
+    private final PodProbes probes;
 
     PodSync(NodeContext node, String uid, java.util.function.Supplier<ObjectNode> latest) {
         this.node = node;
         this.uid = uid;
         this.latest = latest;
         this.podDir = node.podsDir().resolve(uid);
+        this.probes = new PodProbes(() -> node.podChanged(uid), (container, message) -> {
+            ObjectNode pod = latest.get();
+            if (pod != null) {
+                node.events().event(pod, "spec.containers{" + container + "}", EventRecorder.WARNING, "Unhealthy",
+                        message);
+            }
+        });
     }
 
     @Override
@@ -166,6 +174,12 @@ final class PodSync implements PodWorkers.Sync {
                 continue;
             }
             ContainerEngine.ContainerRun run = observe(r);
+            if (run instanceof ContainerEngine.ContainerRun.Running) {
+                probes.ensure(r.name, r.containerId, c, sandbox.podIp(), engine);
+                if (probes.restartReason(r.name) != null) {
+                    run = killUnhealthy(pod, r);
+                }
+            }
             if (run instanceof ContainerEngine.ContainerRun.Running running) {
                 if (Duration.between(running.startedAt(), now).compareTo(Duration.ofMinutes(10)) > 0) {
                     r.crashBackoff.reset();
@@ -205,7 +219,18 @@ final class PodSync implements PodWorkers.Sync {
     }
 
     /** An instance ended: it becomes the last state, and the runtime forgets it. */
+    /** A container whose liveness (or startup) probe failed is stopped, as the kubelet kills it, for a restart. */
+    private ContainerEngine.ContainerRun killUnhealthy(ObjectNode pod, ContainerRecord r) {
+        String fieldPath = "spec.containers{" + r.name + "}";
+        node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Killing", probes.restartReason(r.name));
+        long grace = probes.probeGraceSeconds(r.name, pod.path("spec").path("terminationGracePeriodSeconds").asLong(30));
+        probes.stop(r.name);
+        engine.stop(r.containerId, Duration.ofSeconds(Math.max(0, grace)));
+        return observe(r);
+    }
+
     private void ended(ObjectNode pod, ContainerRecord r, ContainerEngine.ContainerRun.Exited exited) {
+        probes.stop(r.name);
         r.last = new ContainerRecord.Termination(exited.exitCode(), exited.reason(), null, exited.startedAt(),
                 exited.finishedAt(), r.containerId);
         engine.remove(r.containerId);
@@ -302,6 +327,9 @@ final class PodSync implements PodWorkers.Sync {
             return Duration.between(now, r.crashBackoff.until());
         }
         r.clearWaiting();
+        if (!r.init) {
+            probes.ensure(r.name, containerId, spec, sandbox.podIp(), engine);
+        }
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Created", "Created container " + r.name);
         node.events().event(pod, fieldPath, EventRecorder.NORMAL, "Started", "Started container " + r.name);
         JsonNode postStart = spec.path("lifecycle").path("postStart");
@@ -439,6 +467,7 @@ final class PodSync implements PodWorkers.Sync {
      * server forget it.
      */
     private void terminate(ObjectNode pod, boolean inApi) {
+        probes.close();
         Duration grace = Duration.ofSeconds(30);
         if (pod != null) {
             long seconds = pod.path("metadata").path("deletionGracePeriodSeconds").asLong(
@@ -473,7 +502,9 @@ final class PodSync implements PodWorkers.Sync {
         List<PodStatusBuilder.Observed> regular = new ArrayList<>();
         for (ContainerRecord r : records.values()) {
             ContainerEngine.ContainerRun run = r.containerId == null ? null : engine.state(r.containerId);
-            (r.init ? init : regular).add(new PodStatusBuilder.Observed(r, run));
+            boolean running = run instanceof ContainerEngine.ContainerRun.Running;
+            (r.init ? init : regular).add(new PodStatusBuilder.Observed(r, run, running && probes.ready(r.name),
+                    running && probes.started(r.name)));
         }
         ObjectNode status = node.statusBuilder().build(engine.handler(), pod, init, regular, node.hostIp(),
                 sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, now);

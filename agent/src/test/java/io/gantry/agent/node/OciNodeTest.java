@@ -277,6 +277,52 @@ class OciNodeTest {
     }
 
     @Test
+    void probesDecideReadinessAndRestartAContainerThatFailsItsLivenessProbe() throws Exception {
+        admin.create(PODS, "default", pod("probed", """
+                containers:
+                - name: web
+                  image: IMAGE
+                  command: [sh, -c, "mkdir -p /www && echo ok > /www/index.html && (httpd -f -p 8080 -h /www &) && exec sleep 3600"]
+                  ports: [{name: http, containerPort: 8080}]
+                  readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1, failureThreshold: 1}
+                  livenessProbe: {httpGet: {path: /, port: http}, periodSeconds: 1, failureThreshold: 2}
+                  startupProbe: {tcpSocket: {port: 8080}, periodSeconds: 1, failureThreshold: 30}
+                """));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("probed").path("containerStatuses").path(0)
+                .path("started").asBoolean()).as("%s %s", status("probed"), events("probed")).isTrue());
+        JsonNode web = status("probed").path("containerStatuses").get(0);
+        assertThat(web.path("state").has("running")).isTrue();
+        assertThat(web.path("ready").asBoolean()).as("readiness has not passed").isFalse();
+        assertThat(condition("probed", "Ready")).isEqualTo("False");
+
+        String id = web.path("containerID").asText().replace("runc://", "");
+        run("runc", "--root", tmp.resolve("run/runc").toString(), "exec", id, "touch", "/tmp/ready");
+        await().atMost(WAIT).until(() -> condition("probed", "Ready").equals("True"));
+        assertThat(status("probed").path("containerStatuses").get(0).path("ready").asBoolean()).isTrue();
+
+        // the page goes: the liveness probe's GET gets 404
+        String killed = run("runc", "--root", tmp.resolve("run/runc").toString(), "exec", id, "rm", "/www/index.html");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("probed").path("containerStatuses").get(0)
+                .path("restartCount").asInt()).as("%s %s %s", killed, status("probed"), events("probed")).isEqualTo(1));
+        assertThat(events("probed")).contains("Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory")
+                .contains("Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 404")
+                .contains("Killing: Container web failed liveness probe, will be restarted");
+        // the new instance starts over: not ready until its own readiness probe passes
+        await().atMost(WAIT).until(() -> status("probed").path("containerStatuses").get(0).path("state").has("running"));
+        assertThat(condition("probed", "Ready")).isEqualTo("False");
+        admin.delete(PODS, "default", "probed", DeleteRequest.DEFAULT);
+    }
+
+    private static String condition(String pod, String type) {
+        for (JsonNode c : status(pod).path("conditions")) {
+            if (c.path("type").asText().equals(type)) {
+                return c.path("status").asText();
+            }
+        }
+        return "";
+    }
+
+    @Test
     void aMissingImageGivesErrImagePullThenImagePullBackOffWithTheRegistrysReason() throws Exception {
         admin.create(PODS, "default", pod("missing", """
                 containers:
