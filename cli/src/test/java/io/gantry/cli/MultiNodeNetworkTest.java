@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A cluster of a control plane and three real nodes, each node an agent in a network namespace of its own that
  * plays a host ({@link TestHosts}): pods on different hosts reach each other through the VXLAN overlay, services
  * spread requests over pods on every host, by DNS name and by node port on every host, scaling re-routes at once,
- * network policies block and reopen, and a node that leaves takes its routes, tunnels, bridge and rules along
- * on every host. Runs as root
- * with runc and the CNI plugins; removes its containers, mounts, cgroups, namespaces and bridge.
+ * network policies block and reopen, readiness probes decide which pods take a service's traffic, and a node
+ * that leaves takes its routes, tunnels, bridge and rules along on every host. Runs as root with runc and the CNI
+ * plugins; removes its containers, mounts, cgroups, namespaces and bridge.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -59,6 +59,18 @@ class MultiNodeNetworkTest {
         kubectl.run("apply", "-f", manifest.toString()).requireSuccess();
         kubectl.run("wait", "--for=condition=Available", "deployment/web", "--timeout=120s").requireSuccess();
         kubectl.run("wait", "--for=condition=Ready", "pod/client", "pod/other", "--timeout=120s").requireSuccess();
+        // every host has its routes to the others' pods (as a cluster waits for its pod network to be ready)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int i = 1; i <= NODES; i++) {
+                for (int j = 1; j <= NODES; j++) {
+                    String cidr = kubectl.run("get", "node", "n" + j, "-o", "jsonpath={.spec.podCIDR}").out().trim();
+                    if (i != j) {
+                        assertThat(hosts.ip(i, "route", "show", cidr)).as("host %d's route to n%d's pods; its log:\n%s",
+                                i, j, cluster.agentLogTail(i, 40)).contains("vx-gantry0");
+                    }
+                }
+            }
+        });
     }
 
     @AfterAll
@@ -140,6 +152,24 @@ class MultiNodeNetworkTest {
 
     @Test
     @Order(6)
+    void readinessDecidesWhetherAPodTakesItsServicesTraffic() throws Exception {
+        apply("probed.yaml", PROBED);
+        kubectl.run("wait", "--for=jsonpath={.status.containerStatuses[0].started}=true", "pod/probed",
+                "--timeout=60s").requireSuccess();
+        String url = "http://probed.default.svc.cluster.local/";
+        assertThat(readyEndpointsOf("probed")).as("not ready yet").isEmpty();
+        assertThat(fetch("client", url)).isFalse();
+        kubectl.run("exec", "probed", "--", "touch", "/tmp/ready").requireSuccess();
+        await().atMost(Duration.ofSeconds(15)).until(() -> fetch("client", url));
+        assertThat(readyEndpointsOf("probed")).hasSize(1);
+        kubectl.run("exec", "probed", "--", "rm", "/tmp/ready").requireSuccess();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readyEndpointsOf("probed").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !fetch("client", url));
+        kubectl.run("delete", "pod", "probed", "--grace-period=1").requireSuccess();
+    }
+
+    @Test
+    @Order(7)
     void scalingChangesWhereEveryHostSendsRequests() throws Exception {
         kubectl.run("scale", "deployment/web", "--replicas=1").requireSuccess();
         await().atMost(Duration.ofSeconds(30)).until(() -> readyEndpoints().size() == 1);
@@ -166,7 +196,7 @@ class MultiNodeNetworkTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aNodeThatLeavesTakesItsNetworkAlongEverywhere() throws Exception {
         String podCidr = kubectl.run("get", "node", "n3", "-o", "jsonpath={.spec.podCIDR}").requireSuccess().out().trim();
         assertThat(hosts.ip(1, "route", "show", podCidr)).contains("vx-gantry0");
@@ -226,7 +256,11 @@ class MultiNodeNetworkTest {
     }
 
     private Set<String> readyEndpoints() throws IOException, InterruptedException {
-        String out = kubectl.run("get", "endpointslices", "-l", "kubernetes.io/service-name=web", "-o",
+        return readyEndpointsOf("web");
+    }
+
+    private Set<String> readyEndpointsOf(String service) throws IOException, InterruptedException {
+        String out = kubectl.run("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
                 "jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]}{\"\\n\"}{end}")
                 .requireSuccess().out();
         return Arrays.stream(out.split("\n")).map(String::trim).filter(s -> !s.isEmpty())
@@ -298,6 +332,27 @@ class MultiNodeNetworkTest {
               terminationGracePeriodSeconds: 1
               containers:
               - {name: other, image: localhost/gantry-sample:1, imagePullPolicy: Never, command: [sleep, '3600']}
+            """;
+
+    private static final String PROBED = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: probed, labels: {app: probed}}
+            spec:
+              nodeName: n2
+              terminationGracePeriodSeconds: 1
+              containers:
+              - name: web
+                image: localhost/gantry-sample:1
+                imagePullPolicy: Never
+                readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1, failureThreshold: 1}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: probed}
+            spec:
+              selector: {app: probed}
+              ports: [{port: 80, targetPort: 8080}]
             """;
 
     private static final String DENY_ALL = """

@@ -67,6 +67,16 @@ final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** The last lines of node {@code i}'s agent log, for a failure's message. */
+    String agentLogTail(int i, int lines) {
+        try {
+            List<String> all = java.util.Arrays.asList(agents.get(i - 1).log().split("\n"));
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     /** Stops node {@code i}'s agent (its pods keep running, as they would). */
     void stopAgent(int i) throws InterruptedException {
         agents.get(i - 1).close();
@@ -124,6 +134,16 @@ final class TestCluster implements AutoCloseable {
         // every step on its own: one that fails must not leave the others' leftovers behind
         for (GantryProcess agent : agents) {
             quietly(agent::close);
+        }
+        if (System.getProperty("gantry.test.logs") != null) {
+            quietly(() -> {
+                Path logs = Files.createDirectories(Path.of(System.getProperty("gantry.test.logs")));
+                try (var files = Files.list(dir)) {
+                    for (Path log : files.filter(f -> f.toString().endsWith(".log")).toList()) {
+                        Files.copy(log, logs.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+            });
         }
         if (server != null) {
             quietly(server::close);
