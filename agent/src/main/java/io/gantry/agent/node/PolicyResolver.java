@@ -72,13 +72,13 @@ final class PolicyResolver {
             if (types.contains("Ingress")) {
                 ingress = ingress == null ? new ArrayList<>() : ingress;
                 for (JsonNode rule : spec.path("ingress")) {
-                    safeRule(namespace, rule.path("from"), rule.path("ports"), pod, true).ifPresent(ingress::add);
+                    ingress.addAll(safeRules(namespace, rule.path("from"), rule.path("ports"), pod, true));
                 }
             }
             if (types.contains("Egress")) {
                 egress = egress == null ? new ArrayList<>() : egress;
                 for (JsonNode rule : spec.path("egress")) {
-                    safeRule(namespace, rule.path("to"), rule.path("ports"), pod, false).ifPresent(egress::add);
+                    egress.addAll(safeRules(namespace, rule.path("to"), rule.path("ports"), pod, false));
                 }
             }
         }
@@ -114,19 +114,24 @@ final class PolicyResolver {
      * A rule that cannot be enforced (a malformed CIDR, port or selector) allows nothing: the pod stays isolated
      * by its policy rather than opened by a mistake in it.
      */
-    private Optional<PolicyRule> safeRule(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
-                                          boolean ingress) {
+    private List<PolicyRule> safeRules(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
+                                       boolean ingress) {
         try {
-            return rule(namespace, peerList, portList, target, ingress);
+            return rules(namespace, peerList, portList, target, ingress);
         } catch (IllegalArgumentException | io.gantry.api.ApiException e) {
             LOG.warn("a network policy rule in {} allows nothing: {}", namespace, e.getMessage());
-            return Optional.empty();
+            return List.of();
         }
     }
 
-    /** One rule; empty when its peers or its ports select nothing, so that it allows nothing. */
-    private Optional<PolicyRule> rule(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
-                                      boolean ingress) {
+    /**
+     * What one rule of a policy allows, as enforceable rules: none when its peers or its ports select nothing.
+     * A named port is the number of the container port of that name: of the target pod for ingress; for egress,
+     * of each peer pod, so an egress rule becomes one rule per peer for its named ports (ipBlock peers have no
+     * names, and with no peers listed every pod that names the port is a peer).
+     */
+    private List<PolicyRule> rules(String namespace, JsonNode peerList, JsonNode portList, JsonNode target,
+                                   boolean ingress) {
         List<IpBlock> blocks = new ArrayList<>();
         List<JsonNode> peerPods = new ArrayList<>();
         boolean anyone = !peerList.isArray() || peerList.isEmpty();
@@ -139,15 +144,15 @@ final class PolicyResolver {
                 peerPods.addAll(selectedPods(namespace, peer));
             }
         }
-        peerPods.forEach(p -> blocks.add(new IpBlock(p.path("status").path("podIP").asText() + "/32", List.of())));
+        peerPods.forEach(p -> blocks.add(address(p)));
         if (!anyone && blocks.isEmpty()) {
-            return Optional.empty();
+            return List.of();
         }
         List<PolicyPort> ports = new ArrayList<>();
+        List<JsonNode> namedPorts = new ArrayList<>();
         boolean allPorts = !portList.isArray() || portList.isEmpty();
         for (JsonNode port : portList) {
-            PortMapping.Protocol protocol = PortMapping.Protocol.valueOf(
-                    port.path("protocol").asText("TCP").toUpperCase(Locale.ROOT));
+            PortMapping.Protocol protocol = protocol(port);
             JsonNode number = port.path("port");
             if (number.isMissingNode() || number.isNull()) {
                 ports.add(new PolicyPort(protocol, 0, 0));
@@ -155,19 +160,38 @@ final class PolicyResolver {
                 int first = number.asInt();
                 int last = port.path("endPort").asInt(0);
                 ports.add(new PolicyPort(protocol, first, last == first ? 0 : last));
+            } else if (ingress) {
+                namedPort(target, number.asText(), protocol).forEach(n -> ports.add(new PolicyPort(protocol, n, 0)));
             } else {
-                // a named port means the number of the container port of that name: of the target pod for
-                // ingress, of each peer for egress (or of any pod, when the rule names no peers)
-                List<JsonNode> namers = ingress ? List.of(target) : anyone ? pods : peerPods;
-                Set<Integer> numbers = new LinkedHashSet<>();
-                namers.forEach(p -> numbers.addAll(namedPort(p, number.asText(), protocol)));
-                numbers.forEach(n -> ports.add(new PolicyPort(protocol, n, 0)));
+                namedPorts.add(port);
             }
         }
-        if (!allPorts && ports.isEmpty()) {
-            return Optional.empty();
+        List<PolicyRule> out = new ArrayList<>();
+        if (allPorts || !ports.isEmpty()) {
+            out.add(new PolicyRule(anyone ? List.of() : blocks, ports));
         }
-        return Optional.of(new PolicyRule(anyone ? List.of() : blocks, ports));
+        if (!namedPorts.isEmpty()) {
+            for (JsonNode peer : anyone ? pods : peerPods) {
+                List<PolicyPort> numbers = new ArrayList<>();
+                for (JsonNode port : namedPorts) {
+                    PortMapping.Protocol protocol = protocol(port);
+                    namedPort(peer, port.path("port").asText(), protocol)
+                            .forEach(n -> numbers.add(new PolicyPort(protocol, n, 0)));
+                }
+                if (!numbers.isEmpty()) {
+                    out.add(new PolicyRule(List.of(address(peer)), numbers));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static IpBlock address(JsonNode pod) {
+        return new IpBlock(pod.path("status").path("podIP").asText() + "/32", List.of());
+    }
+
+    private static PortMapping.Protocol protocol(JsonNode port) {
+        return PortMapping.Protocol.valueOf(port.path("protocol").asText("TCP").toUpperCase(Locale.ROOT));
     }
 
     /** The pods a peer's podSelector and namespaceSelector select together. */

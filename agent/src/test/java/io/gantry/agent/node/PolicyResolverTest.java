@@ -11,6 +11,7 @@ import io.gantry.network.policy.PolicyPort;
 import io.gantry.network.policy.PolicyRule;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PolicyResolverTest {
@@ -86,8 +87,9 @@ class PolicyResolverTest {
                             {"ports": [{"port": 10, "endPort": 5}]}]}"""));
         assertThat(out).allSatisfy(pod -> {
             assertThat(pod.ingress()).isEmpty();
-            assertThat(pod.egress()).as("a rule selecting no pod and a malformed one allow nothing")
-                    .contains(List.of(new PolicyRule(List.of(), List.of(PolicyPort.tcp(8080)))));
+            assertThat(pod.egress()).as("a rule selecting no pod and a malformed one allow nothing; a named port "
+                    + "without peers is each pod's own").contains(Stream.of("10.0.1.2", "10.0.2.2", "10.0.2.3", "10.0.1.3")
+                    .map(ip -> new PolicyRule(List.of(IpBlock.of(ip + "/32")), List.of(PolicyPort.tcp(8080)))).toList());
         });
     }
 
@@ -114,5 +116,21 @@ class PolicyResolverTest {
                 "{\"podSelector\": {\"matchLabels\": {\"app\": \"web\"}}}")), all, namespaces).resolve();
         assertThat(out).extracting(PodPolicy::podIp).containsExactly("10.0.1.2", "10.0.1.3");
         assertThat(out.getFirst().ingress()).as("web's policy, not the leaving pod's openness").contains(List.of());
+    }
+
+    @Test
+    void egressNamedPortsAreEachPeersOwnNumbers() throws Exception {
+        List<JsonNode> all = new java.util.ArrayList<>(pods);
+        all.add(JSON.readTree("""
+                {"metadata": {"namespace": "default", "name": "api", "labels": {"role": "client"}},
+                 "spec": {"nodeName": "n2", "containers": [{"name": "c", "ports": [{"name": "http", "containerPort": 9090}]}]},
+                 "status": {"phase": "Running", "podIP": "10.0.2.9"}}"""));
+        List<PodPolicy> out = new PolicyResolver("n1", List.of(policy("default", """
+                {"podSelector": {"matchLabels": {"app": "web"}}, "policyTypes": ["Egress"],
+                 "egress": [{"to": [{"podSelector": {"matchLabels": {"role": "client"}}}], "ports": [{"port": "http"}]}]}""")),
+                all, namespaces).resolve();
+        assertThat(out.getFirst().egress()).contains(List.of(
+                new PolicyRule(List.of(IpBlock.of("10.0.2.2/32")), List.of(PolicyPort.tcp(8080))),
+                new PolicyRule(List.of(IpBlock.of("10.0.2.9/32")), List.of(PolicyPort.tcp(9090)))));
     }
 }
