@@ -25,6 +25,8 @@ final class TestCluster implements AutoCloseable {
     private final int nodes;
     private GantryProcess server;
     private final List<GantryProcess> agents = new ArrayList<>();
+    /** The pod cgroups that were there before this cluster: everything else of that kind is this cluster's. */
+    private final java.util.Set<String> podCgroupsBefore = podCgroups();
 
     private TestCluster(Path dir, int nodes, TestHosts hosts) {
         this.dir = dir;
@@ -49,11 +51,8 @@ final class TestCluster implements AutoCloseable {
                 List<Future<GantryProcess>> started = new ArrayList<>();
                 for (int i = 1; i <= nodes; i++) {
                     int node = i;
-                    Path data = dir.resolve("agent" + node);
-                    SampleImage.importInto(data.resolve("images"));
-                    started.add(starts.submit((Callable<GantryProcess>) () -> GantryProcess.agentIn(
-                            hosts.namespace(node), data, cluster.server.url(), token, "--node-name", "n" + node,
-                            "--node-ip", hosts.address(node), "--run-dir", dir.resolve("run" + node).toString())));
+                    SampleImage.importInto(dir.resolve("agent" + node).resolve("images"));
+                    started.add(starts.submit((Callable<GantryProcess>) () -> cluster.startAgent(node, token)));
                 }
                 for (Future<GantryProcess> agent : started) {
                     cluster.agents.add(agent.get());
@@ -65,6 +64,22 @@ final class TestCluster implements AutoCloseable {
             cluster.close();
             throw e;
         }
+    }
+
+    private GantryProcess startAgent(int node, String token) throws Exception {
+        return GantryProcess.agentIn(hosts.namespace(node), dir.resolve("agent" + node), server.url(), token,
+                "--node-name", "n" + node, "--node-ip", hosts.address(node), "--run-dir",
+                dir.resolve("run" + node).toString());
+    }
+
+    /** SIGKILLs node {@code i}'s agent, as a crash: its containers keep running. */
+    void killAgent(int i) throws InterruptedException {
+        agents.get(i - 1).kill();
+    }
+
+    /** Starts node {@code i}'s agent again, on the identity and data it had. */
+    void restartAgent(int i) throws Exception {
+        agents.set(i - 1, startAgent(i, server.joinToken()));
     }
 
     /** The last lines of node {@code i}'s agent log, for a failure's message. */
@@ -110,11 +125,8 @@ final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        List<String> podUids = new ArrayList<>();
         if (kubectl != null) {
             quietly(() -> {
-                podUids.addAll(List.of(kubectl.run("get", "pods", "-A", "-o", "jsonpath={.items[*].metadata.uid}")
-                        .out().trim().split(" ")));
                 kubectl.run("delete", "deployments,statefulsets,daemonsets,pods", "--all", "-A", "--grace-period=1",
                         "--wait=false");
                 // a pod is gone once its node released everything of it (containers, network, cgroups); the pods
@@ -162,15 +174,41 @@ final class TestCluster implements AutoCloseable {
         quietly(() -> Files.readAllLines(Path.of("/proc/self/mounts")).stream()
                 .map(line -> line.split(" ")[1]).filter(point -> point.startsWith(dir.toString()))
                 .sorted((a, b) -> b.length() - a.length()).forEach(point -> run("umount", "-l", point)));
-        // pods of a node stopped early keep their cgroups: no agent was left to remove them
-        for (String uid : podUids) {
-            if (uid.matches("[0-9a-f-]+")) {
-                quietly(() -> run("sh", "-c", "for d in /sys/fs/cgroup/*/gantry/pod" + uid + "; do "
-                        + "[ -d \"$d\" ] && find \"$d\" -depth -type d -exec rmdir {} \\; ; done; true"));
+        // pods of a node stopped early keep their cgroups (no agent was left to remove them), and so may pods
+        // deleted while their agent was still starting them; a few tries, as killed processes keep a cgroup busy
+        // until they are reaped
+        for (int attempt = 0; attempt < 10; attempt++) {
+            java.util.Set<String> left = podCgroups();
+            left.removeAll(podCgroupsBefore);
+            if (left.isEmpty()) {
+                break;
             }
+            for (String cgroup : left) {
+                quietly(() -> run("sh", "-c", "find " + cgroup + " -depth -type d -exec rmdir {} \\; 2>/dev/null; true"));
+            }
+            quietly(() -> Thread.sleep(300));
         }
         quietly(() -> run("sh", "-c", "rmdir /sys/fs/cgroup/*/gantry 2>/dev/null; true"));
         hosts.close();
+    }
+
+    /** Every pod cgroup of every hierarchy, e.g. /sys/fs/cgroup/memory/gantry/pod&lt;uid&gt;. */
+    private static java.util.Set<String> podCgroups() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        try (var hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            for (Path hierarchy : hierarchies.toList()) {
+                Path parent = hierarchy.resolve("gantry");
+                if (Files.isDirectory(parent)) {
+                    try (var pods = Files.list(parent)) {
+                        pods.filter(p -> p.getFileName().toString().startsWith("pod") && Files.isDirectory(p))
+                                .forEach(p -> out.add(p.toString()));
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            // no cgroups to look at
+        }
+        return out;
     }
 
     private interface Step {

@@ -51,12 +51,26 @@ final class PodCgroups {
         } catch (IOException e) {
             return;
         }
-        try {
-            Files.delete(dir);
-        } catch (DirectoryNotEmptyException e) {
-            LOG.warn("cgroup {} still has processes or children: left in place", dir);
-        } catch (IOException e) {
-            LOG.debug("cannot remove cgroup {}: {}", dir, e.toString());
+        // processes of a container killed a moment ago may still be on their way out (EBUSY): a few tries
+        for (int attempt = 0; ; attempt++) {
+            try {
+                Files.delete(dir);
+                return;
+            } catch (DirectoryNotEmptyException e) {
+                LOG.warn("cgroup {} still has children: left in place", dir);
+                return;
+            } catch (IOException e) {
+                if (attempt >= 20) {
+                    LOG.warn("cannot remove cgroup {}: {}", dir, e.toString());
+                    return;
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
