@@ -313,6 +313,43 @@ class OciNodeTest {
         admin.delete(PODS, "default", "probed", DeleteRequest.DEFAULT);
     }
 
+    @Test
+    void aContainerFailingInALoopWaitsInCrashLoopBackOffForLongerEachTime() throws Exception {
+        admin.create(PODS, "default", pod("crasher", """
+                containers:
+                - name: crash
+                  image: IMAGE
+                  command: [sh, -c, "sleep 1; exit 3"]
+                """));
+        java.util.Map<Integer, java.time.Instant> started = new java.util.TreeMap<>();
+        java.util.Map<Integer, java.time.Instant> endedBefore = new java.util.TreeMap<>();
+        java.util.Set<String> waitingReasons = new java.util.TreeSet<>();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode c = status("crasher").path("containerStatuses").path(0);
+            int restarts = c.path("restartCount").asInt();
+            if (c.path("state").has("running")) {
+                started.putIfAbsent(restarts, java.time.Instant.parse(c.path("state").path("running").path("startedAt")
+                        .asText()));
+            }
+            waitingReasons.add(c.path("state").path("waiting").path("reason").asText(""));
+            JsonNode last = c.path("lastState").path("terminated");
+            if (!last.isMissingNode()) {
+                assertThat(last.path("exitCode").asInt()).isEqualTo(3);
+                assertThat(last.path("reason").asText()).isEqualTo("Error");
+                endedBefore.putIfAbsent(restarts, java.time.Instant.parse(last.path("finishedAt").asText()));
+            }
+            return started.containsKey(3) && endedBefore.containsKey(3);
+        });
+        // each restart waits longer than the one before: at once, then 10 s, then 20 s (kubelet's back-off)
+        long second = Duration.between(endedBefore.get(2), started.get(2)).toSeconds();
+        long third = Duration.between(endedBefore.get(3), started.get(3)).toSeconds();
+        assertThat(second).as("the wait before the second restart").isBetween(8L, 13L);
+        assertThat(third).as("the wait before the third restart").isBetween(18L, 24L);
+        assertThat(waitingReasons).contains("CrashLoopBackOff");
+        assertThat(events("crasher")).anyMatch(e -> e.startsWith("BackOff: Back-off restarting failed container crash"));
+        admin.delete(PODS, "default", "crasher", DeleteRequest.DEFAULT);
+    }
+
     private static String condition(String pod, String type) {
         for (JsonNode c : status(pod).path("conditions")) {
             if (c.path("type").asText().equals(type)) {
