@@ -315,7 +315,7 @@ class OciNodeTest {
 
     @Test
     void aContainerFailingInALoopWaitsInCrashLoopBackOffForLongerEachTime() throws Exception {
-        admin.create(PODS, "default", pod("crasher", """
+        admin.create(PODS, "default", pod("looping", """
                 containers:
                 - name: crash
                   image: IMAGE
@@ -325,7 +325,7 @@ class OciNodeTest {
         java.util.Map<Integer, java.time.Instant> endedBefore = new java.util.TreeMap<>();
         java.util.Set<String> waitingReasons = new java.util.TreeSet<>();
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            JsonNode c = status("crasher").path("containerStatuses").path(0);
+            JsonNode c = status("looping").path("containerStatuses").path(0);
             int restarts = c.path("restartCount").asInt();
             if (c.path("state").has("running")) {
                 started.putIfAbsent(restarts, java.time.Instant.parse(c.path("state").path("running").path("startedAt")
@@ -346,8 +346,8 @@ class OciNodeTest {
         assertThat(second).as("the wait before the second restart").isBetween(8L, 13L);
         assertThat(third).as("the wait before the third restart").isBetween(18L, 24L);
         assertThat(waitingReasons).contains("CrashLoopBackOff");
-        assertThat(events("crasher")).anyMatch(e -> e.startsWith("BackOff: Back-off restarting failed container crash"));
-        admin.delete(PODS, "default", "crasher", DeleteRequest.DEFAULT);
+        assertThat(events("looping")).anyMatch(e -> e.startsWith("BackOff: Back-off restarting failed container crash"));
+        admin.delete(PODS, "default", "looping", DeleteRequest.DEFAULT);
     }
 
     private static String condition(String pod, String type) {
