@@ -29,7 +29,10 @@ final class NetworkPolicies implements AutoCloseable {
         this.pods = new Informer(client, NodeAgent.PODS, "", ListQuery.ALL).withoutManagedFields();
         this.namespaces = new Informer(client, NAMESPACES, "", ListQuery.ALL).withoutManagedFields();
         this.loop = new SyncLoop("network-policies", RESYNC, full -> {
-            var resolved = new PolicyResolver(nodeName, policies.list(), pods.list(), namespaces.list()).resolve();
+            // without policies every pod is open: no need to go through the cluster's pods on each of their changes
+            List<com.fasterxml.jackson.databind.node.ObjectNode> all = policies.list();
+            var resolved = all.isEmpty() ? List.<io.gantry.network.policy.PodPolicy>of()
+                    : new PolicyResolver(nodeName, all, pods.list(), namespaces.list()).resolve();
             if (full) {
                 enforcer.resync(resolved);
             } else {

@@ -66,22 +66,7 @@ final class ServiceProxy implements AutoCloseable {
     }
 
     ServiceProxy start() {
-        Informer.Handler wake = new Informer.Handler() {
-            @Override
-            public void onAdd(ObjectNode object) {
-                changed();
-            }
-
-            @Override
-            public void onUpdate(ObjectNode oldObject, ObjectNode newObject) {
-                changed();
-            }
-
-            @Override
-            public void onDelete(ObjectNode object) {
-                changed();
-            }
-        };
+        Informer.Handler wake = SyncLoop.onAnyEvent(this::changed);
         services.addHandler(wake).start();
         slices.addHandler(wake).start();
         loop.start(List.of(services, slices));

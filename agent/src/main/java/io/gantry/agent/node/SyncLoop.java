@@ -44,21 +44,26 @@ final class SyncLoop implements AutoCloseable {
 
     /** An informer handler that asks for a run on every event. */
     Informer.Handler onAnyEvent() {
+        return onAnyEvent(this::changed);
+    }
+
+    /** An informer handler that calls {@code changed} (which should ask for a run) on every event. */
+    static Informer.Handler onAnyEvent(Runnable changed) {
         return new Informer.Handler() {
             @Override
             public void onAdd(com.fasterxml.jackson.databind.node.ObjectNode object) {
-                changed();
+                changed.run();
             }
 
             @Override
             public void onUpdate(com.fasterxml.jackson.databind.node.ObjectNode oldObject,
                                  com.fasterxml.jackson.databind.node.ObjectNode newObject) {
-                changed();
+                changed.run();
             }
 
             @Override
             public void onDelete(com.fasterxml.jackson.databind.node.ObjectNode object) {
-                changed();
+                changed.run();
             }
         };
     }
