@@ -216,6 +216,15 @@ class ApiSemanticsTest {
         var deleting = cluster.delete("/api/v1/namespaces/pods/pods/p");
         assertThat(deleting.body().at("/metadata/deletionGracePeriodSeconds").asInt()).isEqualTo(30);
         assertThat(cluster.get("/api/v1/namespaces/pods/pods/p").status()).isEqualTo(200);
+        // a status report or a controller's update while the node stops it does not end the deletion early
+        assertThat(cluster.send("PATCH", "/api/v1/namespaces/pods/pods/p/status", "application/merge-patch+json",
+                "{\"status\":{\"phase\":\"Running\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .status()).isEqualTo(200);
+        assertThat(cluster.send("PATCH", "/api/v1/namespaces/pods/pods/p", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .status()).isEqualTo(200);
+        assertThat(cluster.get("/api/v1/namespaces/pods/pods/p").body().at("/metadata/deletionTimestamp").asText())
+                .isNotEmpty();
         assertThat(cluster.delete("/api/v1/namespaces/pods/pods/p?gracePeriodSeconds=0").status()).isEqualTo(200);
         assertThat(cluster.get("/api/v1/namespaces/pods/pods/p").status()).isEqualTo(404);
     }

@@ -23,14 +23,16 @@ final class TestCluster implements AutoCloseable {
     private Kubectl kubectl;
     private final Path dir;
     private final int nodes;
+    private final List<String> agentArgs;
     private GantryProcess server;
     private final List<GantryProcess> agents = new ArrayList<>();
     /** The pod cgroups that were there before this cluster: everything else of that kind is this cluster's. */
     private final java.util.Set<String> podCgroupsBefore = podCgroups();
 
-    private TestCluster(Path dir, int nodes, TestHosts hosts) {
+    private TestCluster(Path dir, int nodes, List<String> agentArgs, TestHosts hosts) {
         this.dir = dir;
         this.nodes = nodes;
+        this.agentArgs = List.copyOf(agentArgs);
         this.hosts = hosts;
     }
 
@@ -39,8 +41,13 @@ final class TestCluster implements AutoCloseable {
     }
 
     static TestCluster start(Path dir, int nodes, String... serverArgs) throws Exception {
+        return start(dir, nodes, List.of(), serverArgs);
+    }
+
+    /** A cluster whose agents get {@code agentArgs} beyond their identity and host. */
+    static TestCluster start(Path dir, int nodes, List<String> agentArgs, String... serverArgs) throws Exception {
         TestHosts hosts = new TestHosts(nodes);
-        TestCluster cluster = new TestCluster(dir, nodes, hosts);
+        TestCluster cluster = new TestCluster(dir, nodes, agentArgs, hosts);
         try {
             List<String> args = new ArrayList<>(List.of("--tls-san", hosts.gateway()));
             args.addAll(List.of(serverArgs));
@@ -67,9 +74,23 @@ final class TestCluster implements AutoCloseable {
     }
 
     private GantryProcess startAgent(int node, String token) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--node-name", "n" + node, "--node-ip", hosts.address(node),
+                "--run-dir", dir.resolve("run" + node).toString()));
+        args.addAll(agentArgs);
         return GantryProcess.agentIn(hosts.namespace(node), dir.resolve("agent" + node), server.url(), token,
-                "--node-name", "n" + node, "--node-ip", hosts.address(node), "--run-dir",
-                dir.resolve("run" + node).toString());
+                args.toArray(String[]::new));
+    }
+
+    /** The ids of the containers running on node {@code i}, as runc lists them. */
+    java.util.Set<String> runningContainers(int i) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String line : runc(i, "list").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 3 && columns[2].equals("running")) {
+                out.add(columns[0]);
+            }
+        }
+        return out;
     }
 
     /** SIGKILLs node {@code i}'s agent, as a crash: its containers keep running. */

@@ -1,5 +1,7 @@
 package io.gantry.agent.node;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
@@ -11,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.time.Instant;
 
 /**
@@ -67,6 +72,7 @@ final class NodeHeartbeat implements AutoCloseable {
 
     private void loop() {
         Instant nextStatus = clock.instant().plus(config.statusInterval());
+        Instant nextCheck = clock.instant().plus(statusCheckInterval());
         while (!Thread.currentThread().isInterrupted()) {
             try {
                 Thread.sleep(config.leaseRenewInterval());
@@ -77,9 +83,19 @@ final class NodeHeartbeat implements AutoCloseable {
             try {
                 client.patchWithoutResult(LEASES, NodeObjects.LEASE_NAMESPACE, config.nodeName(), "", PatchKind.MERGE,
                         Json.object().set("spec", objects.leaseSpec(now)));
+                ArrayNode conditions = null;
                 if (!now.isBefore(nextStatus)) {
+                    conditions = objects.conditions(now);
+                } else if (!now.isBefore(nextCheck)) {
+                    // as the kubelet: what the Node shows is checked often, posted only when it differs, e.g. after
+                    // the control plane marked the node Unknown while it could not be reached
+                    conditions = changedConditions(objects.conditions(now),
+                            client.get(NODES, "", config.nodeName()).path("status").path("conditions"), now);
+                    nextCheck = now.plus(statusCheckInterval());
+                }
+                if (conditions != null) {
                     client.patchWithoutResult(NODES, "", config.nodeName(), "status", PatchKind.MERGE,
-                            Json.object().set("status", Json.object().set("conditions", objects.conditions(now))));
+                            Json.object().set("status", Json.object().set("conditions", conditions)));
                     nextStatus = now.plus(config.statusInterval());
                 }
             } catch (ApiException e) {
@@ -97,6 +113,31 @@ final class NodeHeartbeat implements AutoCloseable {
                 LOG.warn("node heartbeat failed: {}", e.toString());
             }
         }
+    }
+
+    /** The kubelet's nodeStatusUpdateFrequency, or the lease's renewal when that is shorter. */
+    private Duration statusCheckInterval() {
+        Duration kubelet = Duration.ofSeconds(10);
+        return config.leaseRenewInterval().compareTo(kubelet) < 0 ? config.leaseRenewInterval() : kubelet;
+    }
+
+    /**
+     * {@code ours} when some condition's status differs from what the Node shows ({@code posted}), with the
+     * transition time of each such condition set to now; null when they agree.
+     */
+    static ArrayNode changedConditions(ArrayNode ours, JsonNode posted, Instant now) {
+        Map<String, String> shown = new HashMap<>();
+        for (JsonNode c : posted) {
+            shown.put(c.path("type").asText(), c.path("status").asText());
+        }
+        boolean changed = false;
+        for (JsonNode c : ours) {
+            if (!c.path("status").asText().equals(shown.get(c.path("type").asText()))) {
+                ((ObjectNode) c).put("lastTransitionTime", NodeObjects.seconds(now));
+                changed = true;
+            }
+        }
+        return changed ? ours : null;
     }
 
     private void writeLease(Instant now) {

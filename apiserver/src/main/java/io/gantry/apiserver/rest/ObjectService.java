@@ -518,7 +518,7 @@ public final class ObjectService {
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(type, Meta.name(object), causes);
             }
-            if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
+            if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && graceOver(object)) {
                 // The last finalizer is gone: the pending deletion completes now.
                 if (!options.dryRun()) {
                     storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
@@ -597,10 +597,12 @@ public final class ObjectService {
                 if (!Meta.deleting(object)) {
                     meta.put("deletionTimestamp", Clock.format(Instant.now().plusSeconds(graceful ? grace : 0)));
                     meta.put("deletionGracePeriodSeconds", graceful ? grace : 0);
-                } else if (graceful && grace < meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE)) {
-                    // A shorter grace period may replace a longer one, never the reverse.
-                    meta.put("deletionTimestamp", Clock.format(Instant.now().plusSeconds(grace)));
-                    meta.put("deletionGracePeriodSeconds", grace);
+                } else if ((graceful ? grace : 0) < meta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE)) {
+                    // A shorter grace period may replace a longer one, never the reverse; zero lets the deletion
+                    // complete as soon as no finalizer holds it.
+                    long shorter = graceful ? grace : 0;
+                    meta.put("deletionTimestamp", Clock.format(Instant.now().plusSeconds(shorter)));
+                    meta.put("deletionGracePeriodSeconds", shorter);
                 }
                 strategy.prepareForUpdate(object, old.object());
                 if (options.dryRun() || object.equals(old.object())) {
@@ -613,6 +615,16 @@ public final class ObjectService {
                 }
             }
         }
+    }
+
+    /**
+     * Whether a pending deletion may complete once no finalizer holds it (Kubernetes' ShouldDeleteDuringUpdate):
+     * only with no grace period left. A pod deleted gracefully waits for its node to stop it and delete it with
+     * grace 0; an ordinary update, a status report or a controller marking it not ready, must not end it early,
+     * or its replacement could start while it still runs.
+     */
+    private static boolean graceOver(ObjectNode object) {
+        return Meta.metadata(object).path("deletionGracePeriodSeconds").asLong(0) == 0;
     }
 
     /** The outcome of a delete: the object, and whether it is gone already or its deletion is pending. */
@@ -662,7 +674,7 @@ public final class ObjectService {
             ObjectNode object = current.get().object().deepCopy();
             Meta.removeFinalizer(object, finalizer);
             try {
-                if (Meta.deleting(object) && !Meta.hasFinalizers(object) && !strategy.gracefulDeletionNeeded(object, 0)) {
+                if (Meta.deleting(object) && !Meta.hasFinalizers(object) && graceOver(object)) {
                     storage.delete(type, namespace, name, current.get().revision());
                     strategy.release(object);
                 } else {

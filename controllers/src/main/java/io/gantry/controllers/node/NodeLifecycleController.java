@@ -230,6 +230,11 @@ public final class NodeLifecycleController extends Controller {
         }
     }
 
+    /**
+     * An unhealthy node carries its health taint twice, as Kubernetes puts it: NoExecute, which evicts the pods
+     * that stop tolerating it, and NoSchedule (TaintNodesByCondition), which keeps the scheduler from placing new
+     * pods there only for the taint manager to evict them again.
+     */
     private ObjectNode syncTaints(ObjectNode node, Instant now) {
         String ready = Meta.condition(node, "Ready").map(c -> c.path("status").asText()).orElse("Unknown");
         String want = switch (ready) {
@@ -243,24 +248,28 @@ public final class NodeLifecycleController extends Controller {
         node = Meta.copy(node, SharedInformers.NODES);
         ArrayNode taints = node.with("spec").withArray("taints");
         boolean changed = false;
-        boolean present = false;
+        java.util.Set<String> present = new java.util.HashSet<>();
         for (int i = taints.size() - 1; i >= 0; i--) {
             JsonNode t = taints.get(i);
             String key = t.path("key").asText();
-            if (!Taints.NO_EXECUTE.equals(t.path("effect").asText())
-                    || !(key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY))) {
+            String effect = t.path("effect").asText();
+            if (!isHealthTaint(key, effect)) {
                 continue;
             }
             if (key.equals(want)) {
-                present = true;
+                present.add(effect);
             } else {
                 taints.remove(i);
                 changed = true;
             }
         }
-        if (want != null && !present) {
-            taints.addObject().put("key", want).put("effect", Taints.NO_EXECUTE).put("timeAdded", Meta.time(now));
-            changed = true;
+        if (want != null) {
+            for (String effect : List.of(Taints.NO_SCHEDULE, Taints.NO_EXECUTE)) {
+                if (!present.contains(effect)) {
+                    taints.addObject().put("key", want).put("effect", effect).put("timeAdded", Meta.time(now));
+                    changed = true;
+                }
+            }
         }
         if (taints.isEmpty()) {
             ((ObjectNode) node.path("spec")).remove("taints");
@@ -271,10 +280,14 @@ public final class NodeLifecycleController extends Controller {
         return Meta.copy(client.update(SharedInformers.NODES, node), SharedInformers.NODES);
     }
 
+    private static boolean isHealthTaint(String key, String effect) {
+        return (key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY))
+                && (effect.equals(Taints.NO_EXECUTE) || effect.equals(Taints.NO_SCHEDULE));
+    }
+
     private static boolean hasHealthTaint(ObjectNode node) {
         for (JsonNode t : node.path("spec").path("taints")) {
-            String key = t.path("key").asText();
-            if (key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY)) {
+            if (isHealthTaint(t.path("key").asText(), t.path("effect").asText())) {
                 return true;
             }
         }

@@ -125,9 +125,11 @@ class NodeLifecycleControllerTest {
         assertThat(ready.path("reason").asText()).isEqualTo("NodeStatusUnknown");
         assertThat(ready.path("message").asText()).isEqualTo("Kubelet stopped posting node status.");
         assertThat(Meta.condition(n, "MemoryPressure").orElseThrow().path("status").asText()).isEqualTo("Unknown");
-        JsonNode taint = taint(n, Taints.UNREACHABLE).orElseThrow();
-        assertThat(taint.path("effect").asText()).isEqualTo("NoExecute");
-        assertThat(taint.path("timeAdded").asText()).isNotEmpty();
+        // NoExecute evicts; NoSchedule keeps new pods away rather than have them evicted at once
+        assertThat(n.path("spec").path("taints").findValuesAsText("effect")).containsExactlyInAnyOrder("NoExecute",
+                "NoSchedule");
+        assertThat(n.path("spec").path("taints").findValuesAsText("key")).containsOnly(Taints.UNREACHABLE);
+        assertThat(n.path("spec").path("taints").findValuesAsText("timeAdded")).doesNotContain("");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> podDeleting("quick"));
         assertThat(podDeleting("default-tolerations")).isFalse();
