@@ -1,6 +1,5 @@
 package io.gantry.controllers.disruption;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
@@ -10,6 +9,7 @@ import io.gantry.client.EventRecorder;
 import io.gantry.client.Informer;
 import io.gantry.controllers.Controller;
 import io.gantry.controllers.ControllerManager;
+import io.gantry.controllers.ControllerRefManager;
 import io.gantry.controllers.Meta;
 import io.gantry.controllers.SharedInformers;
 import io.gantry.controllers.statefulset.StatefulSetController;
@@ -49,17 +49,10 @@ public final class DisruptionController extends Controller {
                 term.informers().informer(SharedInformers.DEPLOYMENTS),
                 term.informers().informer(StatefulSetController.STATEFUL_SETS));
         budgets.addHandler(queueingOwnKey(deleted -> { }));
-        // a pod's old and new labels: a budget it leaves must count it out
-        pods.addHandler(Informer.Handler.eachVersion(this::enqueueBudgetsOf));
-    }
-
-    private void enqueueBudgetsOf(JsonNode pod) {
-        String namespace = Meta.namespace(pod);
-        for (ObjectNode budget : budgets.list()) {
-            if (namespace.equals(Meta.namespace(budget)) && DisruptionBudgets.covers(budget, Meta.labels(pod))) {
-                enqueue(Meta.key(budget));
-            }
-        }
+        // a pod's old and new labels: a budget it leaves must count it out (budget selectors are validated, so
+        // the owners' matching serves)
+        pods.addHandler(Informer.Handler.eachVersion(
+                pod -> ControllerRefManager.matchingOwners(budgets, pod).forEach(this::enqueue)));
     }
 
     @Override
