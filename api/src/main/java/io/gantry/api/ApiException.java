@@ -126,6 +126,19 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "TooManyRequests", message, null, null, null, List.of(), retryAfterSeconds);
     }
 
+    /**
+     * 429 with causes; {@code retryAfterSeconds} null for none, which client-go takes as "do not retry for me"
+     * (with a Retry-After header it would retry on its own before the caller sees the answer).
+     */
+    public static ApiException tooManyRequests(String message, Integer retryAfterSeconds, List<StatusCause> causes) {
+        return new ApiException(429, "TooManyRequests", message, null, null, null, causes, retryAfterSeconds);
+    }
+
+    /** 504 Timeout: the server could not finish in time (e.g. too many conflicts); the client may retry after a while. */
+    public static ApiException timeout(String message, int retryAfterSeconds) {
+        return new ApiException(504, "Timeout", "Timeout: " + message, null, null, null, List.of(), retryAfterSeconds);
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", message, null, null, null, List.of());
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 /** Runs the real kubectl binary against a cluster, with its own HOME so no cache or config leaks in. */
 final class Kubectl {
     static final Path BINARY = Path.of("/usr/bin/kubectl");
+    private static final Duration DEFAULT_LIMIT = Duration.ofSeconds(60);
     private final Path kubeconfig;
     private final Path home;
 
@@ -52,7 +54,12 @@ final class Kubectl {
     }
 
     Result run(Map<String, String> env, String stdin, String... args) throws IOException, InterruptedException {
-        return complete(start(env, args), stdin, args);
+        return complete(start(env, args), stdin, DEFAULT_LIMIT, args);
+    }
+
+    /** For commands that may rightly take longer than a minute, such as a drain with a long timeout. */
+    Result runWithin(Duration limit, String... args) throws IOException, InterruptedException {
+        return complete(start(Map.of(), args), null, limit, args);
     }
 
     /**
@@ -66,14 +73,15 @@ final class Kubectl {
             line.append(' ').append(quote(arg));
         }
         return complete(builder(List.of("script", "-qefc", line.toString(), "/dev/null"), Map.of()).start(), typed,
-                args);
+                DEFAULT_LIMIT, args);
     }
 
     private static String quote(String word) {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    private Result complete(Process p, String stdin, String... args) throws IOException, InterruptedException {
+    private Result complete(Process p, String stdin, Duration limit, String... args)
+            throws IOException, InterruptedException {
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -81,9 +89,9 @@ final class Kubectl {
         byte[][] captured = new byte[2][];
         Thread o = Thread.ofVirtual().start(() -> captured[0] = readAll(p.getInputStream()));
         Thread e = Thread.ofVirtual().start(() -> captured[1] = readAll(p.getErrorStream()));
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60 s");
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in " + limit);
         }
         o.join();
         e.join();

@@ -3,6 +3,7 @@ package io.gantry.controllers;
 import io.gantry.controllers.cronjob.CronJobController;
 import io.gantry.controllers.daemonset.DaemonSetController;
 import io.gantry.controllers.deployment.DeploymentController;
+import io.gantry.controllers.disruption.DisruptionController;
 import io.gantry.controllers.endpoints.EndpointsController;
 import io.gantry.controllers.job.JobController;
 import io.gantry.controllers.node.NodeIpamController;
@@ -23,6 +24,6 @@ public final class Controllers {
         return List.of(ReplicaSetController::new, DeploymentController::new, NodeLifecycleController::new, NodeIpamController::new,
                 EndpointsController::new, PodGcController::new,
                 DaemonSetController::new, StatefulSetController::new, JobController::new, CronJobController::new,
-                LoadBalancerController::new);
+                LoadBalancerController::new, DisruptionController::new);
     }
 }

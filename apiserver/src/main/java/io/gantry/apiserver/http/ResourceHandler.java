@@ -238,49 +238,24 @@ public final class ResourceHandler {
     }
 
     public static DeleteOptions deleteOptions(HttpExchange ex) throws IOException {
-        Long grace = null;
-        DeleteOptions.Propagation propagation = null;
-        String uid = null;
-        String version = null;
-        boolean dryRun = !ex.queryValues("dryRun").isEmpty();
         byte[] body = ex.body();
-        if (body.length > 0) {
-            JsonNode opts = decode(body, ex.header(HttpHeader.CONTENT_TYPE));
-            if (opts.hasNonNull("gracePeriodSeconds")) {
-                grace = opts.get("gracePeriodSeconds").asLong();
-            }
-            if (opts.hasNonNull("propagationPolicy")) {
-                propagation = propagation(opts.get("propagationPolicy").asText());
-            } else if (opts.hasNonNull("orphanDependents")) {
-                propagation = opts.get("orphanDependents").asBoolean() ? DeleteOptions.Propagation.ORPHAN
-                        : DeleteOptions.Propagation.BACKGROUND;
-            }
-            uid = opts.path("preconditions").hasNonNull("uid") ? opts.path("preconditions").get("uid").asText() : null;
-            version = opts.path("preconditions").hasNonNull("resourceVersion")
-                    ? opts.path("preconditions").get("resourceVersion").asText() : null;
-            dryRun |= opts.path("dryRun").size() > 0;
+        DeleteOptions options = body.length > 0
+                ? DeleteOptions.fromJson(decode(body, ex.header(HttpHeader.CONTENT_TYPE)))
+                : DeleteOptions.defaults();
+        if (!ex.queryValues("dryRun").isEmpty()) {
+            options = options.withDryRun();
         }
         if (ex.query("gracePeriodSeconds") != null) {
             try {
-                grace = Long.parseLong(ex.query("gracePeriodSeconds"));
+                options = options.withGracePeriod(Long.parseLong(ex.query("gracePeriodSeconds")));
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("gracePeriodSeconds must be a number");
             }
         }
         if (ex.query("propagationPolicy") != null) {
-            propagation = propagation(ex.query("propagationPolicy"));
+            options = options.withPropagation(DeleteOptions.propagation(ex.query("propagationPolicy")));
         }
-        return new DeleteOptions(grace, propagation, uid, version, dryRun);
-    }
-
-    private static DeleteOptions.Propagation propagation(String value) {
-        return switch (value) {
-            case "Background" -> DeleteOptions.Propagation.BACKGROUND;
-            case "Foreground" -> DeleteOptions.Propagation.FOREGROUND;
-            case "Orphan" -> DeleteOptions.Propagation.ORPHAN;
-            default -> throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + value
-                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
-        };
+        return options;
     }
 
     // ---- encoding ----

@@ -10,6 +10,16 @@ public final class PodConditions {
     private PodConditions() {
     }
 
+    /** Whether the pod's Ready condition is True (podutil.IsPodReady). */
+    public static boolean isReady(JsonNode pod) {
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if ("Ready".equals(c.path("type").asText())) {
+                return "True".equals(c.path("status").asText());
+            }
+        }
+        return false;
+    }
+
     public static void set(ObjectNode object, String type, String status, String reason, String message) {
         ArrayNode conditions = object.with("status").withArray("conditions");
         ObjectNode condition = null;

@@ -5,14 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
-import io.gantry.api.selector.LabelSelector;
 import io.gantry.apiserver.http.HttpExchange;
 import io.gantry.apiserver.http.Negotiation;
 import io.gantry.apiserver.http.RequestInfo;
 import io.gantry.apiserver.http.ResourceHandler;
 import io.gantry.apiserver.nodes.NodeConnections;
-import io.gantry.apiserver.rest.DeleteOptions;
-import io.gantry.apiserver.rest.ListOptions;
 import io.gantry.apiserver.rest.ObjectService;
 import io.gantry.apiserver.rest.PatchType;
 import io.gantry.apiserver.rest.WriteOptions;
@@ -26,11 +23,13 @@ public final class Subresources {
     private final ObjectService service;
     private final PodLogs logs;
     private final PodExec exec;
+    private final PodEviction evictions;
 
     public Subresources(ObjectService service, NodeConnections nodes) {
         this.service = service;
         this.logs = new PodLogs(service, nodes);
         this.exec = new PodExec(service, nodes);
+        this.evictions = new PodEviction(service);
     }
 
     public void handle(HttpExchange ex, RequestInfo info, ResourceHandler resources) throws IOException {
@@ -45,7 +44,8 @@ public final class Subresources {
             }
             case "eviction" -> {
                 requireMethod(ex, "POST");
-                ex.sendJson(201, evict(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex)));
+                ex.sendJson(201, evictions.evict(type, info.namespace(), info.name(), ResourceHandler.bodyObject(ex),
+                        !ex.queryValues("dryRun").isEmpty()));
             }
             case "log" -> logs.serve(ex, type, info.namespace(), info.name());
             case "exec" -> exec.serve(ex, type, info.namespace(), info.name());
@@ -159,33 +159,12 @@ public final class Subresources {
 
     // ---- pods/eviction ----
 
-    /** pods/eviction: deletes the pod unless a PodDisruptionBudget forbids it (429); a Success Status. */
+    /** pods/eviction: deletes the pod unless its PodDisruptionBudget forbids it now (429); a Success Status. */
     public ObjectNode evict(ResourceType type, String namespace, String name, ObjectNode eviction) {
-        ObjectNode pod = service.get(type, namespace, name);
-        ResourceType pdbType = service.registry().byKind("policy/v1", "PodDisruptionBudget").orElseThrow();
-        String phase = pod.path("status").path("phase").asText("");
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-        if (!terminal && !Meta.deleting(pod)) {
-            for (ObjectNode pdb : service.list(pdbType, namespace, new ListOptions(null, null, "", "", 0, null)).items()) {
-                LabelSelector selector = LabelSelector.fromJson(pdb.path("spec").path("selector"));
-                if (!selector.isEverything() || pdb.path("spec").has("selector")) {
-                    if (selector.matches(Meta.labels(pod)) && pdb.path("status").path("disruptionsAllowed").asInt(0) < 1) {
-                        throw ApiException.tooManyRequests("Cannot evict pod as it would violate the pod's disruption "
-                                + "budget.", 10);
-                    }
-                }
-            }
-        }
-        DeleteOptions options = DeleteOptions.defaults();
-        JsonNode deleteOptions = eviction.path("deleteOptions");
-        if (deleteOptions.hasNonNull("gracePeriodSeconds")) {
-            options = options.withGracePeriod(deleteOptions.get("gracePeriodSeconds").asLong());
-        }
-        service.delete(type, namespace, name, options);
-        return success();
+        return evictions.evict(type, namespace, name, eviction, false);
     }
 
-    private static ObjectNode success() {
+    static ObjectNode success() {
         ObjectNode status = Json.object();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
