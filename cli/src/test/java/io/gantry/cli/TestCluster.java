@@ -24,15 +24,17 @@ final class TestCluster implements AutoCloseable {
     private final Path dir;
     private final int nodes;
     private final List<String> agentArgs;
+    private final List<String> serverArgs;
     private GantryProcess server;
     private final List<GantryProcess> agents = new ArrayList<>();
     /** The pod cgroups that were there before this cluster: everything else of that kind is this cluster's. */
     private final java.util.Set<String> podCgroupsBefore = podCgroups();
 
-    private TestCluster(Path dir, int nodes, List<String> agentArgs, TestHosts hosts) {
+    private TestCluster(Path dir, int nodes, List<String> agentArgs, List<String> serverArgs, TestHosts hosts) {
         this.dir = dir;
         this.nodes = nodes;
         this.agentArgs = List.copyOf(agentArgs);
+        this.serverArgs = List.copyOf(serverArgs);
         this.hosts = hosts;
     }
 
@@ -47,7 +49,7 @@ final class TestCluster implements AutoCloseable {
     /** A cluster whose agents get {@code agentArgs} beyond their identity and host. */
     static TestCluster start(Path dir, int nodes, List<String> agentArgs, String... serverArgs) throws Exception {
         TestHosts hosts = new TestHosts(nodes);
-        TestCluster cluster = new TestCluster(dir, nodes, agentArgs, hosts);
+        TestCluster cluster = new TestCluster(dir, nodes, agentArgs, List.of(serverArgs), hosts);
         try {
             List<String> args = new ArrayList<>(List.of("--tls-san", hosts.gateway()));
             args.addAll(List.of(serverArgs));
@@ -91,6 +93,19 @@ final class TestCluster implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** SIGKILLs the control plane, as a crash; its agents and their pods keep running. */
+    void killServer() throws InterruptedException {
+        server.kill();
+    }
+
+    /** Starts the control plane again on its data, address and port. */
+    void restartServer() throws Exception {
+        List<String> args = new ArrayList<>(List.of("--tls-san", hosts.gateway()));
+        args.addAll(serverArgs);
+        server = GantryProcess.startOn(hosts.gateway(), dir.resolve("server"), server.port(),
+                args.toArray(String[]::new));
     }
 
     /** SIGKILLs node {@code i}'s agent, as a crash: its containers keep running. */
