@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.Callback;
 /**
  * A gRPC health server for tests: plaintext HTTP/2 (h2c) on 127.0.0.1 answering {@code grpc.health.v1.Health/Check}
  * as grpc-java's and grpc-go's health services do: the status of a known service, grpc-status 5 (NOT_FOUND) for an
- * unknown one, grpc-status 12 (UNIMPLEMENTED) for another method. A service may be made to answer late.
+ * unknown one, grpc-status 12 (UNIMPLEMENTED) for another method. A service may be made to answer late. Its
+ * {@link #main} serves a pod's probes from inside a container.
  */
 final class GrpcHealthServer implements AutoCloseable {
     /** What a request carried, for tests to check the client's side of the protocol. */
@@ -34,9 +35,13 @@ final class GrpcHealthServer implements AutoCloseable {
     private final ServerConnector connector;
 
     GrpcHealthServer() throws Exception {
+        this("127.0.0.1", 0);
+    }
+
+    GrpcHealthServer(String host, int port) throws Exception {
         connector = new ServerConnector(server, new HTTP2CServerConnectionFactory());
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
+        connector.setHost(host);
+        connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -46,6 +51,21 @@ final class GrpcHealthServer implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    /**
+     * Serves the server as a whole ("") on every address at port {@code args[0]}: SERVING until the file
+     * {@code args[1]} appears, NOT_SERVING from then on, so that a test can make a probe fail from outside.
+     */
+    public static void main(String[] args) throws Exception {
+        GrpcHealthServer server = new GrpcHealthServer("0.0.0.0", Integer.parseInt(args[0]));
+        server.set("", ServingStatus.SERVING);
+        java.nio.file.Path marker = java.nio.file.Path.of(args[1]);
+        while (!java.nio.file.Files.exists(marker)) {
+            Thread.sleep(200);
+        }
+        server.set("", ServingStatus.NOT_SERVING);
+        Thread.sleep(Long.MAX_VALUE);
     }
 
     int port() {
