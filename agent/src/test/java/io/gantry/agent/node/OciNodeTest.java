@@ -294,6 +294,9 @@ class OciNodeTest {
         assertThat(web.path("state").has("running")).isTrue();
         assertThat(web.path("ready").asBoolean()).as("readiness has not passed").isFalse();
         assertThat(condition("probed", "Ready")).isEqualTo("False");
+        // the readiness probe runs up to a period after the start: it fails once before the file comes
+        await().atMost(WAIT).until(() -> events("probed").contains(
+                "Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory"));
 
         String id = web.path("containerID").asText().replace("runc://", "");
         run("runc", "--root", tmp.resolve("run/runc").toString(), "exec", id, "touch", "/tmp/ready");
