@@ -34,9 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * A cluster of a control plane and three real nodes, each node an agent in a network namespace of its own that
  * plays a host ({@link TestHosts}): pods on different hosts reach each other through the VXLAN overlay, services
  * spread requests over pods on every host, by DNS name and by node port on every host, scaling re-routes at once,
- * network policies block and reopen, readiness probes decide which pods take a service's traffic, and a node
- * that leaves takes its routes, tunnels, bridge and rules along on every host. Runs as root with runc and the CNI
- * plugins; removes its containers, mounts, cgroups, namespaces and bridge.
+ * network policies block and reopen, readiness probes and readiness gates decide which pods take a service's
+ * traffic, and a node that leaves takes its routes, tunnels, bridge and rules along on every host. Runs as root with
+ * runc and the CNI plugins; removes its containers, mounts, cgroups, namespaces and bridge.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -170,6 +170,45 @@ class MultiNodeNetworkTest {
 
     @Test
     @Order(7)
+    void aReadinessGateKeepsAPodOutOfItsServiceUntilItsConditionIsTrue() throws Exception {
+        apply("gated.yaml", GATED);
+        kubectl.run("wait", "--for=jsonpath={.status.conditions[?(@.type==\"ContainersReady\")].status}=True",
+                "pod/gated", "--timeout=60s").requireSuccess();
+        assertThat(readyCondition("gated")).isEqualTo("False ReadinessGatesNotReady corresponding condition of pod "
+                + "readiness gate \"example.com/feature-1\" does not exist.");
+        assertThat(readyEndpointsOf("gated")).isEmpty();
+
+        // a controller's verdict, added with a JSON patch of the status subresource: not yet
+        kubectl.run("patch", "pod", "gated", "--subresource=status", "--type=json", "-p", "[{\"op\":\"add\","
+                + "\"path\":\"/status/conditions/-\",\"value\":{\"type\":\"example.com/feature-1\","
+                + "\"status\":\"False\"}}]").requireSuccess();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readyCondition("gated").equals("False "
+                + "ReadinessGatesNotReady the status of pod readiness gate \"example.com/feature-1\" is not \"True\", "
+                + "but False"));
+
+        // then yes, by a strategic merge patch that merges the conditions by type
+        kubectl.run("patch", "pod", "gated", "--subresource=status", "-p",
+                "{\"status\":{\"conditions\":[{\"type\":\"example.com/feature-1\",\"status\":\"True\"}]}}")
+                .requireSuccess();
+        kubectl.run("wait", "--for=condition=Ready", "pod/gated", "--timeout=30s").requireSuccess();
+        await().atMost(Duration.ofSeconds(15)).until(() -> readyEndpointsOf("gated").size() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> fetch("client", "http://gated.default.svc.cluster.local/"));
+        // the agent's own status writes left the condition it does not own alone
+        assertThat(kubectl.run("get", "pod", "gated", "-o",
+                "jsonpath={.status.conditions[?(@.type==\"example.com/feature-1\")].status}").requireSuccess().out())
+                .isEqualTo("True");
+        kubectl.run("delete", "pod", "gated", "--grace-period=1").requireSuccess();
+        kubectl.run("delete", "service", "gated").requireSuccess();
+    }
+
+    /** The pod's Ready condition: status, reason and message. */
+    private String readyCondition(String pod) throws IOException, InterruptedException {
+        return kubectl.run("get", "pod", pod, "-o", "jsonpath={range .status.conditions[?(@.type==\"Ready\")]}"
+                + "{.status} {.reason} {.message}{end}").requireSuccess().out().trim();
+    }
+
+    @Test
+    @Order(8)
     void scalingChangesWhereEveryHostSendsRequests() throws Exception {
         kubectl.run("scale", "deployment/web", "--replicas=1").requireSuccess();
         await().atMost(Duration.ofSeconds(30)).until(() -> readyEndpoints().size() == 1);
@@ -196,7 +235,7 @@ class MultiNodeNetworkTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void aNodeThatLeavesTakesItsNetworkAlongEverywhere() throws Exception {
         String podCidr = kubectl.run("get", "node", "n3", "-o", "jsonpath={.spec.podCIDR}").requireSuccess().out().trim();
         assertThat(hosts.ip(1, "route", "show", podCidr)).contains("vx-gantry0");
@@ -352,6 +391,25 @@ class MultiNodeNetworkTest {
             metadata: {name: probed}
             spec:
               selector: {app: probed}
+              ports: [{port: 80, targetPort: 8080}]
+            """;
+
+    private static final String GATED = """
+            apiVersion: v1
+            kind: Pod
+            metadata: {name: gated, labels: {app: gated}}
+            spec:
+              nodeName: n3
+              terminationGracePeriodSeconds: 1
+              readinessGates: [{conditionType: example.com/feature-1}]
+              containers:
+              - {name: web, image: localhost/gantry-sample:1, imagePullPolicy: Never}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: gated}
+            spec:
+              selector: {app: gated}
               ports: [{port: 80, targetPort: 8080}]
             """;
 

@@ -137,8 +137,10 @@ public final class NodeAgent implements AutoCloseable {
                 @Override
                 public void onUpdate(ObjectNode oldPod, ObjectNode newPod) {
                     // the agent's own status writes come back as updates: they ask for nothing new, and
-                    // syncing on them would replace a state (ErrImagePull) before anyone could see it
-                    if (!statusOnly(oldPod, newPod)) {
+                    // syncing on them would replace a state (ErrImagePull) before anyone could see it; a
+                    // condition another writer set may open a readiness gate, so the pod's Ready is looked at again
+                    if (!statusOnly(oldPod, newPod) || !PodStatusBuilder.othersConditions(oldPod)
+                            .equals(PodStatusBuilder.othersConditions(newPod))) {
                         workers.update(uid(newPod), newPod);
                     }
                 }

@@ -6,15 +6,23 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A pod's status as the kubelet reports it, from what the agent knows of its containers: each container's
  * state, last state and restarts, the pod's phase by the kubelet's rules, and the conditions
  * PodReadyToStartContainers, Initialized, Ready, ContainersReady and PodScheduled. Conditions keep their
- * lastTransitionTime while their status stays the same.
+ * lastTransitionTime while their status stays the same. Conditions of other types belong to other writers (a
+ * controller behind a readiness gate, say): they are kept as they are, and the pod is Ready only when every
+ * condition its {@code spec.readinessGates} name is True, as the kubelet's GeneratePodReadyCondition says.
  */
 final class PodStatusBuilder {
+    /** The condition types the agent writes; every other type is someone else's. */
+    static final Set<String> OWN_CONDITIONS = Set.of("PodReadyToStartContainers", "Initialized", "Ready",
+            "ContainersReady", "PodScheduled");
+
     /**
      * A container and what its current instance does (null when it has none).
      *
@@ -48,9 +56,16 @@ final class PodStatusBuilder {
                 + init.stream().filter(o -> o.record().finished == null).map(o -> o.record().name).toList(), now);
         String notReadyMessage = allReady ? null : "containers with unready status: "
                 + regular.stream().filter(o -> !o.ready()).map(o -> o.record().name).toList();
-        condition(conditions, previous, "Ready", allReady, allReady ? null : notReady, notReadyMessage, now);
+        List<JsonNode> others = othersConditions(pod);
+        String closedGates = allReady ? closedGates(pod, others) : null;
+        if (closedGates != null) {
+            condition(conditions, previous, "Ready", false, "ReadinessGatesNotReady", closedGates, now);
+        } else {
+            condition(conditions, previous, "Ready", allReady, allReady ? null : notReady, notReadyMessage, now);
+        }
         condition(conditions, previous, "ContainersReady", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "PodScheduled", true, null, null, now);
+        others.forEach(conditions::add);
         if (hostIp != null) {
             status.put("hostIP", hostIp);
             status.putArray("hostIPs").addObject().put("ip", hostIp);
@@ -66,6 +81,62 @@ final class PodStatusBuilder {
         status.set("containerStatuses", statuses(scheme, regular, true));
         status.put("qosClass", previous.path("qosClass").asText(qosClass(pod)));
         return status;
+    }
+
+    /** The conditions of the pod's status that other writers own, in their order. */
+    static List<JsonNode> othersConditions(ObjectNode pod) {
+        List<JsonNode> others = new ArrayList<>();
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            if (!OWN_CONDITIONS.contains(c.path("type").asText())) {
+                others.add(c.deepCopy());
+            }
+        }
+        return others;
+    }
+
+    /** Why the readiness gates keep the pod from being Ready (the kubelet's words), or null when all are open. */
+    private static String closedGates(ObjectNode pod, List<JsonNode> others) {
+        List<String> closed = new ArrayList<>();
+        for (JsonNode gate : pod.path("spec").path("readinessGates")) {
+            String type = gate.path("conditionType").asText();
+            JsonNode condition = others.stream().filter(c -> c.path("type").asText().equals(type)).findFirst()
+                    .orElse(null);
+            if (condition == null) {
+                closed.add("corresponding condition of pod readiness gate \"" + type + "\" does not exist.");
+            } else if (!condition.path("status").asText().equals("True")) {
+                closed.add("the status of pod readiness gate \"" + type + "\" is not \"True\", but "
+                        + condition.path("status").asText());
+            }
+        }
+        return closed.isEmpty() ? null : String.join(", ", closed);
+    }
+
+    /**
+     * The status as a strategic merge patch of {@code pods/status}: conditions merge by type, so the patch names
+     * only the agent's own, with a null for each field a condition no longer has; other writers' conditions,
+     * even ones this agent has not seen yet, stay as they are.
+     */
+    static ObjectNode patch(ObjectNode status) {
+        ObjectNode patch = status.deepCopy();
+        ArrayNode own = patch.putArray("conditions");
+        for (JsonNode c : status.path("conditions")) {
+            if (OWN_CONDITIONS.contains(c.path("type").asText())) {
+                ObjectNode condition = c.deepCopy();
+                for (String field : List.of("reason", "message")) {
+                    if (!condition.has(field)) {
+                        condition.putNull(field);
+                    }
+                }
+                own.add(condition);
+            }
+        }
+        // merged by IP otherwise: an address the pod no longer has would stay
+        for (String list : List.of("podIPs", "hostIPs")) {
+            if (patch.get(list) instanceof ArrayNode ips) {
+                ips.insertObject(0).put("$patch", "replace");
+            }
+        }
+        return patch;
     }
 
     private static boolean isRunning(ContainerEngine.ContainerRun run) {

@@ -514,7 +514,8 @@ final class PodSync implements PodWorkers.Sync {
         }
         try {
             node.client().patchWithoutResult(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(),
-                    namespace(pod), name(pod), "status", PatchKind.MERGE, Json.object().set("status", status));
+                    namespace(pod), name(pod), "status", PatchKind.STRATEGIC,
+                    Json.object().set("status", PodStatusBuilder.patch(status)));
             lastStatus = status;
         } catch (ApiException e) {
             if (e.code() != 404) {
@@ -526,11 +527,23 @@ final class PodSync implements PodWorkers.Sync {
     private static boolean sameAsReported(ObjectNode pod, ObjectNode status) {
         JsonNode reported = pod.path("status");
         for (var e : status.properties()) {
-            if (!e.getValue().equals(reported.get(e.getKey()))) {
+            boolean same = e.getKey().equals("conditions")
+                    ? byType(e.getValue()).equals(byType(reported.get("conditions")))
+                    : e.getValue().equals(reported.get(e.getKey()));
+            if (!same) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Conditions by type: the API keeps them in its own order (a patch merges them by type). */
+    private static Map<String, JsonNode> byType(JsonNode conditions) {
+        Map<String, JsonNode> out = new java.util.HashMap<>();
+        if (conditions != null) {
+            conditions.forEach(c -> out.put(c.path("type").asText(), c));
+        }
+        return out;
     }
 
     private void ensureRecords(ObjectNode pod) {

@@ -24,7 +24,8 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Runs one probe of a container once, as the kubelet's prober does: {@code httpGet} (success is a status from 200
  * to 399; HTTPS is not verified, as the kubelet does not), {@code tcpSocket} (a connection opens) and {@code exec}
- * (the command exits 0 within the timeout). {@code grpc} probes are reported as failing with the reason.
+ * (the command exits 0 within the timeout) and {@code grpc} (the health service answers SERVING: {@link
+ * GrpcHealthProbe}).
  */
 final class Prober {
     /** One probe's outcome; {@code output} says why it failed, as the Unhealthy event shows it. */
@@ -37,6 +38,9 @@ final class Prober {
             return new Result(false, output);
         }
     }
+
+    /** The kubelet's User-Agent on HTTP and gRPC probes: kube-probe/MAJOR.MINOR of the Kubernetes it speaks. */
+    static final String USER_AGENT = "kube-probe/1.32";
 
     private static final SSLContext TRUST_ALL = trustAll();
 
@@ -56,7 +60,9 @@ final class Prober {
                 return tcpSocket(probe.path("tcpSocket"), container, podIp, timeout);
             }
             if (probe.has("grpc")) {
-                return Result.failed("grpc probes are not supported by this node");
+                JsonNode grpc = probe.path("grpc");
+                return GrpcHealthProbe.check(podIp == null ? "127.0.0.1" : podIp, grpc.path("port").asInt(),
+                        grpc.path("service").asText(""), timeout);
             }
             return Result.failed("the probe names no handler (exec, httpGet, tcpSocket or grpc)");
         } catch (LifecycleHooks.HookFailure e) {
@@ -123,7 +129,7 @@ final class Prober {
         }
         try (HttpClient http = builder.build()) {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
-                    .header("User-Agent", "kube-probe/1.32");
+                    .header("User-Agent", USER_AGENT);
             for (JsonNode h : get.path("httpHeaders")) {
                 request.setHeader(h.path("name").asText(), h.path("value").asText());
             }

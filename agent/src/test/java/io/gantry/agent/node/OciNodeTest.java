@@ -294,6 +294,9 @@ class OciNodeTest {
         assertThat(web.path("state").has("running")).isTrue();
         assertThat(web.path("ready").asBoolean()).as("readiness has not passed").isFalse();
         assertThat(condition("probed", "Ready")).isEqualTo("False");
+        // the readiness probe runs up to a period after the start: it fails once before the file comes
+        await().atMost(WAIT).until(() -> events("probed").contains(
+                "Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready': No such file or directory"));
 
         String id = web.path("containerID").asText().replace("runc://", "");
         run("runc", "--root", tmp.resolve("run/runc").toString(), "exec", id, "touch", "/tmp/ready");
@@ -311,6 +314,67 @@ class OciNodeTest {
         await().atMost(WAIT).until(() -> status("probed").path("containerStatuses").get(0).path("state").has("running"));
         assertThat(condition("probed", "Ready")).isEqualTo("False");
         admin.delete(PODS, "default", "probed", DeleteRequest.DEFAULT);
+    }
+
+    @Test
+    void grpcProbesAskTheHealthServiceInThePodAndRestartItWhenItStopsServing() throws Exception {
+        // A gRPC health server in the container: this JVM's own JDK, glibc and classes, bind-mounted read-only
+        // from the host into the busybox image, so no image from a registry outside is needed.
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        List<String> classPath = new ArrayList<>();
+        StringBuilder volumes = new StringBuilder();
+        StringBuilder mounts = new StringBuilder();
+        List<Path> hostPaths = new ArrayList<>(List.of(javaHome, Path.of("/usr/lib/x86_64-linux-gnu"),
+                Path.of("/usr/lib64")));
+        List<String> inContainer = new ArrayList<>(List.of(javaHome.toString(), "/lib/x86_64-linux-gnu", "/lib64"));
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("jetty") || entry.contains("slf4j") || entry.endsWith("agent/target/classes")
+                    || entry.endsWith("agent/target/test-classes")) {
+                classPath.add(entry);
+                hostPaths.add(Path.of(entry));
+                inContainer.add(entry);
+            }
+        }
+        for (int i = 0; i < hostPaths.size(); i++) {
+            String type = Files.isDirectory(hostPaths.get(i)) ? "Directory" : "File";
+            volumes.append("- {name: host").append(i).append(", hostPath: {path: '").append(hostPaths.get(i))
+                    .append("', type: ").append(type).append("}}\n");
+            mounts.append("  - {name: host").append(i).append(", mountPath: '").append(inContainer.get(i))
+                    .append("', readOnly: true}\n");
+        }
+        admin.create(PODS, "default", pod("grpc", """
+                volumes:
+                VOLUMES
+                containers:
+                - name: grpc
+                  image: IMAGE
+                  command: [JAVA, -XX:-UsePerfData, -XX:+UseSerialGC, -Xmx64m, -cp, 'CLASSPATH',
+                            io.gantry.agent.node.GrpcHealthServer, '9555', /tmp/not-serving]
+                  volumeMounts:
+                MOUNTS
+                  startupProbe: {grpc: {port: 9555}, periodSeconds: 1, failureThreshold: 60}
+                  livenessProbe: {grpc: {port: 9555}, periodSeconds: 1, failureThreshold: 2}
+                  readinessProbe: {grpc: {port: 9555, service: nothing-here}, periodSeconds: 1, failureThreshold: 1}
+                """.replace("VOLUMES\n", volumes.toString()).replace("MOUNTS\n", mounts.toString())
+                .replace("JAVA", javaHome.resolve("bin/java").toString())
+                .replace("CLASSPATH", String.join(":", classPath))));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(status("grpc").path("containerStatuses")
+                .path(0).path("started").asBoolean()).as("%s %s %s", status("grpc"), events("grpc"),
+                logOf("grpc", "grpc")).isTrue());
+        // the readiness probe asks for a service the server does not know: NOT_FOUND, never ready
+        await().atMost(WAIT).until(() -> events("grpc").contains("Unhealthy: Readiness probe failed: error: health "
+                + "rpc probe failed: rpc error: code = NotFound desc = unknown service"));
+        assertThat(condition("grpc", "Ready")).isEqualTo("False");
+        assertThat(status("grpc").path("containerStatuses").get(0).path("restartCount").asInt()).isZero();
+
+        String id = status("grpc").path("containerStatuses").get(0).path("containerID").asText().replace("runc://", "");
+        run("runc", "--root", tmp.resolve("run/runc").toString(), "exec", id, "touch", "/tmp/not-serving");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("grpc").path("containerStatuses").get(0)
+                .path("restartCount").asInt()).as("%s %s", status("grpc"), events("grpc")).isEqualTo(1));
+        assertThat(events("grpc"))
+                .contains("Unhealthy: Liveness probe failed: service unhealthy (responded with \"NOT_SERVING\")")
+                .contains("Killing: Container grpc failed liveness probe, will be restarted");
+        admin.delete(PODS, "default", "grpc", DeleteRequest.DEFAULT);
     }
 
     @Test
