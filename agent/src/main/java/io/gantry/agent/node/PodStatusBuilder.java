@@ -32,12 +32,24 @@ final class PodStatusBuilder {
     /** @param scheme the containerID prefix, the engine's handler: runc://ID */
     ObjectNode build(String scheme, ObjectNode pod, List<Observed> init, List<Observed> regular, String hostIp, String podIp,
                      Instant startTime, boolean sandboxReady, Instant now) {
+        return build(scheme, pod, init, regular, hostIp, podIp, startTime, sandboxReady, null, now);
+    }
+
+    /**
+     * @param evictedMessage when the node evicted the pod, why: the pod is then Failed with reason Evicted and the
+     *                       condition DisruptionTarget (TerminationByKubelet), as the kubelet reports it; else null
+     */
+    ObjectNode build(String scheme, ObjectNode pod, List<Observed> init, List<Observed> regular, String hostIp, String podIp,
+                     Instant startTime, boolean sandboxReady, String evictedMessage, Instant now) {
         JsonNode previous = pod.path("status");
         String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
         boolean initialized = init.stream().allMatch(o -> o.record().finished != null
                 && o.record().finished.exitCode() == 0);
-        String phase = phase(init, regular, restartPolicy, initialized);
+        String phase = evictedMessage != null ? "Failed" : phase(init, regular, restartPolicy, initialized);
         ObjectNode status = Json.object().put("phase", phase);
+        if (evictedMessage != null) {
+            status.put("reason", "Evicted").put("message", evictedMessage);
+        }
         boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
         boolean allReady = !regular.isEmpty() && regular.stream().allMatch(Observed::ready);
         ArrayNode conditions = status.putArray("conditions");
@@ -51,6 +63,9 @@ final class PodStatusBuilder {
         condition(conditions, previous, "Ready", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "ContainersReady", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "PodScheduled", true, null, null, now);
+        if (evictedMessage != null) {
+            condition(conditions, previous, "DisruptionTarget", true, "TerminationByKubelet", evictedMessage, now);
+        }
         if (hostIp != null) {
             status.put("hostIP", hostIp);
             status.putArray("hostIPs").addObject().put("ip", hostIp);
