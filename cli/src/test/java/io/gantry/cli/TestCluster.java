@@ -23,15 +23,18 @@ final class TestCluster implements AutoCloseable {
     private Kubectl kubectl;
     private final Path dir;
     private final int nodes;
+    /** What every agent is started with besides its identity and addresses. */
+    private final List<String> agentArgs;
     private GantryProcess server;
     private final List<GantryProcess> agents = new ArrayList<>();
     /** The pod cgroups that were there before this cluster: everything else of that kind is this cluster's. */
     private final java.util.Set<String> podCgroupsBefore = podCgroups();
 
-    private TestCluster(Path dir, int nodes, TestHosts hosts) {
+    private TestCluster(Path dir, int nodes, TestHosts hosts, List<String> agentArgs) {
         this.dir = dir;
         this.nodes = nodes;
         this.hosts = hosts;
+        this.agentArgs = List.copyOf(agentArgs);
     }
 
     Kubectl kubectl() {
@@ -39,8 +42,16 @@ final class TestCluster implements AutoCloseable {
     }
 
     static TestCluster start(Path dir, int nodes, String... serverArgs) throws Exception {
+        return start(dir, nodes, List.of(), serverArgs);
+    }
+
+    /**
+     * @param agentArgs options every agent gets besides its identity and addresses (its data directory is always
+     *                  {@code dir/agentN}: a test may mount a file system of its own there first)
+     */
+    static TestCluster start(Path dir, int nodes, List<String> agentArgs, String... serverArgs) throws Exception {
         TestHosts hosts = new TestHosts(nodes);
-        TestCluster cluster = new TestCluster(dir, nodes, hosts);
+        TestCluster cluster = new TestCluster(dir, nodes, hosts, agentArgs);
         try {
             List<String> args = new ArrayList<>(List.of("--tls-san", hosts.gateway()));
             args.addAll(List.of(serverArgs));
@@ -67,9 +78,11 @@ final class TestCluster implements AutoCloseable {
     }
 
     private GantryProcess startAgent(int node, String token) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--node-name", "n" + node, "--node-ip", hosts.address(node),
+                "--run-dir", dir.resolve("run" + node).toString()));
+        args.addAll(agentArgs);
         return GantryProcess.agentIn(hosts.namespace(node), dir.resolve("agent" + node), server.url(), token,
-                "--node-name", "n" + node, "--node-ip", hosts.address(node), "--run-dir",
-                dir.resolve("run" + node).toString());
+                args.toArray(String[]::new));
     }
 
     /** SIGKILLs node {@code i}'s agent, as a crash: its containers keep running. */
