@@ -7,6 +7,8 @@ import io.gantry.agent.node.NodeAgent;
 import io.gantry.agent.node.NodeAgentConfig;
 import io.gantry.agent.node.NodeEngines;
 import io.gantry.agent.node.NodeLock;
+import io.gantry.agent.node.eviction.EvictionConfig;
+import io.gantry.agent.node.eviction.EvictionThresholds;
 import io.gantry.network.services.ServiceProxyBackend;
 import picocli.CommandLine.Option;
 
@@ -61,6 +63,50 @@ final class NodeRunner implements AutoCloseable {
                 + "table whose size grows with services, not endpoints) or iptables (default: ${DEFAULT-VALUE}).")
         String proxyMode = "nftables";
 
+        @Option(names = "--eviction-hard", description = "Hard eviction thresholds in the kubelet's syntax, "
+                + "signal<quantity or signal<percent%, comma-separated; signals: memory.available, nodefs.available, "
+                + "nodefs.inodesFree, imagefs.available, imagefs.inodesFree, pid.available. Given, it replaces all of "
+                + "the defaults; empty turns eviction off (default: the kubelet's, "
+                + EvictionThresholds.KUBELET_DEFAULT_TEXT + ").")
+        String evictionHard;
+
+        @Option(names = "--eviction-pressure-transition-period", description = "How long a node stays under memory, "
+                + "disk or PID pressure after its signal was last past a threshold (default: ${DEFAULT-VALUE}).")
+        String evictionPressureTransitionPeriod = "5m";
+
+        @Option(names = "--eviction-monitoring-interval", description = "How often the node measures its eviction "
+                + "signals; at most one pod is evicted each time (the kubelet's housekeeping interval; default: "
+                + "${DEFAULT-VALUE}).")
+        String evictionMonitoringInterval = "10s";
+
+        /** Checks every option, so that a bad one stops the command before anything starts. */
+        void check() {
+            if (agentPort < 0 || agentPort > 65535) {
+                throw new IllegalArgumentException("--agent-port must be between 0 and 65535");
+            }
+            if (nodeIp != null && !nodeIp.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
+                throw new IllegalArgumentException("--node-ip must be an IPv4 address, not \"" + nodeIp + "\"");
+            }
+            if (!podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
+                throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
+            }
+            ServiceProxyBackend.Mode.parse(proxyMode);
+            labelMap();
+            eviction();
+        }
+
+        EvictionConfig eviction() {
+            EvictionThresholds hard;
+            try {
+                hard = evictionHard == null ? EvictionThresholds.KUBELET_DEFAULT : EvictionThresholds.parse(evictionHard);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--eviction-hard: " + e.getMessage());
+            }
+            return new EvictionConfig(hard,
+                    GoDurations.parse("--eviction-pressure-transition-period", evictionPressureTransitionPeriod),
+                    GoDurations.parse("--eviction-monitoring-interval", evictionMonitoringInterval));
+        }
+
         Map<String, String> labelMap() {
             Map<String, String> out = new LinkedHashMap<>();
             for (String label : labels) {
@@ -76,16 +122,8 @@ final class NodeRunner implements AutoCloseable {
 
     static NodeRunner start(AgentConfig agent, Options options, int leaseDurationSeconds)
             throws InterruptedException {
-        if (options.agentPort < 0 || options.agentPort > 65535) {
-            throw new IllegalArgumentException("--agent-port must be between 0 and 65535");
-        }
-        if (options.nodeIp != null && !options.nodeIp.matches("((25[0-5]|2[0-4]\\d|1?\\d?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1?\\d?\\d)")) {
-            throw new IllegalArgumentException("--node-ip must be an IPv4 address, not \"" + options.nodeIp + "\"");
-        }
-        if (!options.podBridge.matches("[a-zA-Z0-9_.-]{1,15}")) {
-            throw new IllegalArgumentException("--pod-bridge must be a Linux interface name of at most 15 characters");
-        }
-        ServiceProxyBackend.Mode proxyMode = ServiceProxyBackend.Mode.parse(options.proxyMode); // before joining
+        options.check(); // before joining
+        ServiceProxyBackend.Mode proxyMode = ServiceProxyBackend.Mode.parse(options.proxyMode);
         NodeLock lock;
         try {
             lock = NodeLock.tryAcquire(agent.dataDir()).orElseThrow(() -> new IllegalArgumentException(
@@ -106,7 +144,7 @@ final class NodeRunner implements AutoCloseable {
                     .withStateDir(options.runDir.toAbsolutePath()).withBridgeName(options.podBridge)
                     .withAgentPort(options.agentPort).withRuntimeBinary(options.ociRuntime)
                     .withInsecureRegistries(java.util.Set.copyOf(options.insecureRegistries))
-                    .withProxyMode(proxyMode);
+                    .withProxyMode(proxyMode).withEviction(options.eviction());
             String clusterDns = NodeAgent.clusterDnsAddress(joined.client()).orElse(null);
             if (clusterDns != null) {
                 config = config.withClusterDns(clusterDns);

@@ -35,6 +35,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        nodeOptions.check(); // the node's options too are wrong before the control plane starts, not after
         ControlPlane plane = ControlPlane.start(options.toConfig(), options.controllerManagerConfig(),
                 options.clusterNetwork());
         ApiServer server = plane.server();

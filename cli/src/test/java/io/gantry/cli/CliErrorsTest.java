@@ -107,6 +107,28 @@ class CliErrorsTest {
     }
 
     @Test
+    void badEvictionSettingsStopAgentAndUpBeforeAnythingStarts() throws Exception {
+        Outcome agent = gantry("agent", "--server", "https://127.0.0.1:1", "--data-dir", tmp.resolve("a").toString(),
+                "--eviction-hard", "memory.available<100Mi,disk.available<1Gi");
+        assertThat(agent.exitCode()).isNotZero();
+        assertThat(lastLine(agent.output())).startsWith(
+                "gantry: --eviction-hard: unsupported eviction signal \"disk.available\" (supported: memory.available,");
+        assertThat(tmp.resolve("a")).doesNotExist();
+        Path upDir = tmp.resolve("up");
+        Outcome up = gantry("up", "--data-dir", upDir.toString(), "--port", "0", "--eviction-hard",
+                "nodefs.available<110%");
+        assertThat(up.exitCode()).isNotZero();
+        assertThat(lastLine(up.output())).isEqualTo("gantry: --eviction-hard: eviction threshold "
+                + "\"nodefs.available<110%\": a percentage must be between 0% and 100%");
+        assertThat(upDir).doesNotExist();
+        Outcome period = gantry("up", "--data-dir", upDir.toString(), "--port", "0",
+                "--eviction-pressure-transition-period", "5 minutes");
+        assertThat(lastLine(period.output())).isEqualTo("gantry: --eviction-pressure-transition-period must be a "
+                + "positive duration such as 1h or 30m, not \"5 minutes\"");
+        assertThat(period.exitCode()).isNotZero();
+    }
+
+    @Test
     void version() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream previous = System.out;

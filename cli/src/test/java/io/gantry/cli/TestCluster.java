@@ -23,6 +23,7 @@ final class TestCluster implements AutoCloseable {
     private Kubectl kubectl;
     private final Path dir;
     private final int nodes;
+    /** What every agent is started with besides its identity and addresses. */
     private final List<String> agentArgs;
     private final List<String> serverArgs;
     private GantryProcess server;
@@ -46,7 +47,10 @@ final class TestCluster implements AutoCloseable {
         return start(dir, nodes, List.of(), serverArgs);
     }
 
-    /** A cluster whose agents get {@code agentArgs} beyond their identity and host. */
+    /**
+     * @param agentArgs options every agent gets besides its identity and addresses (its data directory is always
+     *                  {@code dir/agentN}: a test may mount a file system of its own there first)
+     */
     static TestCluster start(Path dir, int nodes, List<String> agentArgs, String... serverArgs) throws Exception {
         TestHosts hosts = new TestHosts(nodes);
         TestCluster cluster = new TestCluster(dir, nodes, agentArgs, List.of(serverArgs), hosts);

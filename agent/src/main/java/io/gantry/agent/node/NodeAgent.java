@@ -1,6 +1,8 @@
 package io.gantry.agent.node;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.agent.node.eviction.EvictionManager;
+import io.gantry.agent.node.eviction.PressureConditions;
 import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
 import io.gantry.client.ApiClient;
@@ -13,6 +15,7 @@ import io.gantry.network.overlay.Overlay;
 import io.gantry.network.policy.PolicyEnforcer;
 import io.gantry.network.services.ServiceProxyBackend;
 import io.gantry.network.services.ServiceRules;
+import io.gantry.runtime.linux.CgroupFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +58,7 @@ public final class NodeAgent implements AutoCloseable {
     static final Path HOST_RESOLV_CONF = Path.of("/etc/resolv.conf");
     private NodeServer server;
     private Thread imageGc;
+    private EvictionManager evictionManager;
     private final String clusterCaPem;
 
     /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
@@ -94,8 +98,10 @@ public final class NodeAgent implements AutoCloseable {
             serverPort = server.port();
             fingerprint = certificate.fingerprint();
         }
+        PressureConditions pressure = new PressureConditions(config.eviction().pressureTransitionPeriod(),
+                clock.instant());
         NodeObjects objects = new NodeObjects(config, host, engines.getFirst().version(), clock.instant(), serverPort,
-                fingerprint);
+                fingerprint, pressure);
         heartbeat = new NodeHeartbeat(client, config, objects, clock);
         heartbeat.register();
         heartbeat.start();
@@ -155,6 +161,10 @@ public final class NodeAgent implements AutoCloseable {
         }
         releaseLeftovers(context);
         imageGc = Thread.ofVirtual().name("image-gc").start(this::collectImages);
+        evictionManager = new EvictionManager(config.eviction(),
+                new HostSignals(Path.of("/proc"), config.dataDir(), config.dataDir().resolve("images")),
+                new HostPodUsage(CgroupFiles.standard(), config.dataDir(), context::containersByPod),
+                () -> evictable(context), context.evictions(), pressure, heartbeat::postConditions, clock).start();
         LOG.info("node {} is running pods ({} on {})", config.nodeName(),
                 engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
         return this;
@@ -282,6 +292,15 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
+    /** The node's pods eviction may pick: not finished, not being deleted, not evicted already. */
+    private List<ObjectNode> evictable(NodeContext context) {
+        return pods.list().stream().filter(p -> {
+            String phase = p.path("status").path("phase").asText("");
+            return !phase.equals("Succeeded") && !phase.equals("Failed") && !p.path("metadata").has("deletionTimestamp")
+                    && !context.evictions().requested(uid(p));
+        }).toList();
+    }
+
     /** Whether two versions of a pod differ only in status (and the resourceVersion that came with it). */
     static boolean statusOnly(ObjectNode oldPod, ObjectNode newPod) {
         return withoutStatus(oldPod).equals(withoutStatus(newPod));
@@ -323,6 +342,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         if (imageGc != null) {
             imageGc.interrupt();
+        }
+        if (evictionManager != null) {
+            evictionManager.close();
         }
         if (workers != null) {
             workers.close();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import io.gantry.agent.node.eviction.EvictionConfig;
 import io.gantry.network.ClusterNetwork;
 import io.gantry.network.services.ServiceProxyBackend;
 
@@ -31,19 +32,22 @@ import io.gantry.network.services.ServiceProxyBackend;
  * @param clusterNetwork       the cluster's pod network as the control plane publishes it, or null when it
  *                             publishes none (then the node reaches only its own pods directly)
  * @param proxyMode            the packet filter the service proxy writes its rules for
+ * @param eviction             node-pressure eviction: thresholds, pressure transition period, monitoring interval
  */
 public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<String, String> labels,
                               int leaseDurationSeconds, int maxPods, int agentPort, Path runtimeBinary,
                               java.util.List<Path> cniPluginDirs, String clusterDns, String clusterDomain,
                               Duration statusInterval, String defaultHandler, String bridgeName,
                               ImageGcPolicy imageGc, java.util.Set<String> insecureRegistries, String nodeIp,
-                              ClusterNetwork clusterNetwork, ServiceProxyBackend.Mode proxyMode) {
+                              ClusterNetwork clusterNetwork, ServiceProxyBackend.Mode proxyMode,
+                              EvictionConfig eviction) {
     public NodeAgentConfig {
         insecureRegistries = java.util.Set.copyOf(insecureRegistries);
         Objects.requireNonNull(nodeName, "nodeName");
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(proxyMode, "proxyMode");
+        Objects.requireNonNull(eviction, "eviction");
         labels = Map.copyOf(labels);
         cniPluginDirs = java.util.List.copyOf(cniPluginDirs);
         if (leaseDurationSeconds <= 0) {
@@ -55,7 +59,7 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
         return new NodeAgentConfig(nodeName, dataDir, Path.of("/run/gantry"), Map.of(), 40, 110, 10250,
                 Path.of("/usr/sbin/runc"), java.util.List.of(Path.of("/usr/lib/cni"), Path.of("/opt/cni/bin")),
                 null, "cluster.local", Duration.ofMinutes(5), "runc", "gantry0", ImageGcPolicy.KUBELET_DEFAULT,
-                java.util.Set.of(), null, null, ServiceProxyBackend.Mode.NFTABLES);
+                java.util.Set.of(), null, null, ServiceProxyBackend.Mode.NFTABLES, EvictionConfig.KUBELET_DEFAULT);
     }
 
     public Duration leaseRenewInterval() {
@@ -124,6 +128,10 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
         return with(b -> b.proxyMode = value);
     }
 
+    public NodeAgentConfig withEviction(EvictionConfig value) {
+        return with(b -> b.eviction = value);
+    }
+
     /**
      * The kubelet's image garbage collection: when the image file system is fuller than {@code highPercent}, the
      * least recently used images no pod of the node uses are removed until it is at {@code lowPercent}; checked
@@ -161,6 +169,7 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
         String nodeIp;
         ClusterNetwork clusterNetwork;
         ServiceProxyBackend.Mode proxyMode;
+        EvictionConfig eviction;
 
         Builder(NodeAgentConfig c) {
             nodeName = c.nodeName;
@@ -182,12 +191,13 @@ public record NodeAgentConfig(String nodeName, Path dataDir, Path stateDir, Map<
             nodeIp = c.nodeIp;
             clusterNetwork = c.clusterNetwork;
             proxyMode = c.proxyMode;
+            eviction = c.eviction;
         }
 
         NodeAgentConfig build() {
             return new NodeAgentConfig(nodeName, dataDir, stateDir, labels, leaseDurationSeconds, maxPods, agentPort,
                     runtimeBinary, cniPluginDirs, clusterDns, clusterDomain, statusInterval, defaultHandler, bridgeName,
-                    imageGc, insecureRegistries, nodeIp, clusterNetwork, proxyMode);
+                    imageGc, insecureRegistries, nodeIp, clusterNetwork, proxyMode, eviction);
         }
     }
 }

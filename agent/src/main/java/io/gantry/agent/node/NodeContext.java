@@ -37,6 +37,7 @@ final class NodeContext {
     /** Which pod each container id belongs to, so an exit can wake the right worker. */
     private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
     private volatile java.util.function.Consumer<String> poke;
+    private final PodEvictions evictions;
 
     /** @param engines by RuntimeClass handler; the one of {@code config.defaultHandler()} serves pods naming none */
     NodeContext(ApiClient client, List<ContainerEngine> engines, EventRecorder events, Clock clock,
@@ -50,6 +51,12 @@ final class NodeContext {
         this.config = config;
         this.host = host;
         this.statusBuilder = new PodStatusBuilder();
+        this.evictions = new PodEvictions(events, this::podChanged);
+    }
+
+    /** The evictions the node's eviction manager asked of pod workers. */
+    PodEvictions evictions() {
+        return evictions;
     }
 
     ApiClient client() {

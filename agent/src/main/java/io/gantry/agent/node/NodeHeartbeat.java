@@ -140,6 +140,17 @@ final class NodeHeartbeat implements AutoCloseable {
         return changed ? ours : null;
     }
 
+    /** Posts the conditions now, out of turn: one changed (the kubelet too reports a changed status at once). */
+    void postConditions() {
+        try {
+            client.patchWithoutResult(NODES, "", config.nodeName(), "status", PatchKind.MERGE,
+                    Json.object().set("status", Json.object().set("conditions", objects.conditions(clock.instant()))));
+        } catch (RuntimeException e) {
+            // the next regular post carries the change
+            LOG.warn("posting the node's conditions failed: {}", e.toString());
+        }
+    }
+
     private void writeLease(Instant now) {
         try {
             client.create(LEASES, NodeObjects.LEASE_NAMESPACE, objects.lease(nodeUid, now));

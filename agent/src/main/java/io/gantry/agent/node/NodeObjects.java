@@ -3,6 +3,8 @@ package io.gantry.agent.node;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.agent.NodeConditions;
+import io.gantry.agent.node.eviction.EvictionSignal;
+import io.gantry.agent.node.eviction.PressureConditions;
 import io.gantry.api.Json;
 
 import java.time.Instant;
@@ -26,19 +28,22 @@ final class NodeObjects {
     private final Instant readySince;
     private final int serverPort;
     private final String servingFingerprint;
+    private final PressureConditions pressure;
 
     /**
      * @param serverPort         where the agent serves logs (daemonEndpoints.kubeletEndpoint.Port)
      * @param servingFingerprint the SHA-256 of the certificate it serves them with, published on the Node
+     * @param pressure           the MemoryPressure, DiskPressure and PIDPressure conditions the eviction manager keeps
      */
     NodeObjects(NodeAgentConfig config, HostFacts host, String runtimeVersion, Instant readySince, int serverPort,
-                String servingFingerprint) {
+                String servingFingerprint, PressureConditions pressure) {
         this.config = config;
         this.host = host;
         this.runtimeVersion = runtimeVersion;
         this.readySince = readySince;
         this.serverPort = serverPort;
         this.servingFingerprint = servingFingerprint;
+        this.pressure = pressure;
     }
 
     ObjectNode node() {
@@ -70,12 +75,14 @@ final class NodeObjects {
                 .put("pods", Integer.toString(config.maxPods()))
                 .put("ephemeral-storage", (host.storageBytes() / 1024) + "Ki");
         ObjectNode allocatable = status.putObject("allocatable");
-        // what the system and the agent itself keep: kubelet's default eviction threshold memory.available<100Mi
-        long memoryKib = Math.max(0, host.memoryBytes() / 1024 - 100 * 1024);
+        // as the kubelet's: capacity less the hard eviction threshold, which pods are evicted to keep free
+        long memoryKib = Math.max(0, (host.memoryBytes() - threshold(EvictionSignal.MEMORY_AVAILABLE,
+                host.memoryBytes())) / 1024);
         allocatable.put("cpu", Integer.toString(host.cpus()))
                 .put("memory", memoryKib + "Ki")
                 .put("pods", Integer.toString(config.maxPods()))
-                .put("ephemeral-storage", Long.toString(host.storageBytes() * 9 / 10));
+                .put("ephemeral-storage", Long.toString(Math.max(0, host.storageBytes()
+                        - threshold(EvictionSignal.NODEFS_AVAILABLE, host.storageBytes()))));
         status.set("conditions", conditions(now));
         ArrayNode addresses = status.putArray("addresses");
         addresses.addObject().put("type", "InternalIP").put("address", host.internalIp());
@@ -95,8 +102,14 @@ final class NodeObjects {
         return status;
     }
 
+    /** The hard eviction threshold of a signal on a resource of {@code capacity}; 0 when it has none. */
+    private long threshold(EvictionSignal signal, long capacity) {
+        return config.eviction().hard().thresholds().stream().filter(t -> t.signal() == signal)
+                .mapToLong(t -> t.minimum().of(capacity)).findFirst().orElse(0);
+    }
+
     ArrayNode conditions(Instant now) {
-        return NodeConditions.healthy(seconds(now), seconds(readySince));
+        return NodeConditions.of(seconds(now), seconds(readySince), pressure.states());
     }
 
     ObjectNode lease(String nodeUid, Instant now) {

@@ -40,12 +40,24 @@ final class PodStatusBuilder {
     /** @param scheme the containerID prefix, the engine's handler: runc://ID */
     ObjectNode build(String scheme, ObjectNode pod, List<Observed> init, List<Observed> regular, String hostIp, String podIp,
                      Instant startTime, boolean sandboxReady, Instant now) {
+        return build(scheme, pod, init, regular, hostIp, podIp, startTime, sandboxReady, null, now);
+    }
+
+    /**
+     * @param evictedMessage when the node evicted the pod, why: the pod is then Failed with reason Evicted and the
+     *                       condition DisruptionTarget (TerminationByKubelet), as the kubelet reports it; else null
+     */
+    ObjectNode build(String scheme, ObjectNode pod, List<Observed> init, List<Observed> regular, String hostIp, String podIp,
+                     Instant startTime, boolean sandboxReady, String evictedMessage, Instant now) {
         JsonNode previous = pod.path("status");
         String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
         boolean initialized = init.stream().allMatch(o -> o.record().finished != null
                 && o.record().finished.exitCode() == 0);
-        String phase = phase(init, regular, restartPolicy, initialized);
+        String phase = evictedMessage != null ? "Failed" : phase(init, regular, restartPolicy, initialized);
         ObjectNode status = Json.object().put("phase", phase);
+        if (evictedMessage != null) {
+            status.put("reason", "Evicted").put("message", evictedMessage);
+        }
         boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
         boolean allReady = !regular.isEmpty() && regular.stream().allMatch(Observed::ready);
         ArrayNode conditions = status.putArray("conditions");
@@ -65,6 +77,10 @@ final class PodStatusBuilder {
         }
         condition(conditions, previous, "ContainersReady", allReady, allReady ? null : notReady, notReadyMessage, now);
         condition(conditions, previous, "PodScheduled", true, null, null, now);
+        if (evictedMessage != null) {
+            condition(conditions, previous, "DisruptionTarget", true, "TerminationByKubelet", evictedMessage, now);
+            others.removeIf(c -> c.path("type").asText().equals("DisruptionTarget"));
+        }
         others.forEach(conditions::add);
         if (hostIp != null) {
             status.put("hostIP", hostIp);
@@ -119,8 +135,11 @@ final class PodStatusBuilder {
     static ObjectNode patch(ObjectNode status) {
         ObjectNode patch = status.deepCopy();
         ArrayNode own = patch.putArray("conditions");
+        // a pod the node evicted carries the node's own DisruptionTarget too
+        boolean evicted = "Evicted".equals(status.path("reason").asText());
         for (JsonNode c : status.path("conditions")) {
-            if (OWN_CONDITIONS.contains(c.path("type").asText())) {
+            String type = c.path("type").asText();
+            if (OWN_CONDITIONS.contains(type) || (evicted && type.equals("DisruptionTarget"))) {
                 ObjectNode condition = c.deepCopy();
                 for (String field : List.of("reason", "message")) {
                     if (!condition.has(field)) {

@@ -84,7 +84,12 @@ final class PodSync implements PodWorkers.Sync {
         }
         if (deleted || pod == null || pod.path("metadata").has("deletionTimestamp")) {
             terminate(pod, !deleted && pod != null);
+            node.evictions().forget(uid);
             return Optional.empty();
+        }
+        Optional<PodEvictions.Request> eviction = node.evictions().of(uid);
+        if (eviction.isPresent()) {
+            return Optional.of(evict(pod, eviction.get()));
         }
         String phase = pod.path("status").path("phase").asText("");
         if (phase.equals("Succeeded") || phase.equals("Failed")) {
@@ -497,7 +502,36 @@ final class PodSync implements PodWorkers.Sync {
         }
     }
 
+    /**
+     * The node evicts the pod: its containers are killed at once (a hard threshold grants no grace period), it
+     * gives up its address, and it is reported Failed; its containers never start again. Returns when to look again.
+     */
+    private Duration evict(ObjectNode pod, PodEvictions.Request eviction) {
+        if (eviction.done().isDone()) {
+            return PodWorkers.RESYNC;
+        }
+        probes.close();
+        stopAll(pod, Duration.ZERO);
+        engine.removeSandbox(uid);
+        sandbox = null;
+        if (reportStatus(pod, node.clock().instant(), eviction.message())) {
+            eviction.done().complete(null);
+            return PodWorkers.RESYNC;
+        }
+        return RETRY;
+    }
+
     private void reportStatus(ObjectNode pod, Instant now) {
+        reportStatus(pod, now, null);
+    }
+
+    /**
+     * Writes the pod's status if it changed.
+     *
+     * @param evictedMessage why the node evicted the pod, or null when it did not
+     * @return whether the API has the status now (or the pod is gone from it)
+     */
+    private boolean reportStatus(ObjectNode pod, Instant now, String evictedMessage) {
         List<PodStatusBuilder.Observed> init = new ArrayList<>();
         List<PodStatusBuilder.Observed> regular = new ArrayList<>();
         for (ContainerRecord r : records.values()) {
@@ -507,20 +541,23 @@ final class PodSync implements PodWorkers.Sync {
                     running && probes.started(r.name)));
         }
         ObjectNode status = node.statusBuilder().build(engine.handler(), pod, init, regular, node.hostIp(),
-                sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, now);
+                sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, evictedMessage, now);
         if (status.equals(lastStatus) || sameAsReported(pod, status)) {
             lastStatus = status;
-            return;
+            return true;
         }
         try {
             node.client().patchWithoutResult(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(),
                     namespace(pod), name(pod), "status", PatchKind.STRATEGIC,
                     Json.object().set("status", PodStatusBuilder.patch(status)));
             lastStatus = status;
+            return true;
         } catch (ApiException e) {
-            if (e.code() != 404) {
-                LOG.warn("status of pod {}/{} not written: {}", namespace(pod), name(pod), e.getMessage());
+            if (e.code() == 404) {
+                return true;
             }
+            LOG.warn("status of pod {}/{} not written: {}", namespace(pod), name(pod), e.getMessage());
+            return false;
         }
     }
 

@@ -28,6 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code node.kubernetes.io/not-ready:NoExecute}; pods that do not tolerate a NoExecute taint of their node are
  * deleted, those that tolerate it for tolerationSeconds when that time has passed. Healthy nodes lose the taints.
  * Heartbeats are timed by this controller's clock when it sees them change, so clock skew with kubelets is harmless.
+ * As Kubernetes' TaintNodesByCondition, a node whose MemoryPressure, DiskPressure or PIDPressure condition is True
+ * carries the matching {@code node.kubernetes.io/*-pressure:NoSchedule} taint, so that the scheduler places no new
+ * pods there (DaemonSet pods tolerate them); the taint goes with the condition.
  */
 public final class NodeLifecycleController extends Controller {
     public static final String LEASE_NAMESPACE = "kube-node-lease";
@@ -164,6 +167,7 @@ public final class NodeLifecycleController extends Controller {
         Instant now = clock.instant();
         node = monitorHealth(node, now);
         node = syncTaints(node, now);
+        node = syncConditionTaints(node);
         evictPods(node, now);
     }
 
@@ -283,6 +287,41 @@ public final class NodeLifecycleController extends Controller {
     private static boolean isHealthTaint(String key, String effect) {
         return (key.equals(Taints.UNREACHABLE) || key.equals(Taints.NOT_READY))
                 && (effect.equals(Taints.NO_EXECUTE) || effect.equals(Taints.NO_SCHEDULE));
+    }
+
+    /** The NoSchedule taints of the pressure conditions: present exactly while their condition is True. */
+    private ObjectNode syncConditionTaints(ObjectNode node) {
+        java.util.Set<String> want = new java.util.HashSet<>();
+        Taints.BY_PRESSURE_CONDITION.forEach((condition, taint) -> {
+            if (Meta.condition(node, condition).map(c -> "True".equals(c.path("status").asText())).orElse(false)) {
+                want.add(taint);
+            }
+        });
+        java.util.Set<String> have = new java.util.HashSet<>();
+        for (JsonNode t : node.path("spec").path("taints")) {
+            if (Taints.NO_SCHEDULE.equals(t.path("effect").asText())
+                    && Taints.BY_PRESSURE_CONDITION.containsValue(t.path("key").asText())) {
+                have.add(t.path("key").asText());
+            }
+        }
+        if (want.equals(have)) {
+            return node;
+        }
+        ObjectNode copy = Meta.copy(node, SharedInformers.NODES);
+        ArrayNode taints = copy.with("spec").withArray("taints");
+        for (int i = taints.size() - 1; i >= 0; i--) {
+            JsonNode t = taints.get(i);
+            if (Taints.NO_SCHEDULE.equals(t.path("effect").asText()) && have.contains(t.path("key").asText())
+                    && !want.contains(t.path("key").asText())) {
+                taints.remove(i);
+            }
+        }
+        want.stream().filter(k -> !have.contains(k)).sorted()
+                .forEach(k -> taints.addObject().put("key", k).put("effect", Taints.NO_SCHEDULE));
+        if (taints.isEmpty()) {
+            ((ObjectNode) copy.path("spec")).remove("taints");
+        }
+        return Meta.copy(client.update(SharedInformers.NODES, copy), SharedInformers.NODES);
     }
 
     private static boolean hasHealthTaint(ObjectNode node) {

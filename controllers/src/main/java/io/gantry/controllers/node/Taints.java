@@ -13,6 +13,16 @@ public final class Taints {
     public static final String NOT_READY = "node.kubernetes.io/not-ready";
     public static final String NO_EXECUTE = "NoExecute";
     public static final String NO_SCHEDULE = "NoSchedule";
+    public static final String MEMORY_PRESSURE = "node.kubernetes.io/memory-pressure";
+    public static final String DISK_PRESSURE = "node.kubernetes.io/disk-pressure";
+    public static final String PID_PRESSURE = "node.kubernetes.io/pid-pressure";
+
+    /**
+     * Kubernetes' TaintNodesByCondition for the kubelet's pressure conditions: the NoSchedule taint a node carries
+     * while the condition of that type is True.
+     */
+    public static final java.util.Map<String, String> BY_PRESSURE_CONDITION = java.util.Map.of(
+            "MemoryPressure", MEMORY_PRESSURE, "DiskPressure", DISK_PRESSURE, "PIDPressure", PID_PRESSURE);
 
     private Taints() {
     }

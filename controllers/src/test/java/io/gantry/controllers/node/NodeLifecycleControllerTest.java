@@ -79,6 +79,30 @@ class NodeLifecycleControllerTest {
         cluster.client.updateStatus(SharedInformers.NODES, current);
     }
 
+    /** The kubelet posts Ready True and these pressure conditions, e.g. DiskPressure True. */
+    private void postPressure(String node, java.util.Map<String, String> pressures) {
+        ClusterFixture.retryOnConflict(() -> {
+            ObjectNode current = cluster.client.get(SharedInformers.NODES, "", node);
+            var conditions = current.with("status").putArray("conditions");
+            String now = Meta.time(clock.instant());
+            conditions.addObject().put("type", "Ready").put("status", "True").put("lastHeartbeatTime", now)
+                    .put("lastTransitionTime", now);
+            pressures.forEach((type, status) -> conditions.addObject().put("type", type).put("status", status)
+                    .put("lastHeartbeatTime", now).put("lastTransitionTime", now));
+            return cluster.client.updateStatus(SharedInformers.NODES, current);
+        });
+    }
+
+    private static java.util.List<String> noScheduleTaints(JsonNode node) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        for (JsonNode t : node.path("spec").path("taints")) {
+            if ("NoSchedule".equals(t.path("effect").asText())) {
+                keys.add(t.path("key").asText());
+            }
+        }
+        return keys;
+    }
+
     private ObjectNode pod(String name, String node, Long tolerationSeconds) {
         ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
         pod.putObject("metadata").put("name", name);
@@ -161,5 +185,45 @@ class NodeLifecycleControllerTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> taint(node("n2"), Taints.NOT_READY).isPresent());
         postReady(node("n2"), "True");
         await().atMost(Duration.ofSeconds(10)).until(() -> taint(node("n2"), Taints.NOT_READY).isEmpty());
+    }
+
+    @Test
+    void pressureConditionsTaintTheNodeNoScheduleWhileTheyAreTrue() {
+        createNode("n3");
+        ObjectNode other = Json.object().put("apiVersion", "v1").put("kind", "Node");
+        other.putObject("metadata").put("name", "n3-other");
+        cluster.client.create(SharedInformers.NODES, "", other);
+        ClusterFixture.retryOnConflict(() -> {
+            ObjectNode n = node("n3");
+            n.with("spec").putArray("taints").addObject().put("key", "dedicated").put("value", "db")
+                    .put("effect", "NoSchedule");
+            return cluster.client.update(SharedInformers.NODES, n);
+        });
+        manager.start();
+
+        postPressure("n3", java.util.Map.of("MemoryPressure", "False", "DiskPressure", "True", "PIDPressure", "False"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> noScheduleTaints(node("n3")).contains(Taints.DISK_PRESSURE));
+        assertThat(noScheduleTaints(node("n3"))).containsExactlyInAnyOrder("dedicated", Taints.DISK_PRESSURE);
+        assertThat(taint(node("n3"), Taints.DISK_PRESSURE).orElseThrow().has("timeAdded")).isFalse();
+
+        clock.advance(Duration.ofSeconds(10));
+        postPressure("n3", java.util.Map.of("MemoryPressure", "True", "DiskPressure", "True", "PIDPressure", "True"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> noScheduleTaints(node("n3")).size() == 4);
+        assertThat(noScheduleTaints(node("n3"))).containsExactlyInAnyOrder("dedicated", Taints.DISK_PRESSURE,
+                Taints.MEMORY_PRESSURE, Taints.PID_PRESSURE);
+
+        clock.advance(Duration.ofSeconds(10));
+        postPressure("n3", java.util.Map.of("MemoryPressure", "False", "DiskPressure", "False", "PIDPressure", "False"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> noScheduleTaints(node("n3")).equals(List.of("dedicated")));
+        // a node that reports no pressure at all, and one whose kubelet never posted, get none of these taints
+        assertThat(noScheduleTaints(node("n3-other"))).doesNotContain(Taints.MEMORY_PRESSURE, Taints.DISK_PRESSURE,
+                Taints.PID_PRESSURE);
+
+        // a kubelet that stops posting leaves its conditions Unknown: no pressure taint, the unreachable one instead
+        postPressure("n3", java.util.Map.of("DiskPressure", "True"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> noScheduleTaints(node("n3")).contains(Taints.DISK_PRESSURE));
+        clock.advance(Duration.ofSeconds(41));
+        await().atMost(Duration.ofSeconds(10)).until(() -> taint(node("n3"), Taints.UNREACHABLE).isPresent()
+                && noScheduleTaints(node("n3")).equals(List.of("dedicated", Taints.UNREACHABLE)));
     }
 }

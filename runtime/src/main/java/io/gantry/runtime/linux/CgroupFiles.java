@@ -77,4 +77,46 @@ public record CgroupFiles(Path root) {
         }
         return pids;
     }
+
+    /**
+     * The cgroup's memory working set, as cAdvisor and the kubelet count it: usage less the inactive file cache
+     * (which the kernel reclaims before it runs out). v1: {@code memory.usage_in_bytes} less
+     * {@code total_inactive_file} of {@code memory.stat}; v2: {@code memory.current} less {@code inactive_file}.
+     * Empty when the cgroup does not exist.
+     */
+    public java.util.OptionalLong memoryWorkingSet(String cgroupsPath) {
+        String relative = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        boolean v1 = memoryIsV1();
+        Path dir = v1 ? root.resolve("memory").resolve(relative) : root.resolve(relative);
+        try {
+            long usage = Long.parseLong(Files.readString(dir.resolve(v1 ? "memory.usage_in_bytes" : "memory.current"),
+                    StandardCharsets.UTF_8).trim());
+            long inactiveFile = 0;
+            String field = v1 ? "total_inactive_file" : "inactive_file";
+            for (String line : Files.readAllLines(dir.resolve("memory.stat"), StandardCharsets.UTF_8)) {
+                String[] kv = line.trim().split("\\s+");
+                if (kv.length == 2 && kv[0].equals(field)) {
+                    inactiveFile = Long.parseLong(kv[1]);
+                }
+            }
+            return java.util.OptionalLong.of(Math.max(0, usage - inactiveFile));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
+    /**
+     * How many tasks (processes and threads) the cgroup holds, by the pids controller ({@code pids.current});
+     * empty when the cgroup does not exist.
+     */
+    public java.util.OptionalLong pidsCurrent(String cgroupsPath) {
+        String relative = cgroupsPath.startsWith("/") ? cgroupsPath.substring(1) : cgroupsPath;
+        Path v1 = root.resolve("pids").resolve(relative).resolve("pids.current");
+        Path file = Files.exists(v1) ? v1 : root.resolve(relative).resolve("pids.current");
+        try {
+            return java.util.OptionalLong.of(Long.parseLong(Files.readString(file, StandardCharsets.UTF_8).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
 }

@@ -32,6 +32,9 @@ interface LibC extends Library {
 
     int getpagesize();
 
+    /** @param buffer a struct statvfs (112 bytes on x86_64) */
+    int statvfs(String path, com.sun.jna.Pointer buffer) throws LastErrorException;
+
     int O_RDWR = 2;
     int O_NOCTTY = 0x100;
     int EIO = 5;
