@@ -241,11 +241,15 @@ class EvictionTest {
         assertThat(ok.body().path("status").asText()).isEqualTo("Success");
         assertThat(service().get(type("v1", "Pod"), "options", "web-1").path("metadata")
                 .path("deletionGracePeriodSeconds").asLong()).isEqualTo(7);
+        // as Kubernetes' eviction: the pod says why it goes
+        assertThat(service().get(type("v1", "Pod"), "options", "web-1").path("status").path("conditions")
+                .findValuesAsText("reason")).contains("EvictionByEvictionAPI");
 
         // dry run: nothing is spent and nothing deleted
         assertThat(cluster.post("/api/v1/namespaces/options/pods/web-2/eviction?dryRun=All", """
                 {"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"web-2"}}""").status()).isEqualTo(201);
         assertThat(terminating("options", "web-2")).isFalse();
+        assertThat(budgetStatus("options", "web-pdb").path("disruptedPods").has("web-2")).isFalse();
 
         TestCluster.Reply mismatch = cluster.post("/api/v1/namespaces/options/pods/web-2/eviction", """
                 {"apiVersion":"policy/v1","kind":"Eviction","metadata":{"name":"web-1"}}""");

@@ -7,6 +7,7 @@ import io.gantry.api.Json;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
 import io.gantry.client.ApiClient;
+import io.gantry.client.DeleteRequest;
 import io.gantry.client.Informer;
 import io.gantry.client.ListQuery;
 import io.gantry.client.PatchKind;
@@ -341,7 +342,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Nominates the node and evicts the victims gracefully (their deletion wakes the pod up again). */
+    /**
+     * Nominates the node and deletes the victims gracefully (their deletion wakes the pod up again), as Kubernetes'
+     * scheduler does: each first gets the condition DisruptionTarget, then is deleted directly, not through the
+     * eviction API. PodDisruptionBudgets only make a victim less preferred; they never stop a preemption.
+     */
     private void preempt(PodInfo pod, Preemption.Outcome outcome) {
         try {
             ObjectNode patch = Json.object();
@@ -352,9 +357,13 @@ public final class Scheduler implements AutoCloseable {
         }
         for (PodInfo victim : outcome.victims()) {
             try {
-                ObjectNode eviction = Json.object().put("apiVersion", "policy/v1").put("kind", "Eviction");
-                eviction.putObject("metadata").put("name", victim.name()).put("namespace", victim.namespace());
-                client.post(pods, victim.namespace(), victim.name(), "eviction", eviction);
+                ObjectNode target = Json.object();
+                target.putObject("status").putArray("conditions").addObject().put("type", "DisruptionTarget")
+                        .put("status", "True").put("reason", "PreemptionByScheduler")
+                        .put("message", config.schedulerName() + ": preempting to accommodate a higher priority pod")
+                        .put("lastTransitionTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+                client.patch(pods, victim.namespace(), victim.name(), "status", PatchKind.STRATEGIC, target);
+                client.delete(pods, victim.namespace(), victim.name(), DeleteRequest.DEFAULT.withUid(victim.uid()));
                 events.record(victim, "Normal", "Preempted",
                         "Preempted by pod " + pod.uid() + " on node " + outcome.nodeName());
             } catch (RuntimeException e) {

@@ -140,6 +140,10 @@ class SchedulerIntegrationTest {
                 assertThat(cluster.nodeOf("low-" + i)).isNotEmpty();
             }
         });
+        // a budget that allows no disruption makes a victim less preferred, never stops a preemption
+        cluster.client.create(ClusterFixture.REGISTRY.byKind("policy/v1", "PodDisruptionBudget").orElseThrow(),
+                "default", json("{'apiVersion':'policy/v1','kind':'PodDisruptionBudget','metadata':{'name':'all'},"
+                        + "'spec':{'minAvailable':3,'selector':{}}}"));
         cluster.createPod("vip", "1", "'priorityClassName':'high',");
         String[] nominated = new String[1];
         awaitUp(() -> {
@@ -150,6 +154,8 @@ class SchedulerIntegrationTest {
                 .filter(p -> cluster.nodeOf(p).equals(nominated[0])).findFirst().orElseThrow();
         awaitUp(() -> assertThat(cluster.client.find(ClusterFixture.PODS, "default", victim)
                 .map(p -> p.path("metadata").has("deletionTimestamp")).orElse(true)).isTrue());
+        assertThat(cluster.pod(victim).path("status").path("conditions").findValuesAsText("reason"))
+                .contains("PreemptionByScheduler");
         // no node agent runs here: finish the graceful deletion as the kubelet would
         if (cluster.client.find(ClusterFixture.PODS, "default", victim).isPresent()) {
             cluster.client.delete(ClusterFixture.PODS, "default", victim, io.gantry.client.DeleteRequest.now());

@@ -14,8 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.time.Instant;
 
 /**
@@ -89,8 +87,13 @@ final class NodeHeartbeat implements AutoCloseable {
                 } else if (!now.isBefore(nextCheck)) {
                     // as the kubelet: what the Node shows is checked often, posted only when it differs, e.g. after
                     // the control plane marked the node Unknown while it could not be reached
-                    conditions = changedConditions(objects.conditions(now),
-                            client.get(NODES, "", config.nodeName()).path("status").path("conditions"), now);
+                    JsonNode shown = client.get(NODES, "", config.nodeName()).path("status").path("conditions");
+                    if (!shows(shown, objects.conditions(now))) {
+                        if (!"True".equals(statusIn(shown, "Ready"))) {
+                            objects.readyAgain(now);
+                        }
+                        conditions = objects.conditions(now);
+                    }
                     nextCheck = now.plus(statusCheckInterval());
                 }
                 if (conditions != null) {
@@ -121,23 +124,23 @@ final class NodeHeartbeat implements AutoCloseable {
         return config.leaseRenewInterval().compareTo(kubelet) < 0 ? config.leaseRenewInterval() : kubelet;
     }
 
-    /**
-     * {@code ours} when some condition's status differs from what the Node shows ({@code posted}), with the
-     * transition time of each such condition set to now; null when they agree.
-     */
-    static ArrayNode changedConditions(ArrayNode ours, JsonNode posted, Instant now) {
-        Map<String, String> shown = new HashMap<>();
-        for (JsonNode c : posted) {
-            shown.put(c.path("type").asText(), c.path("status").asText());
-        }
-        boolean changed = false;
+    /** Whether the Node's conditions ({@code shown}) have the statuses of {@code ours}. */
+    static boolean shows(JsonNode shown, ArrayNode ours) {
         for (JsonNode c : ours) {
-            if (!c.path("status").asText().equals(shown.get(c.path("type").asText()))) {
-                ((ObjectNode) c).put("lastTransitionTime", NodeObjects.seconds(now));
-                changed = true;
+            if (!c.path("status").asText().equals(statusIn(shown, c.path("type").asText()))) {
+                return false;
             }
         }
-        return changed ? ours : null;
+        return true;
+    }
+
+    private static String statusIn(JsonNode conditions, String type) {
+        for (JsonNode c : conditions) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("status").asText();
+            }
+        }
+        return null;
     }
 
     /** Posts the conditions now, out of turn: one changed (the kubelet too reports a changed status at once). */

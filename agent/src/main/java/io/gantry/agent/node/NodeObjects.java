@@ -25,7 +25,8 @@ final class NodeObjects {
     private final NodeAgentConfig config;
     private final HostFacts host;
     private final String runtimeVersion;
-    private final Instant readySince;
+    /** When the node last became Ready, as the Node shows it: the start, or the return from being marked Unknown. */
+    private volatile Instant readySince;
     private final int serverPort;
     private final String servingFingerprint;
     private final PressureConditions pressure;
@@ -106,6 +107,11 @@ final class NodeObjects {
     private long threshold(EvictionSignal signal, long capacity) {
         return config.eviction().hard().thresholds().stream().filter(t -> t.signal() == signal)
                 .mapToLong(t -> t.minimum().of(capacity)).findFirst().orElse(0);
+    }
+
+    /** The node is Ready again after the control plane marked it otherwise. */
+    void readyAgain(Instant now) {
+        readySince = now;
     }
 
     ArrayNode conditions(Instant now) {

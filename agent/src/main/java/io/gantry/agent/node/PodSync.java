@@ -223,7 +223,6 @@ final class PodSync implements PodWorkers.Sync {
         return run;
     }
 
-    /** An instance ended: it becomes the last state, and the runtime forgets it. */
     /** A container whose liveness (or startup) probe failed is stopped, as the kubelet kills it, for a restart. */
     private ContainerEngine.ContainerRun killUnhealthy(ObjectNode pod, ContainerRecord r) {
         String fieldPath = "spec.containers{" + r.name + "}";
@@ -234,6 +233,7 @@ final class PodSync implements PodWorkers.Sync {
         return observe(r);
     }
 
+    /** An instance ended: it becomes the last state, and the runtime forgets it. */
     private void ended(ObjectNode pod, ContainerRecord r, ContainerEngine.ContainerRun.Exited exited) {
         probes.stop(r.name);
         r.last = new ContainerRecord.Termination(exited.exitCode(), exited.reason(), null, exited.startedAt(),

@@ -353,7 +353,7 @@ class OciNodeTest {
                   volumeMounts:
                 MOUNTS
                   startupProbe: {grpc: {port: 9555}, periodSeconds: 1, failureThreshold: 60}
-                  livenessProbe: {grpc: {port: 9555}, periodSeconds: 1, failureThreshold: 2}
+                  livenessProbe: {grpc: {port: 9555}, periodSeconds: 1, timeoutSeconds: 5, failureThreshold: 3}
                   readinessProbe: {grpc: {port: 9555, service: nothing-here}, periodSeconds: 1, failureThreshold: 1}
                 """.replace("VOLUMES\n", volumes.toString()).replace("MOUNTS\n", mounts.toString())
                 .replace("JAVA", javaHome.resolve("bin/java").toString())

@@ -518,7 +518,7 @@ public final class ObjectService {
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(type, Meta.name(object), causes);
             }
-            if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && graceOver(object)) {
+            if (Meta.deleting(oldObject) && !Meta.hasFinalizers(object) && graceOver(strategy, object)) {
                 // The last finalizer is gone: the pending deletion completes now.
                 if (!options.dryRun()) {
                     storage.delete(type, Meta.namespace(object), Meta.name(object), old.revision());
@@ -619,12 +619,13 @@ public final class ObjectService {
 
     /**
      * Whether a pending deletion may complete once no finalizer holds it (Kubernetes' ShouldDeleteDuringUpdate):
-     * only with no grace period left. A pod deleted gracefully waits for its node to stop it and delete it with
-     * grace 0; an ordinary update, a status report or a controller marking it not ready, must not end it early,
-     * or its replacement could start while it still runs.
+     * only when the kind's strategy needs no grace with the grace period the deletion was given. A pod deleted
+     * gracefully waits for its node to stop it and delete it with grace 0; an ordinary update, a status report
+     * or a controller marking it not ready, must not end it early, or its replacement could start while it still
+     * runs. A namespace waits for its own spec.finalizers instead.
      */
-    private static boolean graceOver(ObjectNode object) {
-        return Meta.metadata(object).path("deletionGracePeriodSeconds").asLong(0) == 0;
+    private static boolean graceOver(ResourceStrategy strategy, ObjectNode object) {
+        return !strategy.gracefulDeletionNeeded(object, Meta.metadata(object).path("deletionGracePeriodSeconds").asLong(0));
     }
 
     /** The outcome of a delete: the object, and whether it is gone already or its deletion is pending. */
@@ -674,7 +675,7 @@ public final class ObjectService {
             ObjectNode object = current.get().object().deepCopy();
             Meta.removeFinalizer(object, finalizer);
             try {
-                if (Meta.deleting(object) && !Meta.hasFinalizers(object) && graceOver(object)) {
+                if (Meta.deleting(object) && !Meta.hasFinalizers(object) && graceOver(strategy, object)) {
                     storage.delete(type, namespace, name, current.get().revision());
                     strategy.release(object);
                 } else {

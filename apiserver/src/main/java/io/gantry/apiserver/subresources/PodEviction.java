@@ -3,16 +3,19 @@ package io.gantry.apiserver.subresources;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
+import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
 import io.gantry.api.policy.DisruptionBudgets;
 import io.gantry.apiserver.rest.DeleteOptions;
 import io.gantry.apiserver.rest.ListOptions;
 import io.gantry.apiserver.rest.ObjectService;
+import io.gantry.apiserver.rest.PatchType;
 import io.gantry.apiserver.rest.WriteOptions;
 import io.gantry.apiserver.storage.Meta;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -63,10 +66,14 @@ final class PodEviction {
             // A pending pod could start meanwhile: delete exactly the version judged (terminal and terminating
             // ones cannot come back). A conflict is retried with a fresh read unless the caller pinned a version.
             DeleteOptions delete = options;
-            if (!terminalOrTerminating(pod) && !pinnedByCaller) {
-                delete = delete.withPreconditionVersion(resourceVersion(pod));
-            }
             try {
+                if (!terminalOrTerminating(pod)) {
+                    // a caller's stale version is left for the delete to refuse; a version just written replaces it
+                    ObjectNode marked = markDisruptionTarget(pods, pod, options, true);
+                    if (marked != pod || !pinnedByCaller) {
+                        delete = delete.withPreconditionVersion(resourceVersion(marked));
+                    }
+                }
                 service.delete(pods, namespace, name, delete);
                 return Subresources.success();
             } catch (ApiException e) {
@@ -92,8 +99,14 @@ final class PodEviction {
                 takeDisruption(budget, name, options.dryRun());
             }
         }
-        DeleteOptions delete = unhealthyAllowed ? options.withPreconditionVersion(resourceVersion(pod)) : options;
+        // the unhealthy pod's deletion (and the caller's pinned one) stays pinned to the version judged
+        boolean pinned = unhealthyAllowed || pinnedByCaller;
+        DeleteOptions delete = options;
         try {
+            ObjectNode marked = markDisruptionTarget(pods, pod, options, pinned);
+            if (pinned && (marked != pod || !pinnedByCaller)) {
+                delete = options.withPreconditionVersion(resourceVersion(marked));
+            }
             service.delete(pods, namespace, name, delete);
         } catch (ApiException e) {
             if (e.code() == 409 && unhealthyAllowed && !pinnedByCaller) {
@@ -103,6 +116,35 @@ final class PodEviction {
             throw e;
         }
         return Subresources.success();
+    }
+
+    /**
+     * Kubernetes' addConditionAndDeletePod: before it goes, a pod gets the condition DisruptionTarget
+     * (EvictionByEvictionAPI), so that its owner (a Job's podFailurePolicy, say) can tell why. With {@code pinned}
+     * the condition is written only on the version that was judged (a conflict otherwise); the pod as written is
+     * returned, whose version the deletion then pins. A dry run, a pod already marked or one the delete's own
+     * preconditions will refuse is left as it is.
+     */
+    private ObjectNode markDisruptionTarget(ResourceType pods, ObjectNode pod, DeleteOptions options, boolean pinned) {
+        boolean marked = false;
+        for (JsonNode c : pod.path("status").path("conditions")) {
+            marked |= "DisruptionTarget".equals(c.path("type").asText()) && "True".equals(c.path("status").asText());
+        }
+        if (marked || options.dryRun() || terminalOrTerminating(pod)
+                || (options.preconditionUid() != null && !options.preconditionUid().equals(Meta.uid(pod)))
+                || (options.preconditionVersion() != null
+                        && !options.preconditionVersion().equals(resourceVersion(pod)))) {
+            return pod;
+        }
+        ObjectNode patch = Json.object();
+        if (pinned) {
+            patch.putObject("metadata").put("resourceVersion", resourceVersion(pod));
+        }
+        patch.putObject("status").putArray("conditions").addObject().put("type", "DisruptionTarget")
+                .put("status", "True").put("reason", "EvictionByEvictionAPI").put("message", "Eviction API: evicting")
+                .put("lastTransitionTime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return service.patch(pods, Meta.namespace(pod), Meta.name(pod), PatchType.STRATEGIC, patch, "status",
+                WriteOptions.defaults());
     }
 
     /** Terminal, pending and terminating pods disrupt nothing more by going (canIgnorePDB). */
