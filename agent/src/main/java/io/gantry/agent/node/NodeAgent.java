@@ -59,6 +59,7 @@ public final class NodeAgent implements AutoCloseable {
     private NodeServer server;
     private Thread imageGc;
     private EvictionManager evictionManager;
+    private NodeContext context;
     private final String clusterCaPem;
 
     /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
@@ -131,6 +132,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
+        this.context = context;
         workers = new PodWorkers((uid, latest) -> new PodSync(context, uid, latest));
         context.onPodChanged(workers::poke);
         engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
@@ -292,13 +294,23 @@ public final class NodeAgent implements AutoCloseable {
         }
     }
 
-    /** The node's pods eviction may pick: not finished, not being deleted, not evicted already. */
+    /**
+     * The node's pods eviction may pick: not finished, not being deleted, not evicted already. Evictions asked of
+     * pods that are finished or gone by now are forgotten here.
+     */
     private List<ObjectNode> evictable(NodeContext context) {
-        return pods.list().stream().filter(p -> {
+        List<ObjectNode> all = pods.list();
+        context.evictions().retain(all);
+        return all.stream().filter(p -> {
             String phase = p.path("status").path("phase").asText("");
             return !phase.equals("Succeeded") && !phase.equals("Failed") && !p.path("metadata").has("deletionTimestamp")
                     && !context.evictions().requested(uid(p));
         }).toList();
+    }
+
+    /** What the eviction manager evicts pods through (tests ask it directly, without pressure). */
+    EvictionManager.Evictor evictor() {
+        return context.evictions();
     }
 
     /** Whether two versions of a pod differ only in status (and the resourceVersion that came with it). */
