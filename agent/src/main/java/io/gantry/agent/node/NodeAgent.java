@@ -166,7 +166,9 @@ public final class NodeAgent implements AutoCloseable {
         evictionManager = new EvictionManager(config.eviction(),
                 new HostSignals(Path.of("/proc"), config.dataDir(), config.dataDir().resolve("images")),
                 new HostPodUsage(CgroupFiles.standard(), config.dataDir(), context::containersByPod),
-                () -> evictable(context), context.evictions(), pressure, heartbeat::postConditions, clock).start();
+                () -> evictable(context), context.evictions(),
+                () -> engines.forEach(e -> e.deleteUnusedImages(imagesInUse())), pressure, heartbeat::postConditions,
+                clock).start();
         LOG.info("node {} is running pods ({} on {})", config.nodeName(),
                 engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
         return this;
@@ -284,14 +286,20 @@ public final class NodeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            java.util.Set<String> inUse = new java.util.HashSet<>();
-            for (ObjectNode pod : pods.list()) {
-                for (String list : List.of("initContainers", "containers")) {
-                    pod.path("spec").path(list).forEach(c -> inUse.add(c.path("image").asText()));
-                }
-            }
+            Set<String> inUse = imagesInUse();
             engines.forEach(e -> e.collectImageGarbage(inUse));
         }
+    }
+
+    /** The images the node's pods name: image garbage collection keeps them. */
+    private Set<String> imagesInUse() {
+        Set<String> inUse = new HashSet<>();
+        for (ObjectNode pod : pods.list()) {
+            for (String list : List.of("initContainers", "containers")) {
+                pod.path("spec").path(list).forEach(c -> inUse.add(c.path("image").asText()));
+            }
+        }
+        return inUse;
     }
 
     /**
