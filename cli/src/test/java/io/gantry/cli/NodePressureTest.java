@@ -31,14 +31,35 @@ class NodePressureTest {
     @TempDir
     Path tmp;
 
+    /** What a test does with its cluster, whose one node keeps its data in {@code agentDir}. */
+    private interface Scenario {
+        void run(TestCluster cluster, Path agentDir) throws Exception;
+    }
+
     @Test
     void diskPressureTaintsTheNodeAndEvictsPodsInTheKubeletsOrder() throws Exception {
+        onSmallDisk("nodefs.available<24Mi", this::underPressure);
+    }
+
+    /**
+     * One pod writing into its emptyDir is what fills the disk: the usual single-disk layout, where the image store
+     * shares the data directory's file system and imagefs pressure weighs what pods keep there (not just their
+     * writable layers, where a bystander holds more). That pod alone is evicted, its emptyDir goes with it, and the
+     * pressure ends without any other eviction.
+     */
+    @Test
+    void aPodFillingItsEmptyDirIsTheOnlyOneEvictedAndItsSpaceComesBack() throws Exception {
+        onSmallDisk("imagefs.available<24Mi", this::emptyDirFills);
+    }
+
+    /** A cluster whose node keeps its data on a 64 MiB tmpfs, with one hard threshold. */
+    private void onSmallDisk(String threshold, Scenario scenario) throws Exception {
         Path agentDir = Files.createDirectories(tmp.resolve("agent1"));
         ok("mount", "-t", "tmpfs", "-o", "size=64m", "gantry-pressure-test", agentDir.toString());
         try {
-            try (TestCluster cluster = TestCluster.start(tmp, 1, List.of("--eviction-hard", "nodefs.available<24Mi",
+            try (TestCluster cluster = TestCluster.start(tmp, 1, List.of("--eviction-hard", threshold,
                     "--eviction-pressure-transition-period", "6s", "--eviction-monitoring-interval", "2s"))) {
-                underPressure(cluster, agentDir);
+                scenario.run(cluster, agentDir);
             }
         } finally {
             // the cluster's clean-up unmounts whatever is below the test's directory; this is for when it never ran
@@ -165,6 +186,76 @@ class NodePressureTest {
         kubectl.run("wait", "--for=condition=Ready", "pod/newcomer", "--timeout=60s").requireSuccess();
         assertThat(kubectl.run("get", "pod", "newcomer", "-o", "jsonpath={.spec.nodeName}").out().trim())
                 .isEqualTo("n1");
+    }
+
+    private void emptyDirFills(TestCluster cluster, Path agentDir) throws Exception {
+        Kubectl kubectl = cluster.kubectl();
+        Path bystanders = tmp.resolve("bystanders.yaml");
+        Files.writeString(bystanders, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: layered}
+                spec:
+                  containers:
+                  - name: c
+                    image: localhost/gantry-sample:1
+                    imagePullPolicy: Never
+                    command: [sh, -c, "dd if=/dev/zero of=/ballast bs=1024 count=1024 && exec sleep 3600"]
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: quiet}
+                spec:
+                  containers:
+                  - name: c
+                    image: localhost/gantry-sample:1
+                    imagePullPolicy: Never
+                    command: [sleep, "3600"]
+                """);
+        kubectl.run("apply", "-f", bystanders.toString()).requireSuccess();
+        kubectl.run("wait", "--for=condition=Ready", "pod/layered", "pod/quiet", "--timeout=90s").requireSuccess();
+
+        // the writer leaves about 12 MiB free: half the threshold
+        long mebibytes = Files.getFileStore(agentDir).getUsableSpace() / MI - 12;
+        Path writer = tmp.resolve("writer.yaml");
+        Files.writeString(writer, """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: writer}
+                spec:
+                  containers:
+                  - name: c
+                    image: localhost/gantry-sample:1
+                    imagePullPolicy: Never
+                    command: [sh, -c, "dd if=/dev/zero of=/cache/fill bs=1048576 count=%d; exec sleep 3600"]
+                    volumeMounts: [{name: cache, mountPath: /cache}]
+                  volumes: [{name: cache, emptyDir: {}}]
+                """.formatted(mebibytes));
+        kubectl.run("apply", "-f", writer.toString()).requireSuccess();
+        String uid = kubectl.run("get", "pod", "writer", "-o", "jsonpath={.metadata.uid}").requireSuccess().out().trim();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> "True".equals(
+                condition(node(kubectl), "DiskPressure").path("status").asText()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "Failed".equals(
+                kubectl.run("get", "pod", "writer", "-o", "jsonpath={.status.phase}").out().trim()));
+        JsonNode evicted = Json.MAPPER.readTree(kubectl.run("get", "pod", "writer", "-o", "json").requireSuccess().out());
+        assertThat(evicted.path("status").path("reason").asText()).isEqualTo("Evicted");
+        assertThat(evicted.path("status").path("message").asText()).startsWith("The node was low on resource: "
+                + "ephemeral-storage. Threshold quantity: 24Mi, available: ");
+        assertThat(agentDir.resolve("pods").resolve(uid).resolve("volumes")).as("the emptyDir is given back")
+                .doesNotExist();
+
+        Instant relieved = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).until(() -> "False".equals(
+                condition(node(kubectl), "DiskPressure").path("status").asText()));
+        assertThat(Duration.between(relieved, Instant.now())).as("not before the transition period")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(kubectl.run("get", "pod", "layered", "quiet", "-o", "jsonpath={.items[*].status.phase}").out().trim())
+                .as("nothing else was evicted").isEqualTo("Running Running");
+        for (String bystander : List.of("layered", "quiet")) {
+            assertThat(kubectl.run("get", "events", "--field-selector", "involvedObject.name=" + bystander, "-o",
+                    "jsonpath={.items[*].reason}").requireSuccess().out()).as(bystander).doesNotContain("Evicted");
+        }
     }
 
     /** Writes {@code bytes} for real: tmpfs gives them pages, where a sparse file would take none. */

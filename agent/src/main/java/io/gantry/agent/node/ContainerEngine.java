@@ -87,6 +87,10 @@ public interface ContainerEngine extends AutoCloseable {
     default void collectImageGarbage(Set<String> imagesInUse) {
     }
 
+    /** Removes every image no pod uses, whatever the thresholds: the node is under disk pressure. */
+    default void deleteUnusedImages(Set<String> imagesInUse) {
+    }
+
     /** Stops the engine's own background work; containers keep running (a new agent re-adopts them). */
     @Override
     default void close() {

@@ -35,9 +35,7 @@ final class HostPodUsage implements PodUsage {
                 writable = writable.plus(DiskUsage.of(dataDir.resolve("containers").resolve(e.getKey())));
             }
         }
-        String logDir = pod.path("metadata").path("namespace").asText() + "_" + pod.path("metadata").path("name").asText()
-                + "_" + uid;
-        DiskUsage all = writable.plus(DiskUsage.of(dataDir.resolve("logs").resolve(logDir)))
+        DiskUsage all = writable.plus(DiskUsage.of(PodLogs.dir(dataDir.resolve("logs"), pod)))
                 .plus(DiskUsage.of(dataDir.resolve("pods").resolve(uid).resolve("volumes")));
         return new PodStats(cgroups.memoryWorkingSet(cgroup).orElse(0), all.bytes(), all.inodes(), writable.bytes(),
                 writable.inodes(), cgroups.pidsCurrent(cgroup).orElse(0));

@@ -1,6 +1,7 @@
 package io.gantry.agent.node;
 
 import io.gantry.agent.node.eviction.EvictionSignal;
+import io.gantry.agent.node.eviction.ImageFs;
 import io.gantry.agent.node.eviction.Observation;
 import io.gantry.agent.node.eviction.SignalObserver;
 import io.gantry.runtime.linux.FileSystemStats;
@@ -104,6 +105,22 @@ final class HostSignals implements SignalObserver {
                 LOG.warn("inodes of {} not measured: {}", existing, e.toString());
                 warnedInodes = true;
             }
+        }
+    }
+
+    /**
+     * Whether the image directory is on the data directory's file system (the same device), as the kubelet tells a
+     * dedicated imagefs from the root one; asked on every pass, so a file system mounted later counts.
+     */
+    @Override
+    public ImageFs imageFs() {
+        try {
+            Object nodeDevice = Files.getAttribute(existing(nodeFs), "unix:dev");
+            Object imageDevice = Files.getAttribute(existing(imageFs), "unix:dev");
+            return nodeDevice.equals(imageDevice) ? ImageFs.SHARED : ImageFs.DEDICATED;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.debug("image file system not told apart: {}", e.toString());
+            return ImageFs.SHARED;
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * Frees the image file system under disk pressure, as the kubelet's image garbage collector: above the high
  * threshold, the least recently used images that no pod of the node names are removed until usage is at the low
- * threshold.
+ * threshold; for the eviction manager, every image no pod names goes, whatever the thresholds.
  */
 final class ImageGarbageCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ImageGarbageCollector.class);
@@ -42,20 +42,34 @@ final class ImageGarbageCollector {
                 return Optional.empty();
             }
             long toFree = Math.max(1, used - total * policy.lowPercent() / 100);
-            Set<ImageReference> keep = new HashSet<>();
-            for (String image : imagesInUse) {
-                try {
-                    keep.add(ImageReference.parse(image));
-                } catch (IllegalArgumentException ignored) {
-                    // a pod naming an invalid image holds nothing on this node
-                }
-            }
             LOG.info("image file system {}% full (high threshold {}%): freeing {} bytes", used * 100 / total,
                     policy.highPercent(), toFree);
-            return Optional.of(images.prune(keep, toFree));
+            return Optional.of(images.prune(references(imagesInUse), toFree));
         } catch (IOException e) {
             LOG.warn("image garbage collection failed: {}", e.toString());
             return Optional.empty();
         }
+    }
+
+    /** Removes every image no pod names (the kubelet's DeleteUnusedImages, before it evicts for disk). */
+    Optional<PruneResult> deleteUnused(Set<String> imagesInUse) {
+        try {
+            return Optional.of(images.prune(references(imagesInUse), Long.MAX_VALUE));
+        } catch (IOException e) {
+            LOG.warn("removing unused images failed: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    private static Set<ImageReference> references(Set<String> images) {
+        Set<ImageReference> out = new HashSet<>();
+        for (String image : images) {
+            try {
+                out.add(ImageReference.parse(image));
+            } catch (IllegalArgumentException ignored) {
+                // a pod naming an invalid image holds nothing on this node
+            }
+        }
+        return out;
     }
 }

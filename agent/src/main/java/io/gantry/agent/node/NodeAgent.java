@@ -59,6 +59,7 @@ public final class NodeAgent implements AutoCloseable {
     private NodeServer server;
     private Thread imageGc;
     private EvictionManager evictionManager;
+    private NodeContext context;
     private final String clusterCaPem;
 
     /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
@@ -131,6 +132,7 @@ public final class NodeAgent implements AutoCloseable {
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
         NodeContext context = new NodeContext(client, engines, events, clock, config, host);
+        this.context = context;
         workers = new PodWorkers((uid, latest) -> new PodSync(context, uid, latest));
         context.onPodChanged(workers::poke);
         engines.forEach(e -> e.onExit(id -> context.podOf(id).ifPresent(workers::poke)));
@@ -164,7 +166,9 @@ public final class NodeAgent implements AutoCloseable {
         evictionManager = new EvictionManager(config.eviction(),
                 new HostSignals(Path.of("/proc"), config.dataDir(), config.dataDir().resolve("images")),
                 new HostPodUsage(CgroupFiles.standard(), config.dataDir(), context::containersByPod),
-                () -> evictable(context), context.evictions(), pressure, heartbeat::postConditions, clock).start();
+                () -> evictable(context), context.evictions(),
+                () -> engines.forEach(e -> e.deleteUnusedImages(imagesInUse())), pressure, heartbeat::postConditions,
+                clock).start();
         LOG.info("node {} is running pods ({} on {})", config.nodeName(),
                 engines.stream().map(ContainerEngine::version).toList(), host.internalIp());
         return this;
@@ -282,23 +286,39 @@ public final class NodeAgent implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            java.util.Set<String> inUse = new java.util.HashSet<>();
-            for (ObjectNode pod : pods.list()) {
-                for (String list : List.of("initContainers", "containers")) {
-                    pod.path("spec").path(list).forEach(c -> inUse.add(c.path("image").asText()));
-                }
-            }
+            Set<String> inUse = imagesInUse();
             engines.forEach(e -> e.collectImageGarbage(inUse));
         }
     }
 
-    /** The node's pods eviction may pick: not finished, not being deleted, not evicted already. */
+    /** The images the node's pods name: image garbage collection keeps them. */
+    private Set<String> imagesInUse() {
+        Set<String> inUse = new HashSet<>();
+        for (ObjectNode pod : pods.list()) {
+            for (String list : List.of("initContainers", "containers")) {
+                pod.path("spec").path(list).forEach(c -> inUse.add(c.path("image").asText()));
+            }
+        }
+        return inUse;
+    }
+
+    /**
+     * The node's pods eviction may pick: not finished, not being deleted, not evicted already. Evictions asked of
+     * pods that are finished or gone by now are forgotten here.
+     */
     private List<ObjectNode> evictable(NodeContext context) {
-        return pods.list().stream().filter(p -> {
+        List<ObjectNode> all = pods.list();
+        context.evictions().retain(all);
+        return all.stream().filter(p -> {
             String phase = p.path("status").path("phase").asText("");
             return !phase.equals("Succeeded") && !phase.equals("Failed") && !p.path("metadata").has("deletionTimestamp")
                     && !context.evictions().requested(uid(p));
         }).toList();
+    }
+
+    /** What the eviction manager evicts pods through (tests ask it directly, without pressure). */
+    EvictionManager.Evictor evictor() {
+        return context.evictions();
     }
 
     /** Whether two versions of a pod differ only in status (and the resourceVersion that came with it). */

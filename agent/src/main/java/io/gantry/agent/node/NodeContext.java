@@ -36,7 +36,7 @@ final class NodeContext {
     private final PodStatusBuilder statusBuilder;
     /** Which pod each container id belongs to, so an exit can wake the right worker. */
     private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
-    private volatile java.util.function.Consumer<String> poke;
+    private volatile java.util.function.Predicate<String> poke;
     private final PodEvictions evictions;
 
     /** @param engines by RuntimeClass handler; the one of {@code config.defaultHandler()} serves pods naming none */
@@ -51,7 +51,7 @@ final class NodeContext {
         this.config = config;
         this.host = host;
         this.statusBuilder = new PodStatusBuilder();
-        this.evictions = new PodEvictions(events, this::podChanged);
+        this.evictions = new PodEvictions(this::podChanged);
     }
 
     /** The evictions the node's eviction manager asked of pod workers. */
@@ -130,16 +130,14 @@ final class NodeContext {
     }
 
     /** Who wakes a pod's worker (the node's PodWorkers, once they exist). */
-    void onPodChanged(java.util.function.Consumer<String> poke) {
+    void onPodChanged(java.util.function.Predicate<String> poke) {
         this.poke = poke;
     }
 
-    /** Wakes the worker of pod {@code uid} for a sync soon (a probe result changed, say). */
-    void podChanged(String uid) {
-        java.util.function.Consumer<String> p = poke;
-        if (p != null) {
-            p.accept(uid);
-        }
+    /** Wakes the worker of pod {@code uid} for a sync soon (a probe result changed, say); false when it has none. */
+    boolean podChanged(String uid) {
+        java.util.function.Predicate<String> p = poke;
+        return p != null && p.test(uid);
     }
 
     Optional<String> podOf(String containerId) {

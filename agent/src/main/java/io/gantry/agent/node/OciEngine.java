@@ -94,7 +94,16 @@ final class OciEngine implements ContainerEngine {
 
     @Override
     public void collectImageGarbage(Set<String> imagesInUse) {
-        new ImageGarbageCollector(images, config.dataDir().resolve("images"), config.imageGc()).collect(imagesInUse);
+        imageGarbageCollector().collect(imagesInUse);
+    }
+
+    @Override
+    public void deleteUnusedImages(Set<String> imagesInUse) {
+        imageGarbageCollector().deleteUnused(imagesInUse);
+    }
+
+    private ImageGarbageCollector imageGarbageCollector() {
+        return new ImageGarbageCollector(images, config.dataDir().resolve("images"), config.imageGc());
     }
 
     @Override

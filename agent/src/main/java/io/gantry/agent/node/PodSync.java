@@ -46,6 +46,12 @@ final class PodSync implements PodWorkers.Sync {
     private ObjectNode lastStatus;
     private boolean loaded;
     private boolean logsAttached;
+    /** The node evicted the pod: its containers never start again, whatever the pod object says meanwhile. */
+    private boolean evicted;
+    /** The Evicted event went out for the eviction under way (a retried status write must not repeat it). */
+    private boolean evictionAnnounced;
+    /** An evicted pod's volumes and logs are gone from the node's disk. */
+    private boolean diskReleased;
 
     /** What the pod's worker last heard of the pod: a deletion may shorten its grace period while it runs out. */
     private final java.util.function.Supplier<ObjectNode> latest;
@@ -87,16 +93,18 @@ final class PodSync implements PodWorkers.Sync {
             node.evictions().forget(uid);
             return Optional.empty();
         }
-        Optional<PodEvictions.Request> eviction = node.evictions().of(uid);
+        Optional<PodEvictions.Request> eviction = node.evictions().of(uid).filter(r -> !r.done().isDone());
         if (eviction.isPresent()) {
             return Optional.of(evict(pod, eviction.get()));
         }
-        String phase = pod.path("status").path("phase").asText("");
-        if (phase.equals("Succeeded") || phase.equals("Failed")) {
+        if (evicted || terminal(pod)) {
             // finished pods keep their status and logs but hold no containers or address
             stopAll(pod, Duration.ZERO);
             engine.removeSandbox(uid);
             sandbox = null;
+            if ((evicted || "Evicted".equals(pod.path("status").path("reason").asText())) && !diskReleased) {
+                releaseDisk(pod); // an eviction an earlier run (or a failed attempt) did not finish cleaning up
+            }
             return Optional.of(PodWorkers.RESYNC);
         }
         Instant now = node.clock().instant();
@@ -195,13 +203,7 @@ final class PodSync implements PodWorkers.Sync {
                 continue;
             }
             if (run instanceof ContainerEngine.ContainerRun.Exited exited) {
-                ended(pod, r, exited);
-                boolean restart = restartPolicy.equals("Always")
-                        || restartPolicy.equals("OnFailure") && exited.exitCode() != 0;
-                if (!restart) {
-                    r.finished = r.last;
-                    r.last = null;
-                    save();
+                if (!endedRegular(pod, r, exited, restartPolicy)) {
                     continue;
                 }
                 r.crashBackoff.failed(now);
@@ -231,6 +233,22 @@ final class PodSync implements PodWorkers.Sync {
         probes.stop(r.name);
         engine.stop(r.containerId, Duration.ofSeconds(Math.max(0, grace)));
         return observe(r);
+    }
+
+    /**
+     * A regular container's instance ended: recorded as {@link #ended}, and as finished for good when the restart
+     * policy does not start it again. Returns whether it does.
+     */
+    private boolean endedRegular(ObjectNode pod, ContainerRecord r, ContainerEngine.ContainerRun.Exited exited,
+                                 String restartPolicy) {
+        ended(pod, r, exited);
+        boolean restart = restartPolicy.equals("Always") || restartPolicy.equals("OnFailure") && exited.exitCode() != 0;
+        if (!restart) {
+            r.finished = r.last;
+            r.last = null;
+            save();
+        }
+        return restart;
     }
 
     /** An instance ended: it becomes the last state, and the runtime forgets it. */
@@ -363,8 +381,7 @@ final class PodSync implements PodWorkers.Sync {
 
     /** The kubelet's layout: logs/NAMESPACE_NAME_UID/CONTAINER/RESTARTS.log. */
     private Path logFile(ObjectNode pod, ContainerRecord r) {
-        return node.logsDir().resolve(namespace(pod) + "_" + name(pod) + "_" + uid).resolve(r.name)
-                .resolve(r.restartCount + ".log");
+        return PodLogs.dir(node.logsDir(), pod).resolve(r.name).resolve(r.restartCount + ".log");
     }
 
     private String containerId(ContainerRecord r) {
@@ -391,9 +408,10 @@ final class PodSync implements PodWorkers.Sync {
                 }
                 JsonNode spec = pod == null ? null : containerSpec(pod, r.name);
                 JsonNode preStop = spec == null ? null : spec.path("lifecycle").get("preStop");
-                // the preStop handler runs first and counts against the grace period; then SIGTERM
+                // the preStop handler runs first and counts against the grace period; then SIGTERM. With no grace
+                // period at all (a hard eviction) it is skipped, as the kubelet's killContainer does: it could only fail
                 preStops.add(Thread.ofVirtual().start(() -> {
-                    if (preStop != null && !preStop.isNull()) {
+                    if (preStop != null && !preStop.isNull() && grace.isPositive()) {
                         try {
                             LifecycleHooks.run(preStop, spec, sandbox == null ? null : sandbox.podIp(), engine, id,
                                     grace);
@@ -503,26 +521,96 @@ final class PodSync implements PodWorkers.Sync {
     }
 
     /**
-     * The node evicts the pod: its containers are killed at once (a hard threshold grants no grace period), it
-     * gives up its address, and it is reported Failed; its containers never start again. Returns when to look again.
+     * The node evicts the pod: the Warning event Evicted, its containers killed at once (a hard threshold grants no
+     * grace period), its address given up, and it is reported Failed; its containers never start again. Once the
+     * API has that status, its volumes and logs leave the disk, as the kubelet cleans up an evicted pod before its
+     * eviction manager looks again. A pod that finished on its own since the manager picked it keeps its own
+     * phase: the kubelet never moves a pod out of a terminal one. Returns when to look again.
      */
     private Duration evict(ObjectNode pod, PodEvictions.Request eviction) {
-        if (eviction.done().isDone()) {
-            return PodWorkers.RESYNC;
+        Instant now = node.clock().instant();
+        if (!evictionAnnounced && finishedOnItsOwn(pod, now)) {
+            LOG.info("pod {}/{} finished before its eviction: not evicted", namespace(pod), name(pod));
+            if (reportStatus(pod, now)) {
+                eviction.done().complete(null);
+                return PodWorkers.RESYNC;
+            }
+            return RETRY;
+        }
+        if (!evictionAnnounced) {
+            node.events().event(pod, EventRecorder.WARNING, "Evicted", eviction.message());
+            evictionAnnounced = true;
         }
         probes.close();
         stopAll(pod, Duration.ZERO);
         engine.removeSandbox(uid);
         sandbox = null;
-        if (reportStatus(pod, node.clock().instant(), eviction.message())) {
-            eviction.done().complete(null);
-            return PodWorkers.RESYNC;
+        if (!reportStatus(pod, node.clock().instant(), eviction.message())) {
+            return RETRY;
         }
-        return RETRY;
+        evicted = true;
+        releaseDisk(pod);
+        eviction.done().complete(null);
+        return PodWorkers.RESYNC;
     }
 
-    private void reportStatus(ObjectNode pod, Instant now) {
-        reportStatus(pod, now, null);
+    /**
+     * Whether the pod is in a terminal phase by the API or by what its containers did: one that ended on its own
+     * and that its restart policy leaves ended is recorded as finished here, as the next sync would.
+     */
+    private boolean finishedOnItsOwn(ObjectNode pod, Instant now) {
+        if (terminal(pod) || lastStatus != null && terminal(lastStatus.path("phase").asText(""))) {
+            return true;
+        }
+        String restartPolicy = pod.path("spec").path("restartPolicy").asText("Always");
+        for (ContainerRecord r : records.values()) {
+            if (!r.init && r.finished == null && observe(r) instanceof ContainerEngine.ContainerRun.Exited exited) {
+                endedRegular(pod, r, exited, restartPolicy);
+            }
+        }
+        return terminal(status(pod, now, null).path("phase").asText(""));
+    }
+
+    private static boolean terminal(ObjectNode pod) {
+        return terminal(pod.path("status").path("phase").asText(""));
+    }
+
+    private static boolean terminal(String phase) {
+        return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    /**
+     * Removes what an evicted pod holds on the node's disk: its volumes (tmpfs unmounted, directories deleted) and
+     * its container logs. The pod's state file stays: it is what its status (kubectl get pod) is built from.
+     */
+    private void releaseDisk(ObjectNode pod) {
+        try {
+            new PodVolumes(podDir.resolve("volumes"), pod, node.sources(pod), resolver(pod), node.mounts()).tearDown();
+            AtomicDirectoryWriter.deleteTree(podDir.resolve("volumes"));
+            AtomicDirectoryWriter.deleteTree(PodLogs.dir(node.logsDir(), pod));
+            diskReleased = true;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("could not remove the volumes and logs of evicted pod {}/{}: {}", namespace(pod), name(pod),
+                    e.toString());
+        }
+    }
+
+    private boolean reportStatus(ObjectNode pod, Instant now) {
+        return reportStatus(pod, now, null);
+    }
+
+    /** The status the pod has by what the worker knows of its containers now. */
+    private ObjectNode status(ObjectNode pod, Instant now, String evictedMessage) {
+        List<PodStatusBuilder.Observed> init = new ArrayList<>();
+        List<PodStatusBuilder.Observed> regular = new ArrayList<>();
+        for (ContainerRecord r : records.values()) {
+            ContainerEngine.ContainerRun run = r.containerId == null ? null : engine.state(r.containerId);
+            boolean running = run instanceof ContainerEngine.ContainerRun.Running;
+            (r.init ? init : regular).add(new PodStatusBuilder.Observed(r, run, running && probes.ready(r.name),
+                    running && probes.started(r.name)));
+        }
+        return node.statusBuilder().build(engine.handler(), pod, init, regular, node.hostIp(),
+                sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, evictedMessage, now);
     }
 
     /**
@@ -532,16 +620,7 @@ final class PodSync implements PodWorkers.Sync {
      * @return whether the API has the status now (or the pod is gone from it)
      */
     private boolean reportStatus(ObjectNode pod, Instant now, String evictedMessage) {
-        List<PodStatusBuilder.Observed> init = new ArrayList<>();
-        List<PodStatusBuilder.Observed> regular = new ArrayList<>();
-        for (ContainerRecord r : records.values()) {
-            ContainerEngine.ContainerRun run = r.containerId == null ? null : engine.state(r.containerId);
-            boolean running = run instanceof ContainerEngine.ContainerRun.Running;
-            (r.init ? init : regular).add(new PodStatusBuilder.Observed(r, run, running && probes.ready(r.name),
-                    running && probes.started(r.name)));
-        }
-        ObjectNode status = node.statusBuilder().build(engine.handler(), pod, init, regular, node.hostIp(),
-                sandbox == null ? null : sandbox.podIp(), startTime, sandbox != null, evictedMessage, now);
+        ObjectNode status = status(pod, now, evictedMessage);
         if (status.equals(lastStatus) || sameAsReported(pod, status)) {
             lastStatus = status;
             return true;

@@ -66,12 +66,13 @@ final class PodWorkers implements AutoCloseable {
         w.startOnce();
     }
 
-    /** Something outside the API changed for the pod (a container exited): sync it soon. */
-    void poke(String uid) {
+    /** Something outside the API changed for the pod (a container exited): sync it soon. False: it has no worker. */
+    boolean poke(String uid) {
         Worker w = workers.get(uid);
         if (w != null) {
             w.offer(null, false);
         }
+        return w != null;
     }
 
     @Override

@@ -29,13 +29,7 @@ class ImageGarbageCollectorTest {
              RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
             ImageReference used = registry.reference("gc/used:1");
             ImageReference unused = registry.reference("gc/unused:1");
-            for (ImageReference ref : new ImageReference[]{used, unused}) {
-                ImageBuilder.create().layer(LayerBuilder.create().file("name", ref.toString()).build(Compression.GZIP))
-                        .cmd("true").build().push(client, ref, RegistryCredentials.none());
-            }
-            ImageService images = new ImageService(tmp.resolve("images"), client);
-            images.pull(used, RegistryCredentials.none());
-            images.pull(unused, RegistryCredentials.none());
+            ImageService images = pulled(client, used, unused);
 
             // a file system below 100 % full is never past a high threshold of 100 %
             assertThat(new ImageGarbageCollector(images, tmp.resolve("images"),
@@ -51,5 +45,33 @@ class ImageGarbageCollectorTest {
             assertThat(images.get(unused)).isEmpty();
             assertThat(images.get(used)).isPresent();
         }
+    }
+
+    @Test
+    void forTheEvictionManagerEveryUnusedImageGoesWhateverTheThresholds() throws Exception {
+        try (TestRegistry registry = TestRegistry.start();
+             RegistryClient client = new RegistryClient(RegistryOptions.defaults())) {
+            ImageReference used = registry.reference("gc/used:1");
+            ImageReference unused = registry.reference("gc/unused:1");
+            ImageService images = pulled(client, used, unused);
+
+            var result = new ImageGarbageCollector(images, tmp.resolve("images"),
+                    new NodeAgentConfig.ImageGcPolicy(100, 100, Duration.ofMinutes(5)))
+                    .deleteUnused(Set.of(used.toString(), "not a valid reference!"));
+            assertThat(result).isPresent();
+            assertThat(result.get().removed()).containsExactly(unused);
+            assertThat(images.get(used)).isPresent();
+        }
+    }
+
+    /** An image store holding these images, pushed to the test registry first. */
+    private ImageService pulled(RegistryClient client, ImageReference... refs) throws Exception {
+        ImageService images = new ImageService(tmp.resolve("images"), client);
+        for (ImageReference ref : refs) {
+            ImageBuilder.create().layer(LayerBuilder.create().file("name", ref.toString()).build(Compression.GZIP))
+                    .cmd("true").build().push(client, ref, RegistryCredentials.none());
+            images.pull(ref, RegistryCredentials.none());
+        }
+        return images;
     }
 }

@@ -3,6 +3,7 @@ package io.gantry.agent.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.agent.node.eviction.EvictionSignal;
+import io.gantry.agent.node.eviction.ImageFs;
 import io.gantry.agent.node.eviction.Observation;
 import io.gantry.api.Json;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,20 @@ class NodePressureLogicTest {
             Observation inodes = observed.get(EvictionSignal.NODEFS_INODES_FREE);
             assertThat(inodes.available()).isPositive().isLessThanOrEqualTo(inodes.capacity());
         }
+    }
+
+    @Test
+    void theImageFileSystemIsDedicatedOnlyOnADeviceOfItsOwn() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        // the images directory need not exist yet: its nearest ancestor's device counts
+        assertThat(new HostSignals(dir.resolve("proc"), data, data.resolve("images")).imageFs())
+                .isEqualTo(ImageFs.SHARED);
+        Files.createDirectories(data.resolve("images"));
+        assertThat(new HostSignals(dir.resolve("proc"), data, data.resolve("images")).imageFs())
+                .isEqualTo(ImageFs.SHARED);
+        // procfs is a file system of its own, as a disk mounted at the images directory would be
+        assertThat(new HostSignals(dir.resolve("proc"), data, Path.of("/proc/self")).imageFs())
+                .isEqualTo(ImageFs.DEDICATED);
     }
 
     @Test

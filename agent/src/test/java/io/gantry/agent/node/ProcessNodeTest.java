@@ -157,6 +157,57 @@ class ProcessNodeTest {
                 .map(e -> e.path("reason").asText())).contains("Started", "Killing");
     }
 
+    @Test
+    void anEvictedPodIsFailedAndItsVolumesAndLogsLeaveTheDisk() throws Exception {
+        ObjectNode pod = pod("hog", "Always", "sh", "-c", "echo started; exec sleep 300");
+        ((ObjectNode) pod.path("spec")).putArray("volumes").addObject().put("name", "cache").putObject("emptyDir");
+        admin.create(PODS, "default", pod);
+        await().atMost(WAIT).until(() -> status("hog").path("phase").asText().equals("Running"));
+        String uid = admin.get(PODS, "default", "hog").path("metadata").path("uid").asText();
+        Path volumes = tmp.resolve("agent/pods/" + uid + "/volumes");
+        Files.write(volumes.resolve("cache/filler"), new byte[1 << 20]);
+        Path logs = tmp.resolve("agent/logs/default_hog_" + uid);
+        await().atMost(WAIT).until(() -> Files.exists(logs.resolve("main/0.log")));
+        String message = "The node was low on resource: ephemeral-storage. Threshold quantity: 1Gi, available: 1Mi. ";
+
+        node.evictor().evict(admin.get(PODS, "default", "hog"), message);
+
+        JsonNode status = status("hog");
+        assertThat(status.path("phase").asText()).isEqualTo("Failed");
+        assertThat(status.path("reason").asText()).isEqualTo("Evicted");
+        assertThat(status.path("message").asText()).isEqualTo(message);
+        assertThat(volumes).as("the emptyDir is given back at once").doesNotExist();
+        assertThat(logs).doesNotExist();
+        assertThat(tmp.resolve("agent/pods/" + uid + "/state.json")).as("what the status is built from").exists();
+        assertThat(events("hog")).contains("Evicted");
+        // later syncs neither restart it nor change its status
+        Thread.sleep(1500);
+        assertThat(status("hog").path("phase").asText()).isEqualTo("Failed");
+        assertThat(status("hog").path("containerStatuses").get(0).path("state").has("terminated")).isTrue();
+        assertThat(volumes).doesNotExist();
+    }
+
+    @Test
+    void aPodThatFinishedOnItsOwnBeforeItsEvictionKeepsItsPhase() throws Exception {
+        admin.create(PODS, "default", pod("brief", "Never", "true"));
+        await().atMost(WAIT).until(() -> status("brief").path("phase").asText().equals("Succeeded"));
+        // the eviction manager may have listed the pod before it finished
+        ObjectNode seen = admin.get(PODS, "default", "brief");
+        ((ObjectNode) seen.path("status")).put("phase", "Running");
+
+        node.evictor().evict(seen, "The node was low on resource: memory. Threshold quantity: 1Gi, available: 1Mi. ");
+
+        assertThat(status("brief").path("phase").asText()).isEqualTo("Succeeded");
+        assertThat(status("brief").has("reason")).isFalse();
+        assertThat(events("brief")).doesNotContain("Evicted");
+    }
+
+    private static List<String> events(String pod) {
+        return admin.list(EVENTS, "default", ListQuery.ALL).items().stream()
+                .filter(e -> e.path("involvedObject").path("name").asText().equals(pod))
+                .map(e -> e.path("reason").asText()).toList();
+    }
+
     private static JsonNode readState(String id) throws Exception {
         return Json.MAPPER.readTree(tmp.resolve("agent/process/" + id + ".json").toFile());
     }

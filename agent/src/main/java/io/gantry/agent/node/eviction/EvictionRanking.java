@@ -17,7 +17,8 @@ import java.util.function.ToLongFunction;
  *     any use exceeds it; a Guaranteed pod cannot exceed, its limit being its request), then lower priority, then
  *     more use above the request;</li>
  *     <li>disk ({@code nodefs}, {@code imagefs}): the same with the pod's disk use and its ephemeral-storage
- *     request (inodes have no requests: any use exceeds);</li>
+ *     request (inodes have no requests: any use exceeds); on a dedicated image file system only writable layers
+ *     fill it, so only they count for {@code imagefs}; on a shared one it ranks as {@code nodefs};</li>
  *     <li>pids: lower priority, then more processes.</li>
  * </ul>
  * Pods equal by all of these keep the order they came in.
@@ -30,11 +31,11 @@ public final class EvictionRanking {
     public record Candidate(ObjectNode pod, PodStats stats) {
     }
 
-    public static List<Candidate> rank(EvictionSignal signal, List<Candidate> candidates) {
-        return candidates.stream().sorted(order(signal)).toList();
+    public static List<Candidate> rank(EvictionSignal signal, ImageFs imageFs, List<Candidate> candidates) {
+        return candidates.stream().sorted(order(imageFs.rankedAs(signal))).toList();
     }
 
-    static Comparator<Candidate> order(EvictionSignal signal) {
+    private static Comparator<Candidate> order(EvictionSignal signal) {
         return switch (signal) {
             case MEMORY_AVAILABLE -> overRequests(c -> c.stats().memoryBytes(), c -> request(c.pod(), "memory"));
             case NODEFS_AVAILABLE -> overRequests(c -> c.stats().diskBytes(), c -> request(c.pod(), "ephemeral-storage"));

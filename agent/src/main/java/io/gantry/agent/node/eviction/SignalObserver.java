@@ -6,4 +6,9 @@ import java.util.Map;
 @FunctionalInterface
 public interface SignalObserver {
     Map<EvictionSignal, Observation> observe();
+
+    /** Whether the image store shares the node's file system; the usual single disk unless told otherwise. */
+    default ImageFs imageFs() {
+        return ImageFs.SHARED;
+    }
 }

@@ -27,6 +27,10 @@ class EvictionManagerTest {
     private final List<String> evicted = new ArrayList<>();
     private final List<String> messages = new ArrayList<>();
     private final AtomicInteger conditionChanges = new AtomicInteger();
+    private final AtomicInteger reclaims = new AtomicInteger();
+    /** What freeing unused images does to the signals (nothing unless a test says). */
+    private Runnable reclaim = () -> {
+    };
     private final PressureConditions conditions = new PressureConditions(Duration.ofSeconds(30), clock.instant());
     private final EvictionManager manager = new EvictionManager(
             new EvictionConfig(EvictionThresholds.parse("memory.available<100Mi,nodefs.available<10%,pid.available<1k"),
@@ -36,6 +40,9 @@ class EvictionManagerTest {
                 evicted.add(name(pod));
                 messages.add(message);
                 pods.remove(pod); // the agent no longer offers a pod it evicted
+            }, () -> {
+                reclaims.incrementAndGet();
+                reclaim.run();
             }, conditions, conditionChanges::incrementAndGet, clock);
 
     private static String name(ObjectNode pod) {
@@ -120,6 +127,56 @@ class EvictionManagerTest {
         assertThat(evicted).containsExactly("disk-hog", "memory-hog");
         assertThat(conditions.underPressure(Pressure.MEMORY)).isTrue();
         assertThat(conditions.underPressure(Pressure.DISK)).isTrue();
+    }
+
+    @Test
+    void diskPressureFreesUnusedImagesFirstAndEvictsOnlyIfThatWasNotEnough() throws Exception {
+        healthy();
+        pod("disk-hog", "{}", MI, 90 * MI);
+        signals.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(50, 1000));
+        reclaim = () -> signals.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(300, 1000));
+        assertThat(manager.synchronize()).isEmpty();
+        assertThat(reclaims).hasValue(1);
+        assertThat(evicted).isEmpty();
+        assertThat(conditions.underPressure(Pressure.DISK)).as("the pressure was seen").isTrue();
+
+        signals.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(50, 1000));
+        reclaim = () -> signals.put(EvictionSignal.NODEFS_AVAILABLE, new Observation(80, 1000));
+        clock.advance(Duration.ofSeconds(10));
+        manager.synchronize();
+        assertThat(reclaims).hasValue(2);
+        assertThat(evicted).containsExactly("disk-hog");
+    }
+
+    @Test
+    void memoryAndPidPressureFreeNoImages() throws Exception {
+        healthy();
+        pod("hog", "{}", 900 * MI, 0);
+        signals.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(10 * MI, 8192 * MI));
+        manager.synchronize();
+        assertThat(evicted).containsExactly("hog");
+        assertThat(reclaims).hasValue(0);
+    }
+
+    @Test
+    void criticalPodsArePassedOverForTheNextInTheRanking() throws Exception {
+        healthy();
+        pod("node-critical", "{}", 900 * MI, 0);
+        ((ObjectNode) pods.getLast().path("spec")).put("priority", 2_000_001_000);
+        pod("mirror", "{}", 800 * MI, 0);
+        ((ObjectNode) pods.getLast().path("metadata")).putObject("annotations")
+                .put("kubernetes.io/config.mirror", "abc");
+        pod("static", "{}", 700 * MI, 0);
+        ((ObjectNode) pods.getLast().path("metadata")).putObject("annotations")
+                .put("kubernetes.io/config.source", "file");
+        pod("ordinary", "{}", 8 * MI, 0);
+        ((ObjectNode) pods.getLast().path("spec")).put("priority", 1_000_000_000);
+        signals.put(EvictionSignal.MEMORY_AVAILABLE, new Observation(10 * MI, 8192 * MI));
+        manager.synchronize();
+        assertThat(evicted).containsExactly("ordinary");
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(manager.synchronize()).as("only critical pods are left").isEmpty();
+        assertThat(evicted).containsExactly("ordinary");
     }
 
     @Test

@@ -46,7 +46,7 @@ class EvictionRankingTest {
         var bigBestEffort = memory(pod("big-best-effort", "{}", "{}", 0), 40 * MI);
         var lowGuaranteed = memory(pod("low-guaranteed", "{cpu: 1, memory: 1Gi}", "{cpu: 1, memory: 1Gi}", -10), 5 * MI);
 
-        List<EvictionRanking.Candidate> ranked = EvictionRanking.rank(EvictionSignal.MEMORY_AVAILABLE, List.of(
+        List<EvictionRanking.Candidate> ranked = EvictionRanking.rank(EvictionSignal.MEMORY_AVAILABLE, ImageFs.SHARED, List.of(
                 guaranteed, burstableWithin, bestEffort, burstableAbove, bestEffortHigh, bigBestEffort, lowGuaranteed));
 
         assertThat(names(ranked)).containsExactly(
@@ -61,7 +61,7 @@ class EvictionRankingTest {
         var guaranteed = memory(pod("guaranteed", "{cpu: 100m, memory: 64Mi}", "{cpu: 100m, memory: 64Mi}", 0), 63 * MI);
         var burstable = memory(pod("burstable", "{memory: 32Mi}", "{memory: 256Mi}", 0), 20 * MI);
         var bestEffort = memory(pod("best-effort", "{}", "{}", 0), MI);
-        assertThat(names(EvictionRanking.rank(EvictionSignal.MEMORY_AVAILABLE, List.of(guaranteed, burstable,
+        assertThat(names(EvictionRanking.rank(EvictionSignal.MEMORY_AVAILABLE, ImageFs.SHARED, List.of(guaranteed, burstable,
                 bestEffort)))).containsExactly("best-effort", "guaranteed", "burstable");
     }
 
@@ -71,13 +71,23 @@ class EvictionRankingTest {
                 new PodStats(0, 50 * MI, 10, 1, 1, 0));
         var small = new EvictionRanking.Candidate(pod("small", "{}", "{}", 0), new PodStats(0, MI, 10, MI, 5, 0));
         var large = new EvictionRanking.Candidate(pod("large", "{}", "{}", 0), new PodStats(0, 9 * MI, 20, 0, 0, 0));
-        assertThat(names(EvictionRanking.rank(EvictionSignal.NODEFS_AVAILABLE, List.of(requested, small, large))))
+        var all = List.of(requested, small, large);
+        assertThat(names(EvictionRanking.rank(EvictionSignal.NODEFS_AVAILABLE, ImageFs.SHARED, all)))
                 .containsExactly("large", "small", "requested");
-        // the image file system holds writable layers: only those count
-        assertThat(names(EvictionRanking.rank(EvictionSignal.IMAGEFS_AVAILABLE, List.of(requested, small, large))))
+        assertThat(names(EvictionRanking.rank(EvictionSignal.NODEFS_AVAILABLE, ImageFs.DEDICATED, all)))
+                .containsExactly("large", "small", "requested");
+        // a dedicated image file system holds writable layers: only those count
+        assertThat(names(EvictionRanking.rank(EvictionSignal.IMAGEFS_AVAILABLE, ImageFs.DEDICATED, all)))
                 .containsExactly("small", "large", "requested");
+        assertThat(names(EvictionRanking.rank(EvictionSignal.IMAGEFS_INODES_FREE, ImageFs.DEDICATED, all)))
+                .containsExactly("small", "requested", "large");
+        // one shared with the node holds logs and volumes too: it ranks as nodefs
+        assertThat(names(EvictionRanking.rank(EvictionSignal.IMAGEFS_AVAILABLE, ImageFs.SHARED, all)))
+                .containsExactly("large", "small", "requested");
+        assertThat(names(EvictionRanking.rank(EvictionSignal.IMAGEFS_INODES_FREE, ImageFs.SHARED, all)))
+                .containsExactly("large", "requested", "small");
         // inodes have no requests: the most used go first
-        assertThat(names(EvictionRanking.rank(EvictionSignal.NODEFS_INODES_FREE, List.of(requested, small, large))))
+        assertThat(names(EvictionRanking.rank(EvictionSignal.NODEFS_INODES_FREE, ImageFs.SHARED, all)))
                 .containsExactly("large", "requested", "small");
     }
 
@@ -87,7 +97,7 @@ class EvictionRankingTest {
         var many = new EvictionRanking.Candidate(pod("many", "{}", "{}", 0), new PodStats(0, 0, 0, 0, 0, 300));
         var important = new EvictionRanking.Candidate(pod("important", "{}", "{}", 100),
                 new PodStats(0, 0, 0, 0, 0, 3000));
-        assertThat(names(EvictionRanking.rank(EvictionSignal.PID_AVAILABLE, List.of(important, few, many))))
+        assertThat(names(EvictionRanking.rank(EvictionSignal.PID_AVAILABLE, ImageFs.SHARED, List.of(important, few, many))))
                 .containsExactly("many", "few", "important");
     }
 
