@@ -21,6 +21,7 @@
 # Everything started or made is stopped or removed at the end, also when a step fails: processes, containers,
 # mounts, pod cgroups, namespaces, the bridge and its FORWARD rule, and dockerd with what it made.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/hosts.sh"
 work=$1 pods=$2 runs=$3 gantry_cp=$4 bench_cp=$5 java=$6
 parts=${BENCH_HEALING_PARTS:-crash outage cutoff cutoff-defaults}
 cutoff_runs=${BENCH_HEALING_CUTOFF_RUNS:-3}
@@ -69,24 +70,14 @@ start_server() {
 
 # cluster_up NAME NODES "SERVER OPTIONS" "AGENT OPTIONS"
 cluster_up() {
-  local i ns token agent_args
+  local i token agent_args
   cluster="$work/$1" nodes=$2 port="" agent_pids=()
   read -r -a server_args <<<"$3"
   read -r -a agent_args <<<"$4"
   mkdir -p "$cluster" "$work/kube-home"
   cgroups_before=$(pod_cgroups)
-  ip link add "$bridge" type bridge
-  ip addr add "${prefix}1/24" dev "$bridge"
-  ip link set "$bridge" up
-  iptables -I FORWARD -i "$bridge" -o "$bridge" -j ACCEPT
+  hosts_up "$bridge" "$prefix" "$nodes"
   for i in $(seq 1 "$nodes"); do
-    ns="$bridge-$i"
-    ip netns add "$ns"
-    ip link add "${bridge}h$i" type veth peer name eth0 netns "$ns"
-    ip link set "${bridge}h$i" master "$bridge" up
-    ip -n "$ns" link set lo up
-    ip -n "$ns" addr add "$prefix$((10 + i))/24" dev eth0
-    ip -n "$ns" link set eth0 up
     gantry images import --data-dir "$cluster/agent$i" "$work/image.tar" >/dev/null
   done
   start_server
@@ -138,9 +129,7 @@ cluster_down() {
     sleep 0.3
   done
   rmdir /sys/fs/cgroup/*/gantry 2>/dev/null
-  for i in $(seq 1 "$nodes"); do ip netns del "$bridge-$i" 2>/dev/null; done
-  ip link del "$bridge" 2>/dev/null
-  while iptables -D FORWARD -i "$bridge" -o "$bridge" -j ACCEPT 2>/dev/null; do :; done
+  hosts_down "$bridge" "$nodes"
   cluster="" server_pid="" agent_pids=()
   set -e
 }
