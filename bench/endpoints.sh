@@ -7,6 +7,7 @@
 # services of ENDPOINTS endpoints each, then changes the EndpointSlice of one more CHANGES times and times when each node's rules name the new endpoint (nft monitor in each
 # namespace). The agents run no pods. Everything started or made is stopped or removed at the end.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/hosts.sh"
 work=$1 nodes=$2 changes=$3 services=$4 endpoints=$5 proxy_mode=$6 gantry_cp=$7 bench_cp=$8 java=$9
 rm -rf "$work" && mkdir -p "$work"
 suffix=$(printf '%04x' $((RANDOM % 65536)))
@@ -19,9 +20,7 @@ cleanup() {
   set +e
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
-  for i in $(seq 1 "$nodes"); do ip netns del "$bridge-$i" 2>/dev/null; done
-  ip link del "$bridge" 2>/dev/null
-  iptables -D FORWARD -i "$bridge" -o "$bridge" -j ACCEPT 2>/dev/null
+  hosts_down "$bridge" "$nodes"
   exit $status
 }
 trap cleanup EXIT
@@ -29,19 +28,7 @@ trap 'exit 130' INT TERM
 [ "$(id -u)" = 0 ] || { say "network namespaces need root"; exit 1; }
 command -v nft >/dev/null || { say "nft is missing (apt-get install nftables)"; exit 1; }
 
-ip link add "$bridge" type bridge
-ip addr add "${prefix}1/24" dev "$bridge"
-ip link set "$bridge" up
-iptables -I FORWARD -i "$bridge" -o "$bridge" -j ACCEPT
-for i in $(seq 1 "$nodes"); do
-  ns="$bridge-$i"
-  ip netns add "$ns"
-  ip link add "${bridge}h$i" type veth peer name eth0 netns "$ns"
-  ip link set "${bridge}h$i" master "$bridge" up
-  ip -n "$ns" link set lo up
-  ip -n "$ns" addr add "$prefix$((10 + i))/24" dev eth0
-  ip -n "$ns" link set eth0 up
-done
+hosts_up "$bridge" "$prefix" "$nodes"
 
 "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$work/server" --port 0 \
   --bind-address "${prefix}1" --tls-san "${prefix}1" >"$work/server.log" 2>&1 &
