@@ -167,7 +167,7 @@ public final class NodeLifecycleController extends Controller {
         Instant now = clock.instant();
         node = monitorHealth(node, now);
         node = syncTaints(node, now);
-        node = syncConditionTaints(node);
+        node = syncConditionTaints(node, now);
         evictPods(node, now);
     }
 
@@ -289,18 +289,25 @@ public final class NodeLifecycleController extends Controller {
                 && (effect.equals(Taints.NO_EXECUTE) || effect.equals(Taints.NO_SCHEDULE));
     }
 
-    /** The NoSchedule taints of the pressure conditions: present exactly while their condition is True. */
-    private ObjectNode syncConditionTaints(ObjectNode node) {
+    /**
+     * Kubernetes' TaintNodesByCondition beyond health: the NoSchedule taint of each pressure condition while it is
+     * True, and node.kubernetes.io/unschedulable while the node is cordoned, each stamped when added.
+     */
+    private ObjectNode syncConditionTaints(ObjectNode node, Instant now) {
+        java.util.Set<String> managed = new java.util.HashSet<>(Taints.BY_PRESSURE_CONDITION.values());
+        managed.add(Taints.UNSCHEDULABLE);
         java.util.Set<String> want = new java.util.HashSet<>();
         Taints.BY_PRESSURE_CONDITION.forEach((condition, taint) -> {
             if (Meta.condition(node, condition).map(c -> "True".equals(c.path("status").asText())).orElse(false)) {
                 want.add(taint);
             }
         });
+        if (node.path("spec").path("unschedulable").asBoolean(false)) {
+            want.add(Taints.UNSCHEDULABLE);
+        }
         java.util.Set<String> have = new java.util.HashSet<>();
         for (JsonNode t : node.path("spec").path("taints")) {
-            if (Taints.NO_SCHEDULE.equals(t.path("effect").asText())
-                    && Taints.BY_PRESSURE_CONDITION.containsValue(t.path("key").asText())) {
+            if (Taints.NO_SCHEDULE.equals(t.path("effect").asText()) && managed.contains(t.path("key").asText())) {
                 have.add(t.path("key").asText());
             }
         }
@@ -316,8 +323,8 @@ public final class NodeLifecycleController extends Controller {
                 taints.remove(i);
             }
         }
-        want.stream().filter(k -> !have.contains(k)).sorted()
-                .forEach(k -> taints.addObject().put("key", k).put("effect", Taints.NO_SCHEDULE));
+        want.stream().filter(k -> !have.contains(k)).sorted().forEach(k -> taints.addObject().put("key", k)
+                .put("effect", Taints.NO_SCHEDULE).put("timeAdded", Meta.time(now)));
         if (taints.isEmpty()) {
             ((ObjectNode) copy.path("spec")).remove("taints");
         }

@@ -16,6 +16,7 @@ public final class Taints {
     public static final String MEMORY_PRESSURE = "node.kubernetes.io/memory-pressure";
     public static final String DISK_PRESSURE = "node.kubernetes.io/disk-pressure";
     public static final String PID_PRESSURE = "node.kubernetes.io/pid-pressure";
+    public static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
 
     /**
      * Kubernetes' TaintNodesByCondition for the kubelet's pressure conditions: the NoSchedule taint a node carries
