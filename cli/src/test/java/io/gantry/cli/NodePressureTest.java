@@ -173,6 +173,22 @@ class NodePressureTest {
                 .contains("untolerated taint {" + TAINT + ": }"));
         assertThat(kubectl.run("get", "events", "--field-selector", "involvedObject.name=newcomer", "-o",
                 "jsonpath={.items[*].reason}").out()).contains("FailedScheduling");
+        // a pod that names the node itself passes no scheduler: the node refuses it, as the kubelet's admission
+        Files.writeString(tmp.resolve("pinned.yaml"), """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: pinned}
+                spec:
+                  nodeName: n1
+                  containers:
+                  - {name: c, image: localhost/gantry-sample:1, imagePullPolicy: Never}
+                """);
+        kubectl.run("apply", "-f", tmp.resolve("pinned.yaml").toString()).requireSuccess();
+        await().atMost(Duration.ofSeconds(20)).until(() -> kubectl.run("get", "pod", "pinned", "-o",
+                "jsonpath={.status.phase} {.status.reason}").out().trim().equals("Failed Evicted"));
+        assertThat(kubectl.run("get", "pod", "pinned", "-o", "jsonpath={.status.message}").out())
+                .isEqualTo("Pod was rejected: The node had condition: [DiskPressure]. ");
+        assertThat(kubectl.run("get", "pod", "pinned", "-o", "jsonpath={.status.containerStatuses}").out()).isEmpty();
 
         Instant relieved = Instant.now();
         Files.delete(fill);

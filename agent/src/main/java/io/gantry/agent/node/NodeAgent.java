@@ -131,7 +131,7 @@ public final class NodeAgent implements AutoCloseable {
                     PodNetworkConfig.builder(podCidr).bridgeName(config.bridgeName()).build())).start();
         }
         events = new EventRecorder(client, "kubelet", config.nodeName(), clock);
-        NodeContext context = new NodeContext(client, engines, events, clock, config, host);
+        NodeContext context = new NodeContext(client, engines, events, clock, config, host, pressure::active);
         this.context = context;
         workers = new PodWorkers((uid, latest) -> new PodSync(context, uid, latest));
         context.onPodChanged(workers::poke);

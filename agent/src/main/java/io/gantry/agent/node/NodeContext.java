@@ -38,10 +38,13 @@ final class NodeContext {
     private final Map<String, String> podOfContainer = new ConcurrentHashMap<>();
     private volatile java.util.function.Predicate<String> poke;
     private final PodEvictions evictions;
+    private final java.util.function.Supplier<java.util.Set<io.gantry.agent.NodeConditions.Pressure>> pressures;
 
     /** @param engines by RuntimeClass handler; the one of {@code config.defaultHandler()} serves pods naming none */
     NodeContext(ApiClient client, List<ContainerEngine> engines, EventRecorder events, Clock clock,
-                NodeAgentConfig config, HostFacts host) {
+                NodeAgentConfig config, HostFacts host,
+                java.util.function.Supplier<java.util.Set<io.gantry.agent.NodeConditions.Pressure>> pressures) {
+        this.pressures = pressures;
         this.client = client;
         this.engines = new java.util.LinkedHashMap<>();
         engines.forEach(e -> this.engines.put(e.handler(), e));
@@ -52,6 +55,11 @@ final class NodeContext {
         this.host = host;
         this.statusBuilder = new PodStatusBuilder();
         this.evictions = new PodEvictions(this::podChanged);
+    }
+
+    /** The node's pressure conditions that are True now: what pods it refuses to start. */
+    java.util.Set<io.gantry.agent.NodeConditions.Pressure> pressures() {
+        return pressures.get();
     }
 
     /** The evictions the node's eviction manager asked of pod workers. */

@@ -3,6 +3,7 @@ package io.gantry.agent.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.agent.node.eviction.PressureAdmission;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.client.DeleteRequest;
@@ -48,6 +49,8 @@ final class PodSync implements PodWorkers.Sync {
     private boolean logsAttached;
     /** The node evicted the pod: its containers never start again, whatever the pod object says meanwhile. */
     private boolean evicted;
+    /** The node refused to start the pod (pressure admission): it stays Failed, whatever the pressure does next. */
+    private boolean rejected;
     /** The Evicted event went out for the eviction under way (a retried status write must not repeat it). */
     private boolean evictionAnnounced;
     /** An evicted pod's volumes and logs are gone from the node's disk. */
@@ -105,6 +108,18 @@ final class PodSync implements PodWorkers.Sync {
             if ((evicted || "Evicted".equals(pod.path("status").path("reason").asText())) && !diskReleased) {
                 releaseDisk(pod); // an eviction an earlier run (or a failed attempt) did not finish cleaning up
             }
+            return Optional.of(PodWorkers.RESYNC);
+        }
+        if (startTime == null && !rejected) {
+            Optional<String> refusal = PressureAdmission.refusal(pod, node.pressures());
+            if (refusal.isPresent()) {
+                rejected = reject(pod, refusal.get());
+                if (!rejected) {
+                    return Optional.of(RETRY);
+                }
+            }
+        }
+        if (rejected) {
             return Optional.of(PodWorkers.RESYNC);
         }
         Instant now = node.clock().instant();
@@ -223,6 +238,21 @@ final class PodSync implements PodWorkers.Sync {
             return new ContainerEngine.ContainerRun.Exited(137, "ContainerStatusUnknown", null, node.clock().instant());
         }
         return run;
+    }
+
+    /** The kubelet's rejectPod: the pod never starts here and is reported Failed, saying why. */
+    private boolean reject(ObjectNode pod, String message) {
+        try {
+            ObjectNode status = Json.object().put("phase", "Failed").put("reason", PressureAdmission.REASON)
+                    .put("message", "Pod was rejected: " + message);
+            node.client().patchWithoutResult(NodeHeartbeat.REGISTRY.byKind("v1", "Pod").orElseThrow(),
+                    namespace(pod), name(pod), "status", PatchKind.MERGE, Json.object().set("status", status));
+            node.events().event(pod, EventRecorder.WARNING, PressureAdmission.REASON, message);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("reporting pod {} rejected failed: {}", name(pod), e.toString());
+            return false;
+        }
     }
 
     /** A container whose liveness (or startup) probe failed is stopped, as the kubelet kills it, for a restart. */

@@ -56,6 +56,17 @@ public final class PressureConditions {
         return changed;
     }
 
+    /** The conditions that are True now. */
+    public synchronized java.util.Set<Pressure> active() {
+        java.util.Set<Pressure> out = java.util.EnumSet.noneOf(Pressure.class);
+        status.forEach((p, on) -> {
+            if (on) {
+                out.add(p);
+            }
+        });
+        return out;
+    }
+
     public synchronized boolean underPressure(Pressure p) {
         return status.get(p);
     }
