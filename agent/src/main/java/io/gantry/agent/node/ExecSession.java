@@ -41,21 +41,48 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
     private final boolean stdout;
     private final boolean stderr;
     private final Object sendLock = new Object();
+    private final boolean tty;
     private volatile Session session;
     private volatile Process process;
+    /** What came for stdin before the command ran (a terminal's command waits for its size): given to it then. */
+    private final java.io.ByteArrayOutputStream earlyStdin = new java.io.ByteArrayOutputStream();
+    private boolean stdinClosedEarly;
+    private final java.util.concurrent.CountDownLatch firstSize = new java.util.concurrent.CountDownLatch(1);
+    private volatile int[] size;
 
-    /** @param start runs the command in the container; called once the connection is open */
-    ExecSession(Supplier<Process> start, boolean stdin, boolean stdout, boolean stderr) {
+    /**
+     * @param start runs the command in the container; called once the connection is open
+     * @param tty   the command runs on a terminal, whose size the client sends first
+     */
+    ExecSession(Supplier<Process> start, boolean stdin, boolean stdout, boolean stderr, boolean tty) {
         this.start = start;
         this.stdin = stdin;
         this.stdout = stdout;
         this.stderr = stderr;
+        this.tty = tty;
     }
 
     @Override
     public void onWebSocketOpen(Session opened) {
         session = opened;
-        // started before any message is read, so that stdin sent right away reaches the command
+        if (tty) {
+            // kubectl sends the terminal's size as soon as it is connected; a command started before that would
+            // find a terminal of no size (stty size fails), so it waits for the size a moment
+            Thread.ofVirtual().name("exec-start").start(() -> {
+                try {
+                    firstSize.await(2, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                startCommand();
+            });
+        } else {
+            startCommand();
+        }
+    }
+
+    private void startCommand() {
+        // without a terminal, started before any message is read, so that stdin sent right away reaches it
         Process p;
         try {
             p = start.get();
@@ -63,7 +90,28 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
             Thread.ofVirtual().start(() -> finish(failure("InternalError", e.getMessage(), null)));
             return;
         }
-        process = p;
+        int[] known = size;
+        if (known != null && p instanceof ResizableTerminal terminal) {
+            try {
+                terminal.resize(known[0], known[1]);
+            } catch (IOException e) {
+                LOG.debug("terminal resize: {}", e.toString());
+            }
+        }
+        synchronized (earlyStdin) {
+            process = p;
+            try {
+                if (earlyStdin.size() > 0) {
+                    p.getOutputStream().write(earlyStdin.toByteArray());
+                    p.getOutputStream().flush();
+                }
+                if (stdinClosedEarly) {
+                    p.getOutputStream().close();
+                }
+            } catch (IOException e) {
+                LOG.debug("exec stdin: {}", e.toString());
+            }
+        }
         Thread.ofVirtual().name("exec").start(() -> run(p));
     }
 
@@ -148,17 +196,35 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
                 return;
             }
             byte channel = payload.get();
-            Process p = process;
-            if (channel == STDIN && stdin && p != null) {
-                OutputStream in = p.getOutputStream();
+            if (channel == STDIN && stdin) {
                 byte[] data = new byte[payload.remaining()];
                 payload.get(data);
+                synchronized (earlyStdin) {
+                    if (process == null) {
+                        earlyStdin.write(data);
+                        return;
+                    }
+                }
+                OutputStream in = process.getOutputStream();
                 in.write(data);
                 in.flush();
-            } else if (channel == CLOSE && payload.hasRemaining() && payload.get() == STDIN && p != null) {
-                p.getOutputStream().close();
-            } else if (channel == RESIZE && p instanceof ResizableTerminal terminal) {
-                resize(terminal, payload);
+            } else if (channel == CLOSE && payload.hasRemaining() && payload.get() == STDIN) {
+                synchronized (earlyStdin) {
+                    if (process == null) {
+                        stdinClosedEarly = true;
+                        return;
+                    }
+                }
+                process.getOutputStream().close();
+            } else if (channel == RESIZE) {
+                int[] wanted = size(payload);
+                if (wanted != null) {
+                    size = wanted;
+                    firstSize.countDown();
+                    if (process instanceof ResizableTerminal terminal) {
+                        terminal.resize(wanted[0], wanted[1]);
+                    }
+                }
             }
         } catch (IOException e) {
             LOG.debug("exec stdin: {}", e.toString());
@@ -167,8 +233,8 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
         }
     }
 
-    /** A resize message is JSON, {"Width":W,"Height":H}, as kubectl's terminal size queue sends it. */
-    private static void resize(ResizableTerminal terminal, ByteBuffer payload) {
+    /** A resize message is JSON, {"Width":W,"Height":H}, as kubectl's terminal size queue sends it; null if not. */
+    private static int[] size(ByteBuffer payload) {
         byte[] json = new byte[payload.remaining()];
         payload.get(json);
         try {
@@ -176,12 +242,13 @@ public final class ExecSession implements Session.Listener.AutoDemanding {
             int width = size.path("Width").asInt(0);
             int height = size.path("Height").asInt(0);
             if (width > 0 && height > 0) {
-                terminal.resize(width, height);
+                return new int[] {width, height};
             }
         } catch (IOException | IllegalArgumentException e) {
             LOG.debug("ignoring terminal resize {}: {}", new String(json, java.nio.charset.StandardCharsets.UTF_8),
                     e.toString());
         }
+        return null;
     }
 
     /**

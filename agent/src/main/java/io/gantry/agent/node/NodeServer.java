@@ -239,7 +239,8 @@ final class NodeServer implements AutoCloseable {
                 return null;
             }
             rs.setAcceptedSubProtocol(protocol);
-            return new ExecSession(start, flag(query, "stdin"), flag(query, "stdout"), flag(query, "stderr"));
+            return new ExecSession(start, flag(query, "stdin"), flag(query, "stdout"), flag(query, "stderr"),
+                    flag(query, "tty"));
         }, request, response, callback);
         if (!upgraded) {
             text(response, 400, what + " needs a WebSocket upgrade with protocol " + ExecSession.PROTOCOLS);
