@@ -20,21 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runc and the CNI plugins.
  */
 class DrainTest {
-    private static final String WEB = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: web
-                    image: localhost/gantry-sample:1
-                    imagePullPolicy: Never
+    private static final String WEB = SampleApps.web() + """
             ---
             apiVersion: policy/v1
             kind: PodDisruptionBudget

@@ -39,19 +39,7 @@ class NodeCutOffTest {
             // everything starts on n1
             kubectl.run("cordon", "n2").requireSuccess();
             Path manifest = tmp.resolve("apps.yaml");
-            Files.writeString(manifest, """
-                    apiVersion: apps/v1
-                    kind: Deployment
-                    metadata: {name: web}
-                    spec:
-                      replicas: 2
-                      selector: {matchLabels: {app: web}}
-                      template:
-                        metadata: {labels: {app: web}}
-                        spec:
-                          terminationGracePeriodSeconds: 1
-                          containers:
-                          - {name: web, image: localhost/gantry-sample:1, imagePullPolicy: Never}
+            Files.writeString(manifest, SampleApps.web() + """
                     ---
                     apiVersion: v1
                     kind: Service

@@ -17,23 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OutageTest {
     private static final Duration OUTAGE = Duration.ofSeconds(60);
-    private static final String WEB = """
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata: {name: web}
-            spec:
-              replicas: 2
-              selector: {matchLabels: {app: web}}
-              template:
-                metadata: {labels: {app: web}}
-                spec:
-                  terminationGracePeriodSeconds: 1
-                  containers:
-                  - name: web
-                    image: localhost/gantry-sample:1
-                    imagePullPolicy: Never
-                    livenessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 2}
-            """;
+    private static final String WEB = SampleApps.web(
+            "livenessProbe: {httpGet: {path: /, port: 8080}, periodSeconds: 2}");
 
     @TempDir
     Path tmp;
