@@ -19,7 +19,8 @@ import java.util.function.Predicate;
 public final class FieldSet {
     private static final FieldSet EMPTY = new FieldSet(new TreeSet<>());
 
-    private final NavigableSet<FieldPath> paths;
+    /** The members; null until first needed in a set read lazily ({@link #fromStoredJson}). */
+    private volatile NavigableSet<FieldPath> paths;
     /**
      * The fieldsV1 this set was read from, if it was: written back unchanged by copying it instead of rendering
      * the paths again (most entries of an object survive a write untouched). The JSON must not change while the
@@ -32,7 +33,7 @@ public final class FieldSet {
     }
 
     private FieldSet(NavigableSet<FieldPath> paths, ObjectNode source) {
-        this.paths = Collections.unmodifiableNavigableSet(paths);
+        this.paths = paths == null ? null : Collections.unmodifiableNavigableSet(paths);
         this.source = source;
     }
 
@@ -73,6 +74,65 @@ public final class FieldSet {
         TreeSet<FieldPath> set = new TreeSet<>();
         boolean canonical = read(fieldsV1, FieldPath.ROOT, set);
         return new FieldSet(set, canonical ? (ObjectNode) fieldsV1 : null);
+    }
+
+    /**
+     * A set read from fieldsV1 that this server wrote itself (a stored object's managedFields), so in the form
+     * {@link #toJson()} renders. Its paths are parsed only when an operation needs them all: most writes leave
+     * most entries untouched, and whether a few changed paths are members is answered from the JSON itself.
+     * Malformed JSON reads as the empty set, as {@link ManagedFields#read} drops invalid entries.
+     */
+    public static FieldSet fromStoredJson(JsonNode fieldsV1) {
+        if (fieldsV1 == null || !fieldsV1.isObject()) {
+            throw new IllegalArgumentException("fieldsV1 must be a JSON object");
+        }
+        return new FieldSet(null, (ObjectNode) fieldsV1);
+    }
+
+    /** The members in order. */
+    public NavigableSet<FieldPath> paths() {
+        NavigableSet<FieldPath> p = paths;
+        if (p == null) {
+            TreeSet<FieldPath> set = new TreeSet<>();
+            try {
+                read(source, FieldPath.ROOT, set);
+            } catch (IllegalArgumentException e) {
+                set.clear();
+            }
+            p = Collections.unmodifiableNavigableSet(set);
+            paths = p;
+        }
+        return p;
+    }
+
+    /** Whether the members are still only in the source JSON, which then answers membership by itself. */
+    private boolean unparsed() {
+        return paths == null;
+    }
+
+    /** Membership read from canonical fieldsV1: the path's node exists and is a leaf or carries {@code "."}. */
+    private boolean sourceContains(FieldPath path) {
+        if (path.isRoot()) {
+            return false;
+        }
+        JsonNode node = source;
+        for (PathElement e : path.elements()) {
+            node = node.get(e.fieldsV1Key());
+            if (node == null) {
+                return false;
+            }
+        }
+        return node.isEmpty() || node.has(".");
+    }
+
+    /** Whether none of {@code others} is a member, answered without parsing this set when it is unparsed. */
+    private boolean containsNoneOf(FieldSet others) {
+        for (FieldPath p : others.paths()) {
+            if (contains(p)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -118,7 +178,7 @@ public final class FieldSet {
             return source.deepCopy();
         }
         Tree root = new Tree();
-        for (FieldPath path : paths) {
+        for (FieldPath path : paths()) {
             Tree t = root;
             for (PathElement e : path.elements()) {
                 t = t.children.computeIfAbsent(e, k -> new Tree());
@@ -143,27 +203,24 @@ public final class FieldSet {
     }
 
     public boolean contains(FieldPath path) {
-        return paths.contains(path);
+        return unparsed() ? sourceContains(path) : paths.contains(path);
     }
 
     /** Whether {@code path} or any path below it is in this set. */
     public boolean containsPrefixOf(FieldPath path) {
-        FieldPath next = paths.ceiling(path);
+        FieldPath next = paths().ceiling(path);
         return next != null && next.startsWith(path);
     }
 
     public boolean isEmpty() {
-        return paths.isEmpty();
+        // canonical fieldsV1 with any key has a member: every leaf is one
+        return unparsed() ? source.isEmpty() : paths.isEmpty();
     }
 
     public int size() {
-        return paths.size();
+        return paths().size();
     }
 
-    /** The members in order. */
-    public NavigableSet<FieldPath> paths() {
-        return paths;
-    }
 
     public FieldSet union(FieldSet other) {
         if (other.isEmpty()) {
@@ -172,8 +229,11 @@ public final class FieldSet {
         if (isEmpty()) {
             return other;
         }
-        TreeSet<FieldPath> set = new TreeSet<>(paths);
-        set.addAll(other.paths);
+        if (unparsed() && other.paths().stream().allMatch(this::sourceContains)) {
+            return this;
+        }
+        TreeSet<FieldPath> set = new TreeSet<>(paths());
+        set.addAll(other.paths());
         return new FieldSet(set);
     }
 
@@ -181,15 +241,20 @@ public final class FieldSet {
         if (other.isEmpty() || isEmpty()) {
             return this;
         }
-        return filter(p -> !other.paths.contains(p));
+        if (unparsed() && containsNoneOf(other)) {
+            return this;
+        }
+        NavigableSet<FieldPath> others = other.paths();
+        return filter(p -> !others.contains(p));
     }
 
     public FieldSet intersection(FieldSet other) {
-        return filter(other.paths::contains);
+        return filter(other.paths()::contains);
     }
 
     /** The members {@code keep} accepts; this set itself when it accepts all of them. */
     public FieldSet filter(Predicate<FieldPath> keep) {
+        NavigableSet<FieldPath> paths = paths();
         TreeSet<FieldPath> set = null;
         for (FieldPath p : paths) {
             if (keep.test(p)) {
@@ -205,16 +270,16 @@ public final class FieldSet {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FieldSet s && paths.equals(s.paths);
+        return o == this || o instanceof FieldSet s && paths().equals(s.paths());
     }
 
     @Override
     public int hashCode() {
-        return paths.hashCode();
+        return paths().hashCode();
     }
 
     @Override
     public String toString() {
-        return paths.toString();
+        return paths().toString();
     }
 }

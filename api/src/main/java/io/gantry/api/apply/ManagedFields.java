@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads, writes and maintains {@code metadata.managedFields}: which manager owns which fields of an object.
@@ -44,6 +45,10 @@ public final class ManagedFields {
      * an operation of Apply or Update, fieldsType FieldsV1 and well-formed fieldsV1.
      */
     public static Optional<List<ManagedFieldsEntry>> parse(JsonNode list) {
+        return parse(list, FieldSet::fromJson);
+    }
+
+    private static Optional<List<ManagedFieldsEntry>> parse(JsonNode list, Function<JsonNode, FieldSet> fields) {
         if (list == null || !list.isArray()) {
             return Optional.empty();
         }
@@ -57,7 +62,7 @@ public final class ManagedFields {
                 ManagedFieldsEntry entry = new ManagedFieldsEntry(e.get("manager").asText(),
                         ManagedFieldsEntry.Operation.parse(e.path("operation").asText()),
                         e.path("apiVersion").asText(""), e.hasNonNull("time") ? e.get("time").asText() : null,
-                        e.path("subresource").asText(""), FieldSet.fromJson(e.get("fieldsV1")));
+                        e.path("subresource").asText(""), fields.apply(e.get("fieldsV1")));
                 for (ManagedFieldsEntry other : entries) {
                     if (other.sameWriter(entry)) {
                         return Optional.empty();
@@ -119,9 +124,14 @@ public final class ManagedFields {
      */
     public static ObjectNode recordUpdate(ObjectNode oldObject, ObjectNode newObject, String manager,
                                           String subresource, Instant now, Class<?> modelClass) {
-        List<ManagedFieldsEntry> entries = new ArrayList<>(startingEntries(oldObject, newObject, subresource));
+        JsonNode stored = oldObject == null ? null : oldObject.path("metadata").get("managedFields");
+        JsonNode sent = newObject.path("metadata").get("managedFields");
+        boolean sentAsStored = stored != null && stored.equals(sent);
+        boolean keepsStored = keepsStoredEntries(stored, sent, sentAsStored, subresource);
+        List<ManagedFieldsEntry> entries = new ArrayList<>(keepsStored ? readStored(stored)
+                : startingEntries(oldObject, newObject, subresource));
         Comparison diff = compare(oldObject, newObject, modelClass);
-        String time = format(now);
+        boolean changed = !keepsStored || entries.isEmpty();
         ManagedFieldsEntry mine = null;
         for (int i = 0; i < entries.size(); i++) {
             ManagedFieldsEntry e = entries.get(i);
@@ -132,18 +142,51 @@ public final class ManagedFields {
             FieldSet left = e.fields().difference(diff.changed()).difference(diff.removed());
             if (!left.equals(e.fields())) {
                 entries.set(i, e.withFields(left, e.time()));
+                changed = true;
             }
         }
         FieldSet owned = (mine == null ? FieldSet.empty() : mine.fields()).difference(diff.removed())
                 .union(diff.changed());
         if (mine == null) {
-            entries.add(new ManagedFieldsEntry(manager, ManagedFieldsEntry.Operation.UPDATE,
-                    newObject.path("apiVersion").asText(""), time, subresource, owned));
+            if (!owned.isEmpty()) {
+                entries.add(new ManagedFieldsEntry(manager, ManagedFieldsEntry.Operation.UPDATE,
+                        newObject.path("apiVersion").asText(""), format(now), subresource, owned));
+                changed = true;
+            }
         } else if (!owned.equals(mine.fields())) {
-            entries.set(entries.indexOf(mine), mine.withFields(owned, time));
+            entries.set(entries.indexOf(mine), mine.withFields(owned, format(now)));
+            changed = true;
         }
-        write(newObject, entries);
+        if (changed) {
+            write(newObject, entries);
+        } else if (!sentAsStored) {
+            // nobody's fields moved (a heartbeat, a status report repeating what its writer owns): the stored
+            // entries stand as they were
+            ObjectNode meta = newObject.get("metadata") instanceof ObjectNode m ? m : newObject.putObject("metadata");
+            meta.set("managedFields", stored.deepCopy());
+        }
         return newObject;
+    }
+
+    /**
+     * Whether a write starts from the stored entries as they are: on a subresource, or when the client sent them
+     * back unchanged (a patch that did not touch them, an update of what it read) or sent none (an in-process
+     * controller's update of its informer's copy, which leaves them out).
+     */
+    private static boolean keepsStoredEntries(JsonNode stored, JsonNode sent, boolean sentAsStored,
+                                              String subresource) {
+        if (stored == null || !stored.isArray() || stored.isEmpty()) {
+            return false;
+        }
+        return subresource != null && !subresource.isEmpty() || sentAsStored || sent == null;
+    }
+
+    /**
+     * A stored object's entries, with their field sets read lazily ({@link FieldSet#fromStoredJson}): this server
+     * wrote them, and most survive a write untouched. Invalid entries make the whole list empty, as {@link #read}.
+     */
+    private static List<ManagedFieldsEntry> readStored(JsonNode list) {
+        return parse(list, FieldSet::fromStoredJson).orElse(List.of());
     }
 
     private static List<ManagedFieldsEntry> startingEntries(ObjectNode oldObject, ObjectNode newObject,

@@ -152,4 +152,32 @@ class FieldSetTest {
         assertThat(a.difference(a).isEmpty()).isTrue();
         assertThat(WEB.field("image").toString()).isEqualTo(".spec.template.spec.containers[name=\"web\"].image");
     }
+
+    @Test
+    void aStoredSetAnswersFromItsJsonAsAParsedOneDoes() {
+        FieldSet parsed = FieldSet.fromJson(obj("""
+                f:spec:
+                  f:replicas: {}
+                  f:template:
+                    f:spec:
+                      f:containers:
+                        'k:{"name":"web"}':
+                          .: {}
+                          f:image: {}
+                """));
+        FieldSet stored = FieldSet.fromStoredJson(parsed.toJson());
+        for (FieldPath p : new FieldPath[]{REPLICAS, WEB, WEB.field("image"), WEB.field("name"), CONTAINERS,
+                FieldPath.of("spec"), FieldPath.of("status")}) {
+            assertThat(stored.contains(p)).as(p.toString()).isEqualTo(parsed.contains(p));
+        }
+        // untouched by paths it does not hold: the same set, still unparsed
+        FieldSet others = FieldSet.of(WEB.field("name"), FieldPath.of("status", "phase"));
+        assertThat(stored.difference(others)).isSameAs(stored);
+        assertThat(stored.union(FieldSet.of(REPLICAS))).isSameAs(stored);
+        // touched: the same answers as the parsed set
+        assertThat(stored.difference(FieldSet.of(REPLICAS))).isEqualTo(parsed.difference(FieldSet.of(REPLICAS)));
+        assertThat(stored.union(others)).isEqualTo(parsed.union(others));
+        assertThat(stored).isEqualTo(parsed);
+        assertThat(FieldSet.fromStoredJson(obj("{}")).isEmpty()).isTrue();
+    }
 }

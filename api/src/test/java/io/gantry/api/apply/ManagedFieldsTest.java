@@ -110,6 +110,61 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void aWriteOfFieldsItsWriterAlreadyOwnsLeavesTheEntriesAsStored() {
+        ObjectNode old = created();
+        ObjectNode renewed = old.deepCopy();
+        ((ObjectNode) renewed.get("spec")).put("replicas", 2);
+        ManagedFields.recordUpdate(old, renewed, "kubectl-create", "", T2, Deployment.class);
+        // no field changed hands: not even the entry's time moves
+        assertThat(renewed.at("/metadata/managedFields")).isEqualTo(old.at("/metadata/managedFields"));
+
+        // the same on a subresource, whatever the client sent in managedFields
+        ObjectNode reported = renewed.deepCopy();
+        reported.putObject("status").put("replicas", 1);
+        ManagedFields.recordUpdate(renewed, reported, "controller", "status", T1, Deployment.class);
+        ObjectNode again = reported.deepCopy();
+        ((ObjectNode) again.get("status")).put("replicas", 2);
+        ((ObjectNode) again.get("metadata")).putArray("managedFields").addObject().put("manager", "x");
+        ManagedFields.recordUpdate(reported, again, "controller", "status", T2, Deployment.class);
+        assertThat(again.at("/metadata/managedFields")).isEqualTo(reported.at("/metadata/managedFields"));
+    }
+
+    @Test
+    void anUpdateSentWithoutManagedFieldsStartsFromTheStoredOnes() {
+        ObjectNode old = created();
+        ObjectNode unchanged = old.deepCopy();
+        ((ObjectNode) unchanged.get("metadata")).remove("managedFields");
+        ManagedFields.recordUpdate(old, unchanged, "controller", "", T2, Deployment.class);
+        assertThat(unchanged.at("/metadata/managedFields")).isEqualTo(old.at("/metadata/managedFields"));
+
+        ObjectNode scaled = unchanged.deepCopy();
+        ((ObjectNode) scaled.get("metadata")).remove("managedFields");
+        ((ObjectNode) scaled.get("spec")).put("replicas", 4);
+        ManagedFields.recordUpdate(old, scaled, "controller", "", T2, Deployment.class);
+        assertThat(entry(scaled, "controller").fields()).isEqualTo(FieldSet.of(FieldPath.of("spec", "replicas")));
+        assertThat(entry(scaled, "kubectl-create").fields().contains(FieldPath.of("spec", "replicas"))).isFalse();
+    }
+
+    @Test
+    void storedEntriesReadLazilyGiveTheSameResultAsParsedOnes() {
+        ObjectNode old = created();
+        ObjectNode updated = old.deepCopy();
+        ((ObjectNode) updated.at("/spec/template/spec/containers/0")).put("image", "nginx:2");
+        // the client sends back what it read (the lazy path) or a copy it parsed itself (the eager one): same result
+        ObjectNode eager = updated.deepCopy();
+        ((ObjectNode) eager.get("metadata")).set("managedFields", Json.YAML.valueToTree(List.of(
+                ((ObjectNode) old.at("/metadata/managedFields/0").deepCopy()).put("time", "2024-05-01T09:00:00Z"))));
+        ManagedFields.recordUpdate(old, updated, "editor", "", T2, Deployment.class);
+        ManagedFields.recordUpdate(old, eager, "editor", "", T2, Deployment.class);
+        ((ObjectNode) eager.at("/metadata/managedFields/0")).put("time", "2024-05-01T10:00:00Z");
+        assertThat(updated.at("/metadata/managedFields")).isEqualTo(eager.at("/metadata/managedFields"));
+        assertThat(entry(updated, "kubectl-create").fields().contains(
+                FieldPath.of("spec", "template", "spec", "containers").child(
+                        PathElement.Key.of("name", com.fasterxml.jackson.databind.node.TextNode.valueOf("web")))
+                        .field("image"))).isFalse();
+    }
+
+    @Test
     void statusWritesAreRecordedPerSubresource() {
         ObjectNode old = created();
         ObjectNode updated = old.deepCopy();
