@@ -53,6 +53,17 @@ public final class Validator {
         return errs.causes();
     }
 
+    /**
+     * A write of the status subresource: the server kept everything but status and metadata as stored, so only
+     * the metadata change is checked (as Kubernetes' status strategies do not validate the spec again). None of the
+     * kinds here has rules on its status.
+     */
+    public static List<StatusCause> validateStatusUpdate(ObjectNode newObject, ObjectNode oldObject) {
+        FieldErrors errs = new FieldErrors();
+        MetaValidation.validateUpdate(meta(newObject), meta(oldObject), METADATA, errs);
+        return errs.causes();
+    }
+
     /** How metadata.name must look for a kind, per the kind's Validate*Name function in Kubernetes. */
     public static NameRule nameRule(ResourceType type) {
         if (type.group().isEmpty()) {

@@ -514,7 +514,8 @@ public final class ObjectService {
                 ManagedFields.recordUpdate(oldObject, object, manager(options), subresource, Instant.now(),
                         type.modelClass());
             }
-            List<StatusCause> causes = Validator.validateUpdate(type, object, oldObject);
+            List<StatusCause> causes = "status".equals(subresource) ? Validator.validateStatusUpdate(object, oldObject)
+                    : Validator.validateUpdate(type, object, oldObject);
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(type, Meta.name(object), causes);
             }
