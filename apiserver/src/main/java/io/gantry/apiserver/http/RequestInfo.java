@@ -20,9 +20,22 @@ public record RequestInfo(ResourceType type, String namespace, String name, Stri
         return name.isEmpty();
     }
 
+    /** The path without leading and trailing slashes (every request parses it: no regular expression). */
+    private static String trimSlashes(String path) {
+        int start = 0;
+        int end = path.length();
+        while (start < end && path.charAt(start) == '/') {
+            start++;
+        }
+        while (end > start && path.charAt(end - 1) == '/') {
+            end--;
+        }
+        return path.substring(start, end);
+    }
+
     /** Decodes a path below /api or /apis; empty if it is not a resource path (discovery, for example). */
     public static Optional<RequestInfo> parse(ResourceRegistry registry, String path) {
-        String[] parts = path.replaceAll("^/+|/+$", "").split("/");
+        String[] parts = trimSlashes(path).split("/");
         int i;
         String group;
         String version;
