@@ -123,10 +123,12 @@ public final class NodeLifecycleController extends Controller {
     }
 
     private boolean readyAndUntainted(String nodeName) {
-        return nodes.get("", nodeName)
-                .filter(n -> Meta.condition(n, "Ready").map(c -> "True".equals(c.path("status").asText())).orElse(false))
-                .filter(n -> Taints.noExecute(n).isEmpty())
-                .isPresent();
+        return nodes.get("", nodeName).map(NodeLifecycleController::readyAndUntainted).orElse(false);
+    }
+
+    private static boolean readyAndUntainted(ObjectNode node) {
+        return Meta.condition(node, "Ready").map(c -> "True".equals(c.path("status").asText())).orElse(false)
+                && Taints.noExecute(node).isEmpty();
     }
 
     @Override
@@ -134,8 +136,9 @@ public final class NodeLifecycleController extends Controller {
         // Staleness is noticed by time, not by events: look at every node each monitor period.
         monitor = Thread.ofVirtual().name("node-monitor").start(() -> {
             while (!queue.isShutDown()) {
+                Instant now = clock.instant();
                 for (ObjectNode n : nodes.list()) {
-                    enqueue(Meta.name(n));
+                    monitorPass(n, now);
                 }
                 try {
                     Thread.sleep(monitorPeriod);
@@ -171,14 +174,36 @@ public final class NodeLifecycleController extends Controller {
         evictPods(node, now);
     }
 
-    private ObjectNode monitorHealth(ObjectNode node, Instant now) {
+    /**
+     * One node on the monitor's pass. A Ready node without NoExecute taints whose heartbeat is fresh needs no
+     * reconcile (its own changes queue it): it is only queued for the moment its grace period runs out, if that
+     * comes before the next pass. Everything else goes through the whole reconcile.
+     */
+    private void monitorPass(ObjectNode node, Instant now) {
+        String name = Meta.name(node);
+        Health h = observe(node, now);
+        Duration left = Duration.between(now, h.observedAt().plus(gracePeriod));
+        if (left.isNegative() || !readyAndUntainted(node)) {
+            enqueue(name);
+        } else if (left.compareTo(monitorPeriod) < 0) {
+            queue.addAfter(name, left.plusMillis(1));
+        }
+    }
+
+    /** Notes the node's heartbeat (its Lease's renewTime and its Ready condition's), timed when it changes. */
+    private Health observe(ObjectNode node, Instant now) {
         String name = Meta.name(node);
         String lease = leases.get(LEASE_NAMESPACE, name)
                 .map(l -> l.path("spec").path("renewTime").asText("")).orElse("");
         String posted = Meta.condition(node, "Ready").map(c -> c.path("lastHeartbeatTime").asText("")).orElse("");
         String heartbeat = lease + "|" + posted;
-        Health h = health.compute(name, (k, old) ->
+        return health.compute(name, (k, old) ->
                 old == null || !old.heartbeat().equals(heartbeat) ? new Health(heartbeat, now) : old);
+    }
+
+    private ObjectNode monitorHealth(ObjectNode node, Instant now) {
+        String name = Meta.name(node);
+        Health h = observe(node, now);
         if (!h.observedAt().plus(gracePeriod).isBefore(now)) {
             Duration left = Duration.between(now, h.observedAt().plus(gracePeriod));
             queue.addAfter(name, left.plusMillis(1));
