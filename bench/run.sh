@@ -13,7 +13,7 @@
 # saying so, without it); BENCH_ONLY=healing only the self-healing figures (7; as root: a crashed container
 # against Docker Swarm, which needs docker.io's dockerd, a 60 s control-plane outage, a node cut off from the network
 # with short and with default settings; BENCH_HEALING_PARTS picks some of crash, outage, cutoff and cutoff-defaults);
-# BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000") and BENCH_SCHED_WARMUP (pods created and
+# BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000"), BENCH_SCHED_MODES (pods, deployments or both) and BENCH_SCHED_WARMUP (pods created and
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -284,7 +284,7 @@ if [ "$only" = all ] || [ "$only" = scheduling ]; then
   for size in $sched_sizes; do
     nodes=${size%x*}
     sched_pods=${size#*x}
-    for mode in pods deployments; do
+    for mode in ${BENCH_SCHED_MODES:-pods deployments}; do
       name="sched-$nodes-$sched_pods-$mode"
       start_cluster "$name"
       start_agent "$name" "$nodes"
