@@ -143,7 +143,8 @@ public final class ObjectStorage {
         return withVersion(Json.parseObject(value), revision);
     }
 
-    private static byte[] encode(ObjectNode object) {
+    /** An object as it is stored: its JSON without metadata.resourceVersion (which is the store's revision). */
+    public static byte[] encode(ObjectNode object) {
         if (!(object.get("metadata") instanceof ObjectNode meta) || !meta.has("resourceVersion")) {
             return Json.bytes(object);
         }

@@ -5,6 +5,7 @@ import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
 import io.gantry.apiserver.storage.ObjectKeys;
 import io.gantry.apiserver.storage.CachedTrees;
+import io.gantry.apiserver.storage.ObjectStorage;
 import io.gantry.store.ListResult;
 import io.gantry.store.Store;
 import io.gantry.store.Watch;
@@ -32,7 +33,9 @@ public final class WatchCache implements AutoCloseable {
     private final Store store;
     private final int historyCapacity;
     private final java.util.NavigableMap<String, ObjectNode> current = new java.util.TreeMap<>();
-    private final Deque<CacheEvent> history = new ArrayDeque<>();
+    /** Each current object as stored: what the next event of its key keeps of it as the previous state. */
+    private final Map<String, Version> currentStored = new java.util.HashMap<>();
+    private final Deque<PastEvent> history = new ArrayDeque<>();
     private final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
     private final List<Consumer<CacheEvent>> listeners = new ArrayList<>();
     private final Object lock = new Object();
@@ -42,6 +45,26 @@ public final class WatchCache implements AutoCloseable {
     private volatile Watch storeWatch;
     private volatile boolean closed;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchCache.class);
+
+    /** One version of an object as stored (without its resourceVersion, which is {@code revision}). */
+    private record Version(byte[] stored, long revision) {
+        ObjectNode tree() {
+            return CachedTrees.decode(stored, revision);
+        }
+    }
+
+    /**
+     * An event of the history, kept as the stored bytes of the object and of its previous state rather than as
+     * trees: a watcher resuming from an older revision is rare, and trees kept for it would outlive the young
+     * generation by the thousand (each version of every object changed in the window) only to die in the old
+     * one, where collecting them costs concurrent marking. Bytes cost the collector nothing to trace.
+     */
+    private record PastEvent(CacheEvent.Type type, long revision, Version object, Version previous) {
+        CacheEvent toCacheEvent() {
+            return new CacheEvent(type, object.tree(), previous == null ? null : previous.tree(), revision,
+                    object.stored());
+        }
+    }
 
     public WatchCache(ResourceType type, Store store, int historyCapacity) {
         this.type = type;
@@ -59,9 +82,11 @@ public final class WatchCache implements AutoCloseable {
         ListResult initial = store.list(prefix, 0, null, 0);
         synchronized (lock) {
             current.clear();
+            currentStored.clear();
             history.clear();
             for (var kv : initial.items()) {
                 current.put(kv.key(), CachedTrees.decode(kv.value(), kv.modRevision()));
+                currentStored.put(kv.key(), new Version(kv.value(), kv.modRevision()));
             }
             historyStart = initial.revision();
             revision = initial.revision();
@@ -109,9 +134,12 @@ public final class WatchCache implements AutoCloseable {
     private void onStoreEvent(WatchEvent event) {
         synchronized (lock) {
             ObjectNode previous = current.get(event.key());
+            Version previousStored = currentStored.get(event.key());
             CacheEvent cacheEvent;
+            Version stored;
             if (event.type() == WatchEvent.Type.DELETE) {
                 current.remove(event.key());
+                currentStored.remove(event.key());
                 // etcd sends no value when the previous one was compacted away: the cached state stands in for it,
                 // copied, since earlier events still hold it with its own resourceVersion
                 byte[] value = event.value() != null && event.value().length > 0 ? event.value() : null;
@@ -124,14 +152,18 @@ public final class WatchCache implements AutoCloseable {
                 // A deleted object's resourceVersion is the revision of its deletion, as in Kubernetes.
                 last.with("metadata").put("resourceVersion", Long.toString(event.revision()));
                 cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), value);
+                stored = new Version(value != null ? value : ObjectStorage.encode(last), event.revision());
             } else {
                 ObjectNode object = CachedTrees.decode(event.value(), event.revision());
                 current.put(event.key(), object);
+                stored = new Version(event.value(), event.revision());
+                currentStored.put(event.key(), stored);
                 cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
                         object, previous, event.revision(), event.value());
             }
             revision = event.revision();
-            history.addLast(cacheEvent);
+            history.addLast(new PastEvent(cacheEvent.type(), event.revision(), stored,
+                    previous == null ? null : previousStored));
             if (history.size() > historyCapacity) {
                 historyStart = history.removeFirst().revision();
             }
@@ -167,9 +199,9 @@ public final class WatchCache implements AutoCloseable {
                 if (fromRevision < historyStart) {
                     throw ApiException.gone("too old resource version: " + fromRevision + " (" + historyStart + ")");
                 }
-                for (CacheEvent e : history) {
+                for (PastEvent e : history) {
                     if (e.revision() > fromRevision) {
-                        watcher.offer(e);
+                        watcher.offer(e.toCacheEvent());
                     }
                 }
             }
