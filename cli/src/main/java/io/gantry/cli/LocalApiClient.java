@@ -82,7 +82,7 @@ final class LocalApiClient implements ApiClient {
         ListResponse response = service.list(type, namespace, listOptions(query));
         List<ObjectNode> items = new ArrayList<>(response.items().size());
         for (ObjectNode item : response.items()) {
-            // as the watch delivers them (LocalWatch.informerCopy): this client feeds informers
+            // as the watch delivers them (CacheEvent.informerCopy): this client feeds informers
             if (item.get("metadata") instanceof ObjectNode metadata) {
                 metadata.remove("managedFields");
             }

@@ -73,8 +73,8 @@ final class LocalWatch implements WatchHandle {
                     lastRevision = Math.max(lastRevision, event.revision());
                     WatchListener.EventType type = WatchListener.EventType.valueOf(
                             WatchSelection.eventType(event, namespace, options));
-                    // the cache's trees are shared by every watcher: the listener gets its own copy
-                    listener.onEvent(type, informerCopy(event.object()));
+                    // the cache's trees are shared by every watcher: informers get a copy, one for all of them
+                    listener.onEvent(type, event.informerCopy());
                 } else if (watcher.isDone()) {
                     break;
                 } else if (System.nanoTime() - nextBookmark > 0) {
@@ -98,29 +98,6 @@ final class LocalWatch implements WatchHandle {
             onEnd.accept(this);
             listener.onClose(expired, failure);
         }
-    }
-
-    /**
-     * A private copy of a cached object for the in-process scheduler and controllers, without
-     * {@code metadata.managedFields}: none of them reads it, and it is often the larger part of an object (Kubernetes'
-     * scheduler and controller manager strip it from their informers too). Updates sent without it keep the stored
-     * managedFields.
-     */
-    static ObjectNode informerCopy(ObjectNode object) {
-        ObjectNode copy = Json.object();
-        object.properties().forEach(field -> {
-            if (field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode metadata) {
-                ObjectNode metadataCopy = copy.putObject("metadata");
-                metadata.properties().forEach(m -> {
-                    if (!m.getKey().equals("managedFields")) {
-                        metadataCopy.set(m.getKey(), m.getValue().deepCopy());
-                    }
-                });
-            } else {
-                copy.set(field.getKey(), field.getValue().deepCopy());
-            }
-        });
-        return copy;
     }
 
     private ObjectNode bookmark(long revision) {

@@ -270,8 +270,13 @@ public final class Informer implements AutoCloseable {
                     return;
                 }
                 transform(object);
-                object.put("apiVersion", type.apiVersion());
-                object.put("kind", type.kind());
+                // in-process watches hand the same object to every informer of the kind: write only what differs
+                if (!type.apiVersion().equals(object.path("apiVersion").asText())) {
+                    object.put("apiVersion", type.apiVersion());
+                }
+                if (!type.kind().equals(object.path("kind").asText())) {
+                    object.put("kind", type.kind());
+                }
                 String k = key(object);
                 switch (eventType) {
                     case ADDED, MODIFIED -> {

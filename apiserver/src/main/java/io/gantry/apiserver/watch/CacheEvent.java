@@ -17,6 +17,7 @@ public final class CacheEvent {
     private final ObjectNode previous;
     private final long revision;
     private volatile byte[] objectJson;
+    private volatile ObjectNode informerCopy;
     /** The value as stored, kept until {@link #objectJson()} has made the served JSON from it. */
     private volatile byte[] stored;
 
@@ -62,5 +63,44 @@ public final class CacheEvent {
             stored = null;
         }
         return json;
+    }
+
+    /**
+     * The object for in-process informers (the scheduler's and the controller manager's), made once for all of
+     * them: a copy, so that nothing they do reaches the cache, without {@code metadata.managedFields}, which none
+     * of them reads and which is often the larger part of an object (Kubernetes' scheduler and controller manager
+     * strip it from their informers too). They share it read-only, as client-go's shared informers share objects
+     * among controllers; updates sent without managedFields keep the stored ones.
+     */
+    public ObjectNode informerCopy() {
+        ObjectNode copy = informerCopy;
+        if (copy == null) {
+            synchronized (this) {
+                copy = informerCopy;
+                if (copy == null) {
+                    copy = withoutManagedFields(object);
+                    informerCopy = copy;
+                }
+            }
+        }
+        return copy;
+    }
+
+    /** A deep copy of {@code object} without {@code metadata.managedFields}. */
+    public static ObjectNode withoutManagedFields(ObjectNode object) {
+        ObjectNode copy = Json.object();
+        object.properties().forEach(field -> {
+            if (field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode metadata) {
+                ObjectNode metadataCopy = copy.putObject("metadata");
+                metadata.properties().forEach(m -> {
+                    if (!m.getKey().equals("managedFields")) {
+                        metadataCopy.set(m.getKey(), m.getValue().deepCopy());
+                    }
+                });
+            } else {
+                copy.set(field.getKey(), field.getValue().deepCopy());
+            }
+        });
+        return copy;
     }
 }
