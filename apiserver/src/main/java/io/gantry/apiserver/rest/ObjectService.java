@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The generic semantics of the Kubernetes API for every kind: create, read, update, patch, delete and list,
@@ -41,13 +42,16 @@ import java.util.UUID;
 public final class ObjectService {
     private static final int MAX_PATCH_ATTEMPTS = 64;
     private static final String NAME_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    /** Kubernetes tries 8 names for a generateName before it answers AlreadyExists. */
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
 
     private final ResourceRegistry registry;
     private final ObjectStorage storage;
     private final Map<String, ResourceStrategy> strategies;
     private final NamespaceLookup namespaces;
     private final UnknownFields unknownFields;
-    private final SecureRandom random = new SecureRandom();
+    /** Suffixes for generateName: five random characters of Kubernetes' alphabet. */
+    private final Supplier<String> nameSuffixes;
 
     /**
      * @param strategies kind-specific behaviour keyed by {@code apiVersion/kind}; others use the default
@@ -55,6 +59,13 @@ public final class ObjectService {
      */
     public ObjectService(ResourceRegistry registry, ObjectStorage storage, Map<String, ResourceStrategy> strategies,
                          NamespaceLookup namespaces, UnknownFields unknownFields) {
+        this(registry, storage, strategies, namespaces, unknownFields, randomSuffixes(new SecureRandom()));
+    }
+
+    /** With the generateName suffixes given (tests: collisions on purpose). */
+    ObjectService(ResourceRegistry registry, ObjectStorage storage, Map<String, ResourceStrategy> strategies,
+                  NamespaceLookup namespaces, UnknownFields unknownFields, Supplier<String> nameSuffixes) {
+        this.nameSuffixes = nameSuffixes;
         this.unknownFields = unknownFields;
         this.registry = registry;
         this.storage = storage;
@@ -211,8 +222,9 @@ public final class ObjectService {
         if (meta.hasNonNull("resourceVersion") && !meta.path("resourceVersion").asText().isEmpty()) {
             throw ApiException.badRequest("resourceVersion should not be set on objects to be created");
         }
-        if (Meta.name(object).isEmpty() && !meta.path("generateName").asText("").isEmpty()) {
-            meta.put("name", meta.path("generateName").asText() + randomSuffix());
+        boolean generatedName = Meta.name(object).isEmpty() && !meta.path("generateName").asText("").isEmpty();
+        if (generatedName) {
+            meta.put("name", meta.path("generateName").asText() + nameSuffixes.get());
         }
         meta.put("uid", UUID.randomUUID().toString());
         meta.put("creationTimestamp", Clock.now());
@@ -240,19 +252,31 @@ public final class ObjectService {
         }
         strategy.beforeCreate(object);
         try {
-            return storage.createWritten(type, object);
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    return storage.createWritten(type, object);
+                } catch (ApiException e) {
+                    // a generated name that is taken gets another suffix, as Kubernetes retries (RetryGenerateName)
+                    if (!generatedName || attempt >= GENERATE_NAME_ATTEMPTS || !"AlreadyExists".equals(e.reason())) {
+                        throw e;
+                    }
+                    meta.put("name", meta.path("generateName").asText() + nameSuffixes.get());
+                }
+            }
         } catch (RuntimeException e) {
             strategy.release(object);
             throw e;
         }
     }
 
-    private String randomSuffix() {
-        StringBuilder s = new StringBuilder(5);
-        for (int i = 0; i < 5; i++) {
-            s.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
-        }
-        return s.toString();
+    private static Supplier<String> randomSuffixes(SecureRandom random) {
+        return () -> {
+            StringBuilder s = new StringBuilder(5);
+            for (int i = 0; i < 5; i++) {
+                s.append(NAME_SUFFIX_ALPHABET.charAt(random.nextInt(NAME_SUFFIX_ALPHABET.length())));
+            }
+            return s.toString();
+        };
     }
 
     // ---- update ----
