@@ -145,6 +145,16 @@ final class OtherValidation {
         if (minAvailable != null && maxUnavailable != null && !minAvailable.isNull() && !maxUnavailable.isNull()) {
             errs.invalid(p, new GoValue.Raw(spec.toString()), "minAvailable and maxUnavailable cannot be both set");
         }
+        for (String field : List.of("minAvailable", "maxUnavailable")) {
+            JsonNode value = spec == null ? null : spec.get(field);
+            WorkloadValidation.intOrPercent(value, p.child(field), errs);
+            WorkloadValidation.notMoreThan100Percent(value, p.child(field), errs);
+        }
+        String policy = Nodes.text(spec, "unhealthyPodEvictionPolicy");
+        List<String> policies = List.of("IfHealthyBudget", "AlwaysAllow");
+        if (!policy.isEmpty() && !policies.contains(policy)) {
+            errs.notSupported(p.child("unhealthyPodEvictionPolicy"), policy, policies);
+        }
         ObjectNode selector = Nodes.obj(spec, "selector");
         if (selector != null) {
             Selectors.validate(selector, p.child("selector"), errs);

@@ -86,8 +86,8 @@ final class WorkloadValidation {
         return new GoValue.Raw(v == null || v.isNull() ? "0" : v.asText());
     }
 
-    /** An IntOrString that must be a non-negative number or a percentage; returns its value for zero checks. */
-    private static void intOrPercent(JsonNode v, Path path, FieldErrors errs) {
+    /** An IntOrString that must be a non-negative number or a percentage (ValidatePositiveIntOrPercent). */
+    static void intOrPercent(JsonNode v, Path path, FieldErrors errs) {
         if (v == null || v.isNull()) {
             return;
         }
@@ -109,7 +109,7 @@ final class WorkloadValidation {
         return s.equals("0%") || s.equals("0");
     }
 
-    private static void notMoreThan100Percent(JsonNode v, Path path, FieldErrors errs) {
+    static void notMoreThan100Percent(JsonNode v, Path path, FieldErrors errs) {
         if (v != null && v.isTextual() && v.asText().endsWith("%")) {
             try {
                 if (Integer.parseInt(v.asText().substring(0, v.asText().length() - 1)) > 100) {

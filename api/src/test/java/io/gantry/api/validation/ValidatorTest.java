@@ -488,6 +488,22 @@ class ValidatorTest {
         }
 
         @Test
+        void podDisruptionBudgetCountsAndPolicy() {
+            ResourceType pdb = type("policy/v1", "PodDisruptionBudget");
+            assertThat(create(pdb, yaml("{metadata: {name: b, namespace: d}, spec: {minAvailable: \"50%\"}}"))).isEmpty();
+            assertThat(create(pdb, yaml("{metadata: {name: b, namespace: d}, spec: {minAvailable: -1}}")))
+                    .containsExactly(new StatusCause("FieldValueInvalid",
+                            "Invalid value: -1: must be greater than or equal to 0", "spec.minAvailable"));
+            assertThat(create(pdb, yaml("{metadata: {name: b, namespace: d}, spec: {maxUnavailable: \"150%\"}}")))
+                    .containsExactly(new StatusCause("FieldValueInvalid",
+                            "Invalid value: 150%: must not be greater than 100%", "spec.maxUnavailable"));
+            assertThat(create(pdb, yaml("{metadata: {name: b, namespace: d}, spec: {maxUnavailable: half}}")))
+                    .extracting(StatusCause::field).containsExactly("spec.maxUnavailable");
+            assertThat(create(pdb, yaml("{metadata: {name: b, namespace: d}, spec: {unhealthyPodEvictionPolicy: Never}}")))
+                    .extracting(StatusCause::field).containsExactly("spec.unhealthyPodEvictionPolicy");
+        }
+
+        @Test
         void leaseNamespaceNodeAndEvents() {
             assertThat(create(type("coordination.k8s.io/v1", "Lease"),
                     yaml("{metadata: {name: l, namespace: d}, spec: {leaseDurationSeconds: 0}}")))
