@@ -87,7 +87,7 @@ public final class CacheEvent {
     }
 
     /** A deep copy of {@code object} without {@code metadata.managedFields}. */
-    public static ObjectNode withoutManagedFields(ObjectNode object) {
+    private static ObjectNode withoutManagedFields(ObjectNode object) {
         ObjectNode copy = Json.object();
         object.properties().forEach(field -> {
             if (field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode metadata) {
