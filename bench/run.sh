@@ -14,25 +14,34 @@
 # against Docker Swarm, which needs docker.io's dockerd, a 60 s control-plane outage, a node cut off from the network
 # with short and with default settings; BENCH_HEALING_PARTS picks some of crash, outage, cutoff and cutoff-defaults);
 # BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000"), BENCH_SCHED_MODES (pods, deployments or both) and BENCH_SCHED_WARMUP (pods created and
-# scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs.
+# scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs;
+# BENCH_SCHED_SERVER_HEAP and BENCH_SCHED_AGENT_HEAP (default 6g and 3g, as GANTRY_HEAP sets them; "default" leaves
+# the JVM to size and grow its heap) give their control plane and agent a fixed, pre-touched heap;
+# BENCH_SCHED_CLIENTS (default 16) is how many clients create the bare pods at once.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/find-java.sh"
+source "$root/scripts/jvm-heap.sh"
 java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
   sched_sizes="200x1000"; sched_timeout=60; sched_warmup=200; startup_pods=20; healing_pods=5; healing_runs=3
+  sched_server_heap=${BENCH_SCHED_SERVER_HEAP:-default}; sched_agent_heap=${BENCH_SCHED_AGENT_HEAP:-default}
 else
   warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
   sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000 5000x30000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-180}
   sched_warmup=${BENCH_SCHED_WARMUP:-10000}; startup_pods=${BENCH_STARTUP_PODS:-100}
+  sched_server_heap=${BENCH_SCHED_SERVER_HEAP:-6g}; sched_agent_heap=${BENCH_SCHED_AGENT_HEAP:-3g}
   healing_pods=${BENCH_HEALING_PODS:-20}; healing_runs=${BENCH_HEALING_RUNS:-10}
 fi
 only=${BENCH_ONLY:-all}
 case "$only" in all|api|scheduling|startup|services|healing) ;; *) echo "bench: BENCH_ONLY must be api, scheduling, startup, services or healing" >&2; exit 1 ;; esac
 clients=16
+for heap in "$sched_server_heap" "$sched_agent_heap"; do
+  [ "$heap" = default ] || heap_options "$heap" >/dev/null || exit 1
+done
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
 kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
 [ "$only" = scheduling ] || [ "$only" = startup ] || [ "$only" = services ] || [ "$only" = healing ] || for tool in "$etcd_binary" "$kubectl_binary"; do
@@ -227,13 +236,19 @@ fi
 # 4. Scheduling: a control plane (gantry server: API server, scheduler, controller manager) and one agent process
 #    with N simulated nodes; P pods created as bare pods (16 clients), then, on a fresh cluster, as P/100
 #    Deployments of 100 replicas. Each size is "NODESxPODS".
+# heap_or_default SIZE: the options of a fixed heap of SIZE, none for "default".
+heap_or_default() {
+  if [ "$1" = default ]; then echo ""; else heap_options "$1"; fi
+}
+
 # start_cluster NAME: sets server_pid, server_url, server_data.
 start_cluster() {
-  local name=$1 port i
+  local name=$1 port i heap
+  heap=$(heap_or_default "$sched_server_heap")
   server_data="$work/$name/server"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
-  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
+  "$java" $heap ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
     --bind-address 127.0.0.1 >"$work/$name/up.log" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
@@ -254,13 +269,14 @@ start_cluster() {
 
 # start_agent NAME NODES: joins one agent process with NODES simulated nodes; sets agent_pid.
 start_agent() {
-  local name=$1 nodes=$2 token i t0
+  local name=$1 nodes=$2 token i t0 heap
+  heap=$(heap_or_default "$sched_agent_heap")
   token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$server_data")
   t0=$(date +%s.%N)
   # Nodes of 8 cores and 32 GiB hold 64 of the benchmark's pods (100m, 500Mi) each: 1,000 of them take the
   # warm-up's pods and 30,000 more (the default 4 cores and 16 GiB hold 32).
   # shellcheck disable=SC2086
-  "$java" ${GANTRY_AGENT_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main agent --server "$server_url" \
+  "$java" $heap ${GANTRY_AGENT_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main agent --server "$server_url" \
     --token "$token" --simulate "$nodes" --sim-cpu 8 --sim-memory 32Gi --name sim --data-dir "$work/$name/agent" \
     >"$work/$name/agent.log" 2>&1 &
   agent_pid=$!
@@ -289,7 +305,7 @@ if [ "$only" = all ] || [ "$only" = scheduling ]; then
       start_cluster "$name"
       start_agent "$name" "$nodes"
       bench SchedulingBench --url "$server_url" --data-dir "$server_data" --nodes "$nodes" --pods "$sched_pods" \
-        --mode "$mode" --replicas 100 --clients $clients --timeout "$sched_timeout" --warmup-pods "$sched_warmup" \
+        --mode "$mode" --replicas 100 --clients "${BENCH_SCHED_CLIENTS:-$clients}" --timeout "$sched_timeout" --warmup-pods "$sched_warmup" \
         --server-pid "$server_pid" --agent-pid "$agent_pid"
       if ! kill -0 "$agent_pid" 2>/dev/null; then
         echo "bench: the agent (pid $agent_pid) is gone after the run; see its log in $work/$name" >&2
