@@ -47,12 +47,26 @@ public final class ObjectStorage {
      * the update's compare-and-swap decides), else the store's.
      */
     public Optional<StoredObject> getForUpdate(ResourceType type, String namespace, String name) {
+        return getFromCache(type, namespace, name, CachedTrees::privateCopy);
+    }
+
+    /**
+     * Like {@link #getForUpdate}, for changes that never look at managedFields (a binding, a finalizer removed):
+     * a cached copy keeps them as the raw JSON the cache holds, which is copied and written back as it is. In a
+     * pod they are most of the tree, so this spares parsing, copying, comparing and serializing them again.
+     */
+    private Optional<StoredObject> getForMutation(ResourceType type, String namespace, String name) {
+        return getFromCache(type, namespace, name, ObjectNode::deepCopy);
+    }
+
+    private Optional<StoredObject> getFromCache(ResourceType type, String namespace, String name,
+                                                UnaryOperator<ObjectNode> copy) {
         String key = ObjectKeys.key(type, namespace, name);
         Optional<ObjectNode> hit = cached.get(type, key);
         if (hit.isPresent()) {
             String version = hit.get().path("metadata").path("resourceVersion").asText("");
             try {
-                return Optional.of(new StoredObject(key, CachedTrees.privateCopy(hit.get()), Long.parseLong(version)));
+                return Optional.of(new StoredObject(key, copy.apply(hit.get()), Long.parseLong(version)));
             } catch (NumberFormatException e) {
                 // not a stored version: read the store
             }
@@ -102,11 +116,13 @@ public final class ObjectStorage {
 
     /**
      * Reads, changes and writes back an object, retrying when another writer got there first. The mutation
-     * sees a fresh copy each attempt; returning the same object unchanged skips the write.
+     * sees a fresh copy each attempt; returning the same object unchanged skips the write. It must leave
+     * {@code metadata.managedFields} alone: in a copy from the cache they are raw JSON (see
+     * {@link #getForMutation}), and this write records no field ownership.
      */
     public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutation) {
         for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
-            StoredObject current = (attempt == 0 ? getForUpdate(type, namespace, name) : get(type, namespace, name))
+            StoredObject current = (attempt == 0 ? getForMutation(type, namespace, name) : get(type, namespace, name))
                     .orElseThrow(() -> ApiException.notFound(type, name));
             // current is a private copy already (see getForUpdate): it stays as read, the mutation gets another
             ObjectNode before = current.object();
