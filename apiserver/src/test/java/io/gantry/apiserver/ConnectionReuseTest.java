@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A request rejected before its body was read must leave the keep-alive connection usable: clients send
- * their next request on it as soon as they have the answer.
+ * their next request on it as soon as they have the answer. Bodies arrive with a Content-Length or chunked.
  */
 class ConnectionReuseTest {
     @RegisterExtension
@@ -52,6 +52,34 @@ class ConnectionReuseTest {
             out.flush();
             assertThat(Response.read(in).status()).isEqualTo(200);
         }
+    }
+
+    @Test
+    void aChunkedBodyWithoutContentLengthIsReadWhole() throws Exception {
+        URI uri = URI.create(cluster.url("/"));
+        try (SSLSocket socket = (SSLSocket) cluster.sslContext().getSocketFactory()
+                .createSocket(uri.getHost(), uri.getPort())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            String first = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"chunked\"},";
+            String second = "\"data\":{\"k\":\"" + "v".repeat(40_000) + "\"}}";
+            out.write(("POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\n"
+                    + "Host: " + uri.getHost() + "\r\n"
+                    + "Authorization: Bearer " + cluster.token() + "\r\n"
+                    + "Content-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            for (String chunk : new String[] {first, second}) {
+                out.write((Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Response created = Response.read(socket.getInputStream());
+            assertThat(created.status()).isEqualTo(201);
+        }
+        assertThat(cluster.get("/api/v1/namespaces/default/configmaps/chunked").body().at("/data/k").asText())
+                .hasSize(40_000);
     }
 
     /** Just enough of an HTTP/1.1 response reader for Content-Length bodies. */

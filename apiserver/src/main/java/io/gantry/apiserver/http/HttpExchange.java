@@ -101,7 +101,11 @@ public final class HttpExchange {
                 drain(in, 0);
                 throw ApiException.tooLarge("the request body is too large (limit: 3 MiB)");
             }
-            ByteArrayOutputStream buffer = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+            if (declared >= 0) {
+                // Jetty delivers no more than the Content-Length: read straight into an array of that size
+                return in.readNBytes((int) declared);
+            }
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream(4096);
             byte[] chunk = new byte[16384];
             int n;
             while ((n = in.read(chunk)) > 0) {
