@@ -128,6 +128,27 @@ class CliErrorsTest {
         assertThat(period.exitCode()).isNotZero();
     }
 
+    /** The launcher at the project root refuses a malformed heap size before it builds or starts anything. */
+    @Test
+    void launcherRefusesAMalformedHeapSize() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path launcher = root.resolve("gantry");
+        assertThat(launcher).isExecutable();
+        ProcessBuilder bad = new ProcessBuilder(launcher.toString(), "version").redirectErrorStream(true);
+        bad.environment().put("GANTRY_HEAP", "6 GB");
+        Process p = bad.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes()).strip())
+                .isEqualTo("gantry: a heap size is a number and a unit (k, m or g), e.g. 6g, not \"6 GB\"");
+        assertThat(p.exitValue()).isEqualTo(2);
+
+        Process good = new ProcessBuilder("bash", "-c", "source scripts/jvm-heap.sh && heap_options 6g")
+                .directory(root.toFile()).redirectErrorStream(true).start();
+        assertThat(good.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(good.getInputStream().readAllBytes()).strip())
+                .isEqualTo("-Xms6g -Xmx6g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages");
+    }
+
     @Test
     void version() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
