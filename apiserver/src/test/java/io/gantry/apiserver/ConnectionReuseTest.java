@@ -25,9 +25,7 @@ class ConnectionReuseTest {
     @Test
     void aRejectedRequestWhoseBodyArrivesLateKeepsTheConnectionOpen() throws Exception {
         URI uri = URI.create(cluster.url("/"));
-        try (SSLSocket socket = (SSLSocket) cluster.sslContext().getSocketFactory()
-                .createSocket(uri.getHost(), uri.getPort())) {
-            socket.setSoTimeout(10_000);
+        try (SSLSocket socket = connect(uri)) {
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             byte[] body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"late\"}}"
@@ -57,9 +55,7 @@ class ConnectionReuseTest {
     @Test
     void aChunkedBodyWithoutContentLengthIsReadWhole() throws Exception {
         URI uri = URI.create(cluster.url("/"));
-        try (SSLSocket socket = (SSLSocket) cluster.sslContext().getSocketFactory()
-                .createSocket(uri.getHost(), uri.getPort())) {
-            socket.setSoTimeout(10_000);
+        try (SSLSocket socket = connect(uri)) {
             OutputStream out = socket.getOutputStream();
             String first = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"chunked\"},";
             String second = "\"data\":{\"k\":\"" + "v".repeat(40_000) + "\"}}";
@@ -80,6 +76,13 @@ class ConnectionReuseTest {
         }
         assertThat(cluster.get("/api/v1/namespaces/default/configmaps/chunked").body().at("/data/k").asText())
                 .hasSize(40_000);
+    }
+
+    /** A raw TLS connection to the test server, so that the test writes the request bytes itself. */
+    private static SSLSocket connect(URI uri) throws IOException {
+        SSLSocket socket = (SSLSocket) cluster.sslContext().getSocketFactory().createSocket(uri.getHost(), uri.getPort());
+        socket.setSoTimeout(10_000);
+        return socket;
     }
 
     /** Just enough of an HTTP/1.1 response reader for Content-Length bodies. */
