@@ -3,20 +3,11 @@ package io.gantry.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
-import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
-import io.gantry.api.schema.TypeGraph;
-import io.gantry.api.schema.UnknownFields;
-import io.gantry.apiserver.storage.CachedObjects;
-import io.gantry.apiserver.storage.ObjectStorage;
-import io.gantry.store.SqliteStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -28,27 +19,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * whatever the stale copy made the patch look like (a conflict, a failed precondition or a no-op).
  */
 class StaleCacheUpdateTest {
-    private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
-    private static final ResourceType CONFIG_MAPS = REGISTRY.byKind("v1", "ConfigMap").orElseThrow();
+    private static final ResourceType CONFIG_MAPS = SqliteObjectService.REGISTRY.byKind("v1", "ConfigMap")
+            .orElseThrow();
 
-    @TempDir
-    Path tmp;
-    SqliteStore store;
-    ObjectService service;
     /** What the "cache" answers: a version of the object captured earlier, or nothing. */
     final AtomicReference<ObjectNode> cached = new AtomicReference<>();
+    @RegisterExtension
+    final SqliteObjectService fixture = new SqliteObjectService((type, key) -> Optional.ofNullable(cached.get()),
+            null);
+    ObjectService service;
 
     @BeforeEach
     void start() {
-        store = SqliteStore.open(tmp.resolve("store.db"));
-        CachedObjects cache = (type, key) -> Optional.ofNullable(cached.get());
-        service = new ObjectService(REGISTRY, new ObjectStorage(store, cache), Map.of(), namespace -> {
-        }, new UnknownFields(TypeGraph.of(REGISTRY)));
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
+        service = fixture.service();
     }
 
     private ObjectNode create(String value) {

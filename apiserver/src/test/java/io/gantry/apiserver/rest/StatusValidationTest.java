@@ -3,20 +3,12 @@ package io.gantry.apiserver.rest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
-import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
-import io.gantry.api.schema.TypeGraph;
-import io.gantry.api.schema.UnknownFields;
 import io.gantry.apiserver.storage.ObjectStorage;
-import io.gantry.store.SqliteStore;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,26 +18,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * before they tightened) still takes its node's status reports, while a write of the spec is checked in full.
  */
 class StatusValidationTest {
-    private static final ResourceRegistry REGISTRY = ResourceRegistry.builtIn();
-    private static final ResourceType PODS = REGISTRY.byKind("v1", "Pod").orElseThrow();
+    private static final ResourceType PODS = SqliteObjectService.REGISTRY.byKind("v1", "Pod").orElseThrow();
 
-    @TempDir
-    Path tmp;
-    SqliteStore store;
+    @RegisterExtension
+    final SqliteObjectService fixture = new SqliteObjectService();
     ObjectStorage storage;
     ObjectService service;
 
     @BeforeEach
     void start() {
-        store = SqliteStore.open(tmp.resolve("store.db"));
-        storage = new ObjectStorage(store, (type, key) -> Optional.empty());
-        service = new ObjectService(REGISTRY, storage, Map.of(), namespace -> {
-        }, new UnknownFields(TypeGraph.of(REGISTRY)));
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
+        storage = fixture.storage();
+        service = fixture.service();
     }
 
     @Test
