@@ -101,4 +101,26 @@ class ManagedFieldsApiTest {
         assertThat(entry.at("/fieldsV1/f:status").has("f:observedGeneration")).isTrue();
         assertThat(manager(status.body(), "creator").path("subresource").isMissingNode()).isTrue();
     }
+
+    @Test
+    void theServerSetStatusOfACreateAndTheSpecOfAStatusWriteBelongToNobody() throws Exception {
+        String pods = "/api/v1/namespaces/default/pods";
+        var created = cluster.post(pods + "?fieldManager=creator", """
+                {"apiVersion":"v1","kind":"Pod","metadata":{"name":"owned"},
+                 "spec":{"containers":[{"name":"c","image":"x"}]},"status":{"phase":"Running"}}""");
+        assertThat(created.status()).isEqualTo(201);
+        assertThat(created.body().at("/status/phase").asText()).isEqualTo("Pending");
+        JsonNode creator = manager(created.body(), "creator").path("fieldsV1");
+        assertThat(creator.has("f:spec")).isTrue();
+        assertThat(creator.has("f:status")).as("the status the server set on create").isFalse();
+
+        var reported = cluster.patch(pods + "/owned/status?fieldManager=node", "application/merge-patch+json",
+                "{\"spec\":{\"nodeName\":\"elsewhere\"},\"status\":{\"phase\":\"Running\",\"podIP\":\"10.1.0.5\"}}");
+        assertThat(reported.status()).isEqualTo(200);
+        JsonNode node = manager(reported.body(), "node").path("fieldsV1");
+        assertThat(node.at("/f:status").has("f:phase")).isTrue();
+        assertThat(node.at("/f:status").has("f:podIP")).isTrue();
+        assertThat(node.has("f:spec")).as("a status write changes no spec").isFalse();
+        assertThat(manager(reported.body(), "creator").path("fieldsV1")).isEqualTo(creator);
+    }
 }

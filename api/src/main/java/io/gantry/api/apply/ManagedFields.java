@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -124,13 +125,26 @@ public final class ManagedFields {
      */
     public static ObjectNode recordUpdate(ObjectNode oldObject, ObjectNode newObject, String manager,
                                           String subresource, Instant now, Class<?> modelClass) {
+        return recordUpdate(oldObject, newObject, manager, subresource, now, modelClass, Set.of());
+    }
+
+    /**
+     * Like {@link #recordUpdate(ObjectNode, ObjectNode, String, String, Instant, Class)}, where the write owns
+     * none of the top-level fields in {@code resetFields}: what Kubernetes' strategies call reset fields, the
+     * ones their endpoint overwrites whatever the client sent (a pod's {@code status} on the main resource, set
+     * by the server on create and kept on update), so that nobody comes to own them by writing there.
+     */
+    public static ObjectNode recordUpdate(ObjectNode oldObject, ObjectNode newObject, String manager,
+                                          String subresource, Instant now, Class<?> modelClass,
+                                          Set<String> resetFields) {
         JsonNode stored = oldObject == null ? null : oldObject.path("metadata").get("managedFields");
         JsonNode sent = newObject.path("metadata").get("managedFields");
         boolean sentAsStored = stored != null && stored.equals(sent);
         boolean keepsStored = keepsStoredEntries(stored, sent, sentAsStored, subresource);
         List<ManagedFieldsEntry> entries = new ArrayList<>(keepsStored ? readStored(stored)
                 : startingEntries(oldObject, newObject, subresource));
-        Comparison diff = compare(oldObject, newObject, modelClass);
+        Comparison diff = compare(withoutFields(oldObject, resetFields), withoutFields(newObject, resetFields),
+                modelClass);
         boolean changed = !keepsStored || entries.isEmpty();
         ManagedFieldsEntry mine = null;
         for (int i = 0; i < entries.size(); i++) {
@@ -166,6 +180,20 @@ public final class ManagedFields {
             meta.set("managedFields", stored.deepCopy());
         }
         return newObject;
+    }
+
+    /** A shallow copy of {@code object} without {@code fields}, or the object itself when it has none of them. */
+    private static ObjectNode withoutFields(ObjectNode object, Set<String> fields) {
+        if (object == null || fields.stream().noneMatch(object::has)) {
+            return object;
+        }
+        ObjectNode view = Json.object();
+        object.properties().forEach(e -> {
+            if (!fields.contains(e.getKey())) {
+                view.set(e.getKey(), e.getValue());
+            }
+        });
+        return view;
     }
 
     /**

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -238,7 +239,8 @@ public final class ObjectService {
         }
         Defaulter.apply(type, object);
         if (!applied) {
-            ManagedFields.recordUpdate(null, object, manager(options), "", Instant.now(), type.modelClass());
+            ManagedFields.recordUpdate(null, object, manager(options), "", Instant.now(), type.modelClass(),
+                    resetFields(type, ""));
         }
         List<StatusCause> causes = Validator.validateCreate(type, object);
         if (!causes.isEmpty()) {
@@ -471,6 +473,18 @@ public final class ObjectService {
     }
 
     /** The manager a non-apply write is recorded under; the HTTP layer derives one from the User-Agent. */
+    /**
+     * The top-level fields a write through this endpoint never owns, as Kubernetes' strategies reset them: the
+     * main resource of a kind with a status subresource keeps the stored status (on create the kind's strategy
+     * sets it), and a status write keeps the spec.
+     */
+    private static Set<String> resetFields(ResourceType type, String subresource) {
+        if ("status".equals(subresource)) {
+            return Set.of("spec");
+        }
+        return type.hasSubresource("status") ? Set.of("status") : Set.of();
+    }
+
     private static String manager(WriteOptions options) {
         String manager = options.fieldManager();
         return manager == null || manager.isEmpty() ? "unknown" : manager;
@@ -536,7 +550,7 @@ public final class ObjectService {
             }
             if (!applied) {
                 ManagedFields.recordUpdate(oldObject, object, manager(options), subresource, Instant.now(),
-                        type.modelClass());
+                        type.modelClass(), resetFields(type, subresource));
             }
             List<StatusCause> causes = "status".equals(subresource) ? Validator.validateStatusUpdate(object, oldObject)
                     : Validator.validateUpdate(type, object, oldObject);
