@@ -6,6 +6,7 @@ import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
+import io.gantry.scheduler.framework.PreResult;
 import io.gantry.scheduler.framework.ScorePlugin;
 import io.gantry.scheduler.plugins.InterPodAffinity;
 import io.gantry.scheduler.plugins.NodeAffinity;
@@ -89,8 +90,11 @@ final class SchedulingAlgorithm {
             return new Unschedulable(new FitError(0, Map.of()));
         }
         CycleState state = new CycleState();
+        List<FilterPlugin> active = new ArrayList<>(filters.size());
         for (FilterPlugin f : filters) {
-            f.preFilter(state, pod, cluster);
+            if (f.preFilter(state, pod, cluster) == PreResult.RUN) {
+                active.add(f);
+            }
         }
         int wanted = numFeasibleNodesToFind(all);
         List<NodeInfo> feasible = new ArrayList<>(Math.min(wanted, all));
@@ -99,7 +103,7 @@ final class SchedulingAlgorithm {
         int processed = 0;
         for (; processed < all && feasible.size() < wanted; processed++) {
             NodeInfo node = nodes.get((start + processed) % all);
-            FilterResult result = runFilters(state, pod, node);
+            FilterResult result = runFilters(active, state, pod, node);
             if (result.fits()) {
                 feasible.add(node);
             } else {
@@ -112,7 +116,7 @@ final class SchedulingAlgorithm {
             Map<String, NodeInfo> byName = new HashMap<>();
             nodes.forEach(n -> byName.put(n.name(), n));
             Preemption.Outcome outcome = Preemption.preempt(pod, all, failures,
-                    n -> runFilters(state, pod, n).reasons(), byName::get);
+                    n -> runFilters(active, state, pod, n).reasons(), byName::get);
             return new Unschedulable(error.withPostFilterMessage(outcome.message()), outcome);
         }
         if (feasible.size() == 1) {
@@ -122,8 +126,9 @@ final class SchedulingAlgorithm {
         return new Placed(feasible.get(selectHost(total)).name(), processed, feasible.size());
     }
 
-    private FilterResult runFilters(CycleState state, PodInfo pod, NodeInfo node) {
-        for (FilterPlugin f : filters) {
+    private static FilterResult runFilters(List<FilterPlugin> active, CycleState state, PodInfo pod,
+                                           NodeInfo node) {
+        for (FilterPlugin f : active) {
             FilterResult r = f.filter(state, pod, node);
             if (!r.fits()) {
                 return r;
@@ -136,7 +141,9 @@ final class SchedulingAlgorithm {
         long[] total = new long[feasible.size()];
         long[] scores = new long[feasible.size()];
         for (WeightedScore ws : scorers) {
-            ws.plugin().preScore(state, pod, feasible, cluster);
+            if (ws.plugin().preScore(state, pod, feasible, cluster) == PreResult.SKIP) {
+                continue;
+            }
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = ws.plugin().score(state, pod, feasible.get(i));
             }

@@ -8,7 +8,12 @@ public interface ScorePlugin {
 
     String name();
 
-    default void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+    /**
+     * Computes per-pod data once before the nodes are scored; SKIP when every node would score the same, which
+     * leaves the ranking as it is.
+     */
+    default PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+        return PreResult.RUN;
     }
 
     long score(CycleState state, PodInfo pod, NodeInfo node);

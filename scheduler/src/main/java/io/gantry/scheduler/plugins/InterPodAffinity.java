@@ -6,6 +6,7 @@ import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
+import io.gantry.scheduler.framework.PreResult;
 import io.gantry.scheduler.framework.ScorePlugin;
 
 import java.util.HashMap;
@@ -39,7 +40,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     }
 
     @Override
-    public void preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
+    public PreResult preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
         List<AffinityTerm> affinity = AffinityTerm.required(pod, "podAffinity");
         List<AffinityTerm> anti = AffinityTerm.required(pod, "podAntiAffinity");
         Map<String, Integer> affinityCounts = new HashMap<>();
@@ -62,6 +63,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
         }
         boolean matchesOwn = !affinity.isEmpty() && affinity.stream().allMatch(t -> t.matches(pod, cluster));
         state.put(FILTER_STATE, new FilterState(affinity, anti, affinityCounts, antiCounts, existingCounts, matchesOwn));
+        return affinity.isEmpty() && anti.isEmpty() && existingCounts.isEmpty() ? PreResult.SKIP : PreResult.RUN;
     }
 
     private static void count(List<AffinityTerm> terms, PodInfo existing, NodeInfo node, ClusterView cluster,
@@ -110,7 +112,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
     }
 
     @Override
-    public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+    public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
         List<AffinityTerm> affinity = AffinityTerm.preferred(pod, "podAffinity");
         List<AffinityTerm> anti = AffinityTerm.preferred(pod, "podAntiAffinity");
         Map<String, Long> scores = new HashMap<>();
@@ -128,6 +130,7 @@ public final class InterPodAffinity implements FilterPlugin, ScorePlugin {
             }
         }
         state.put(SCORE_STATE, scores);
+        return scores.isEmpty() ? PreResult.SKIP : PreResult.RUN;
     }
 
     private static void add(Map<String, Long> scores, List<AffinityTerm> terms, PodInfo matched, PodInfo incoming,

@@ -1,12 +1,16 @@
 package io.gantry.scheduler.plugins;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.CycleState;
 import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
+import io.gantry.scheduler.framework.PreResult;
 import io.gantry.scheduler.framework.ScorePlugin;
+
+import java.util.List;
 
 /** spec.nodeSelector and required node affinity filter; preferred node affinity terms add their weights. */
 public final class NodeAffinity implements FilterPlugin, ScorePlugin {
@@ -15,6 +19,13 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
     @Override
     public String name() {
         return "NodeAffinity";
+    }
+
+    @Override
+    public PreResult preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
+        boolean selects = !pod.spec().path("nodeSelector").isEmpty()
+                || pod.affinity().path("nodeAffinity").path("requiredDuringSchedulingIgnoredDuringExecution").isObject();
+        return selects ? PreResult.RUN : PreResult.SKIP;
     }
 
     @Override
@@ -36,6 +47,12 @@ public final class NodeAffinity implements FilterPlugin, ScorePlugin {
             return NodeSelectorTerms.anyMatches(required.path("nodeSelectorTerms"), node);
         }
         return true;
+    }
+
+    @Override
+    public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+        return pod.affinity().path("nodeAffinity").path("preferredDuringSchedulingIgnoredDuringExecution").isEmpty()
+                ? PreResult.SKIP : PreResult.RUN;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
+import io.gantry.scheduler.framework.PreResult;
 import io.gantry.scheduler.framework.ScorePlugin;
 
 import java.util.ArrayList;
@@ -85,8 +86,10 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     }
 
     @Override
-    public void preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
-        state.put(FILTER_STATE, count(pod, constraints(pod, "DoNotSchedule"), cluster.nodes()));
+    public PreResult preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
+        Counts counts = count(pod, constraints(pod, "DoNotSchedule"), cluster.nodes());
+        state.put(FILTER_STATE, counts);
+        return counts.constraints().isEmpty() ? PreResult.SKIP : PreResult.RUN;
     }
 
     @Override
@@ -110,8 +113,10 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     }
 
     @Override
-    public void preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
-        state.put(SCORE_STATE, count(pod, constraints(pod, "ScheduleAnyway"), cluster.nodes()));
+    public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+        Counts counts = count(pod, constraints(pod, "ScheduleAnyway"), cluster.nodes());
+        state.put(SCORE_STATE, counts);
+        return counts.constraints().isEmpty() ? PreResult.SKIP : PreResult.RUN;
     }
 
     @Override
