@@ -18,13 +18,56 @@ final class ProcessStats {
             return Double.NaN;
         }
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }
+    }
+
+    /** A process's CPU seconds so far, with the shares of the JIT compiler's and the garbage collector's threads. */
+    record ThreadCpu(double total, double jit, double gc) {
+        static final ThreadCpu UNKNOWN = new ThreadCpu(Double.NaN, Double.NaN, Double.NaN);
+
+        ThreadCpu since(ThreadCpu start) {
+            return new ThreadCpu(total - start.total, jit - start.jit, gc - start.gc);
+        }
+    }
+
+    /**
+     * {@link #cpuSeconds} split by the JVM's thread names ("C2 CompilerThre", "GC Thread#0", "G1 Conc#0", ...):
+     * what is left once compilation settles and collection is paid for is the cost of the work itself. Threads
+     * that ended in between are missed; the JVM's own threads live as long as it does.
+     */
+    static ThreadCpu threadCpu(long pid) {
+        if (pid <= 0) {
+            return ThreadCpu.UNKNOWN;
+        }
+        double jit = 0;
+        double gc = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    double seconds = ticks(Files.readString(task.resolve("stat")));
+                    if (name.contains("CompilerThre")) {
+                        jit += seconds;
+                    } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                        gc += seconds;
+                    }
+                } catch (IOException e) {
+                    // the thread ended while being read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return ThreadCpu.UNKNOWN;
+        }
+        return new ThreadCpu(cpuSeconds(pid), jit, gc);
+    }
+
+    private static double ticks(String stat) {
+        // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS_PER_SECOND;
     }
 
     /** CPU seconds (all cores, non-idle) used by the whole machine so far, to tell what other processes took. */
