@@ -8,10 +8,8 @@ import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
 
 import javax.net.ssl.SSLContext;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -277,22 +275,18 @@ public final class HttpApiClient implements ApiClient {
                 if (closed) {
                     return;
                 }
-                BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
-                String line;
-                while (!closed && (line = lines.readLine()) != null) {
-                    if (line.isBlank()) {
-                        continue;
-                    }
-                    JsonNode event = Json.MAPPER.readTree(line);
-                    String type = event.path("type").asText();
-                    if (type.equals("ERROR")) {
-                        expired = event.path("object").path("code").asInt() == 410;
+                WatchEventReader events = new WatchEventReader(body, listener.wantsManagedFields());
+                WatchEventReader.Event event;
+                while (!closed && (event = events.next()) != null) {
+                    JsonNode object = event.object() == null ? Json.object() : event.object();
+                    if (event.type().equals("ERROR")) {
+                        expired = object.path("code").asInt() == 410;
                         if (!expired) {
-                            failure = error(event.path("object").path("code").asInt(500), event.path("object"), new byte[0]);
+                            failure = error(object.path("code").asInt(500), object, new byte[0]);
                         }
                         return;
                     }
-                    listener.onEvent(WatchListener.EventType.valueOf(type), (ObjectNode) event.path("object"));
+                    listener.onEvent(WatchListener.EventType.valueOf(event.type()), (ObjectNode) object);
                 }
             } catch (IOException e) {
                 failure = closed ? null : unreachable(e);

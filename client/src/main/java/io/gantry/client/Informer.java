@@ -264,6 +264,11 @@ public final class Informer implements AutoCloseable {
         String[] last = {fromVersion};
         watch = client.watch(type, namespace, query.from(fromVersion), new WatchListener() {
             @Override
+            public boolean wantsManagedFields() {
+                return !withoutManagedFields;
+            }
+
+            @Override
             public void onEvent(EventType eventType, ObjectNode object) {
                 last[0] = object.path("metadata").path("resourceVersion").asText(last[0]);
                 if (eventType == EventType.BOOKMARK) {

@@ -10,6 +10,14 @@ public interface WatchListener {
     void onEvent(EventType type, ObjectNode object);
 
     /**
+     * False when this listener never reads {@code metadata.managedFields}: a watch may then hand over objects
+     * without them (an HTTP watch skips them while parsing).
+     */
+    default boolean wantsManagedFields() {
+        return true;
+    }
+
+    /**
      * The watch ended. {@code expired} is true when the server said the starting resourceVersion is too old
      * (410): the caller must list again. {@code cause} is null for a normal end (server timeout or close).
      */

@@ -1,0 +1,81 @@
+package io.gantry.client;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WatchEventReaderTest {
+    private static final String POD = """
+            {"kind":"Pod","apiVersion":"v1","metadata":{"name":"p","resourceVersion":"7","managedFields":[{"manager":\
+            "m","fieldsV1":{"f:spec":{"f:nodeName":{}}}}],"labels":{"app":"ü"}},"spec":{"nodeName":"n1"},\
+            "status":{"conditions":[{"type":"Ready","lastProbeTime":null}]}}""";
+    private static final String STREAM = "{\"type\":\"ADDED\",\"object\":" + POD + "}\n\n"
+            + "{\"object\":{\"kind\":\"Pod\",\"metadata\":{\"resourceVersion\":\"8\"}},\"type\":\"BOOKMARK\"}\n"
+            + "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"code\":410}}\n";
+
+    /** Hands out one byte per read, as a slow network would. */
+    private static InputStream trickle(String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        return new InputStream() {
+            int next;
+
+            @Override
+            public int read() {
+                return next < bytes.length ? bytes[next++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (next >= bytes.length) {
+                    return -1;
+                }
+                b[off] = bytes[next++];
+                return 1;
+            }
+        };
+    }
+
+    @Test
+    void readsEveryEventWithItsObjectWhole() throws IOException {
+        try (WatchEventReader reader = new WatchEventReader(trickle(STREAM), true)) {
+            WatchEventReader.Event added = reader.next();
+            assertThat(added.type()).isEqualTo("ADDED");
+            assertThat(added.object()).isEqualTo(Json.MAPPER.readTree(POD));
+            WatchEventReader.Event bookmark = reader.next();
+            assertThat(bookmark.type()).isEqualTo("BOOKMARK");
+            assertThat(bookmark.object().at("/metadata/resourceVersion").asText()).isEqualTo("8");
+            assertThat(reader.next().object().path("code").asInt()).isEqualTo(410);
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void withoutManagedFieldsTheRestOfTheObjectIsAsSent() throws IOException {
+        try (WatchEventReader reader = new WatchEventReader(
+                new ByteArrayInputStream(STREAM.getBytes(StandardCharsets.UTF_8)), false)) {
+            var expected = (ObjectNode) Json.MAPPER.readTree(POD);
+            expected.withObject("/metadata").remove("managedFields");
+            var object = reader.next().object();
+            assertThat(object).isEqualTo(expected);
+            assertThat(object.at("/status/conditions/0/lastProbeTime").isNull()).isTrue();
+            assertThat(object.at("/metadata/labels/app").asText()).isEqualTo("ü");
+            assertThat(reader.next().type()).isEqualTo("BOOKMARK");
+        }
+    }
+
+    @Test
+    void somethingOtherThanAnObjectIsAnError() throws IOException {
+        try (WatchEventReader reader = new WatchEventReader(
+                new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8)), true)) {
+            assertThatThrownBy(reader::next).isInstanceOf(IOException.class).hasMessageContaining("JSON object");
+        }
+    }
+}
