@@ -6,30 +6,48 @@ import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** {@link ApiClient} over HTTPS with the JDK's HTTP client, authenticated by a bearer token or a client certificate. */
+/**
+ * {@link ApiClient} over HTTPS (HTTP/1.1 with keep-alive) on Jetty's HTTP client: an agent's only connection to
+ * the control plane, and thousands of simulated nodes' heartbeats and status reports go through one. JSON in and
+ * out; Status answers become {@link ApiException}s with the server's code, reason and causes; a server that cannot
+ * be reached is a 503 {@code ServiceUnavailable}.
+ */
 public final class HttpApiClient implements ApiClient {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** A list of every pod of a large cluster is hundreds of megabytes; Jetty's default cap is 2 MiB. */
+    private static final int MAX_RESPONSE_BYTES = Integer.MAX_VALUE - 8;
     private final String server;
     private final String authorization;
     private final HttpClient http;
-    private final String userAgent;
 
     /**
      * @param server      e.g. https://127.0.0.1:6443
@@ -40,9 +58,27 @@ public final class HttpApiClient implements ApiClient {
     public HttpApiClient(String server, SSLContext ssl, String bearerToken, String userAgent) {
         this.server = server.replaceAll("/+$", "");
         this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
-        this.userAgent = userAgent;
-        this.http = HttpClient.newBuilder().sslContext(ssl).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(ssl);
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("api-client");
+        threads.setDaemon(true);
+        connector.setExecutor(threads);
+        this.http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        http.setExecutor(threads);
+        http.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
+        http.setConnectTimeout(10_000);
+        // watches hold a connection each for minutes; requests beyond the callers' own bounds wait in a queue
+        http.setMaxConnectionsPerDestination(256);
+        http.setMaxRequestsQueuedPerDestination(65_536);
+        http.setFollowRedirects(false);
+        try {
+            http.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the HTTP client: " + e.getMessage(), e);
+        }
     }
 
     static String path(ResourceType type, String namespace, String name, String subresource) {
@@ -81,31 +117,42 @@ public final class HttpApiClient implements ApiClient {
         return parts.isEmpty() ? "" : "?" + String.join("&", parts);
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + pathAndQuery))
-                .header("Accept", "application/json").header("User-Agent", userAgent);
-        if (authorization != null) {
-            b.header("Authorization", authorization);
-        }
-        return b;
+    /** An HTTP answer: status and body. */
+    private record Reply(int status, byte[] body) {
     }
 
-    private HttpResponse<byte[]> exchange(HttpRequest request) {
+    private Request request(String method, String pathAndQuery) {
+        return http.newRequest(URI.create(server + pathAndQuery)).method(method).headers(h -> {
+            h.put(HttpHeader.ACCEPT, "application/json");
+            if (authorization != null) {
+                h.put(HttpHeader.AUTHORIZATION, authorization);
+            }
+        });
+    }
+
+    private Request request(String method, String pathAndQuery, String contentType, JsonNode body) {
+        return request(method, pathAndQuery).body(new BytesRequestContent(contentType, Json.bytes(body)));
+    }
+
+    private Reply exchange(Request request) {
+        request.timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw unreachable(e);
+            ContentResponse response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
+            return new Reply(response.getStatus(), response.getContent());
+        } catch (ExecutionException e) {
+            throw unreachable(e.getCause() instanceof Exception cause ? cause : e);
         } catch (InterruptedException e) {
+            request.abort(e);
             Thread.currentThread().interrupt();
             throw unreachable(e);
         }
     }
 
-    private JsonNode send(HttpRequest request) {
-        HttpResponse<byte[]> response = exchange(request);
+    private JsonNode send(Request request) {
+        Reply response = exchange(request);
         JsonNode body = parse(response.body());
-        if (response.statusCode() / 100 != 2) {
-            throw error(response.statusCode(), body, response.body());
+        if (response.status() / 100 != 2) {
+            throw error(response.status(), body, response.body());
         }
         return body;
     }
@@ -138,13 +185,9 @@ public final class HttpApiClient implements ApiClient {
                 details.path("name").asText(null), causes);
     }
 
-    private static HttpRequest.BodyPublisher json(JsonNode body) {
-        return HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body));
-    }
-
     @Override
     public ObjectNode get(ResourceType type, String namespace, String name) {
-        return (ObjectNode) send(request(path(type, namespace, name, "")).timeout(REQUEST_TIMEOUT).GET().build());
+        return (ObjectNode) send(request("GET", path(type, namespace, name, "")));
     }
 
     @Override
@@ -161,8 +204,7 @@ public final class HttpApiClient implements ApiClient {
 
     @Override
     public ObjectList list(ResourceType type, String namespace, ListQuery query) {
-        JsonNode list = send(request(path(type, namespace, "", "") + query(query, false)).timeout(REQUEST_TIMEOUT)
-                .GET().build());
+        JsonNode list = send(request("GET", path(type, namespace, "", "") + query(query, false)));
         List<ObjectNode> items = new ArrayList<>();
         for (JsonNode item : list.path("items")) {
             ObjectNode o = (ObjectNode) item;
@@ -175,8 +217,7 @@ public final class HttpApiClient implements ApiClient {
 
     @Override
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object) {
-        return (ObjectNode) send(request(path(type, namespace, "", "")).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").POST(json(object)).build());
+        return (ObjectNode) send(request("POST", path(type, namespace, "", ""), "application/json", object));
     }
 
     @Override
@@ -191,43 +232,38 @@ public final class HttpApiClient implements ApiClient {
 
     private ObjectNode put(ResourceType type, ObjectNode object, String subresource) {
         JsonNode meta = object.path("metadata");
-        return (ObjectNode) send(request(path(type, meta.path("namespace").asText(""), meta.path("name").asText(),
-                subresource)).timeout(REQUEST_TIMEOUT).header("Content-Type", "application/json")
-                .PUT(json(object)).build());
+        return (ObjectNode) send(request("PUT", path(type, meta.path("namespace").asText(""),
+                meta.path("name").asText(), subresource), "application/json", object));
     }
 
     @Override
     public ObjectNode patch(ResourceType type, String namespace, String name, String subresource, PatchKind kind,
                             JsonNode patch) {
-        return (ObjectNode) send(request(path(type, namespace, name, subresource)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", kind.contentType()).method("PATCH", json(patch)).build());
+        return (ObjectNode) send(request("PATCH", path(type, namespace, name, subresource), kind.contentType(),
+                patch));
     }
 
     @Override
     public void createWithoutResult(ResourceType type, String namespace, ObjectNode object) {
-        sendWithoutResult(request(path(type, namespace, "", "")).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").POST(json(object)).build());
+        sendWithoutResult(request("POST", path(type, namespace, "", ""), "application/json", object));
     }
 
     @Override
     public void patchWithoutResult(ResourceType type, String namespace, String name, String subresource,
                                    PatchKind kind, JsonNode patch) {
-        sendWithoutResult(request(path(type, namespace, name, subresource))
-                .timeout(REQUEST_TIMEOUT).header("Content-Type", kind.contentType()).method("PATCH", json(patch))
-                .build());
+        sendWithoutResult(request("PATCH", path(type, namespace, name, subresource), kind.contentType(), patch));
     }
 
-    private void sendWithoutResult(HttpRequest request) {
-        HttpResponse<byte[]> response = exchange(request);
-        if (response.statusCode() / 100 != 2) {
-            throw error(response.statusCode(), parse(response.body()), response.body());
+    private void sendWithoutResult(Request request) {
+        Reply response = exchange(request);
+        if (response.status() / 100 != 2) {
+            throw error(response.status(), parse(response.body()), response.body());
         }
     }
 
     @Override
     public JsonNode post(ResourceType type, String namespace, String name, String subresource, ObjectNode body) {
-        return send(request(path(type, namespace, name, subresource)).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").POST(json(body)).build());
+        return send(request("POST", path(type, namespace, name, subresource), "application/json", body));
     }
 
     @Override
@@ -242,32 +278,38 @@ public final class HttpApiClient implements ApiClient {
         if (options.preconditionUid() != null) {
             body.putObject("preconditions").put("uid", options.preconditionUid());
         }
-        return (ObjectNode) send(request(path(type, namespace, name, "")).timeout(REQUEST_TIMEOUT)
-                .header("Content-Type", "application/json").method("DELETE", json(body)).build());
+        return (ObjectNode) send(request("DELETE", path(type, namespace, name, ""), "application/json", body));
     }
 
     @Override
     public WatchHandle watch(ResourceType type, String namespace, ListQuery query, WatchListener listener) {
-        HttpRequest request = request(path(type, namespace, "", "") + query(query, true)).GET().build();
-        StreamingWatch watch = new StreamingWatch();
-        Thread.ofVirtual().name("watch " + type.groupResource()).start(() -> watch.run(request, listener));
+        // no total timeout: a watch lasts until the server ends it (timeoutSeconds) or it is closed
+        Request request = request("GET", path(type, namespace, "", "") + query(query, true));
+        StreamingWatch watch = new StreamingWatch(request);
+        Thread.ofVirtual().name("watch " + type.groupResource()).start(() -> watch.run(listener));
         return watch;
     }
 
-    /** One HTTP watch stream: a line of JSON per event. */
+    /** One HTTP watch stream: a JSON object per event. */
     private final class StreamingWatch implements WatchHandle {
+        private final Request request;
+        private final InputStreamResponseListener response = new InputStreamResponseListener();
         private volatile boolean closed;
-        private volatile InputStream body;
 
-        void run(HttpRequest request, WatchListener listener) {
+        StreamingWatch(Request request) {
+            this.request = request;
+        }
+
+        void run(WatchListener listener) {
             boolean expired = false;
             Throwable failure = null;
             try {
-                HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-                body = response.body();
-                if (response.statusCode() != 200) {
-                    byte[] raw = response.body().readAllBytes();
-                    ApiException e = error(response.statusCode(), parse(raw), raw);
+                request.send(response);
+                Response headers = response.get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                InputStream body = response.getInputStream();
+                if (headers.getStatus() != 200) {
+                    byte[] raw = body.readAllBytes();
+                    ApiException e = error(headers.getStatus(), parse(raw), raw);
                     expired = e.code() == 410;
                     failure = expired ? null : e;
                     return;
@@ -288,8 +330,10 @@ public final class HttpApiClient implements ApiClient {
                     }
                     listener.onEvent(WatchListener.EventType.valueOf(event.type()), (ObjectNode) object);
                 }
-            } catch (IOException e) {
+            } catch (IOException | TimeoutException e) {
                 failure = closed ? null : unreachable(e);
+            } catch (ExecutionException e) {
+                failure = closed ? null : unreachable(e.getCause() instanceof Exception cause ? cause : e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
@@ -303,13 +347,11 @@ public final class HttpApiClient implements ApiClient {
         @Override
         public void close() {
             closed = true;
-            InputStream stream = body;
-            if (stream != null) {
-                try {
-                    stream.close();
-                } catch (IOException ignored) {
-                    // closing a stream that already failed
-                }
+            request.abort(new IOException("watch closed"));
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // closing a stream that already failed
             }
         }
 
@@ -321,6 +363,10 @@ public final class HttpApiClient implements ApiClient {
 
     @Override
     public void close() {
-        http.close();
+        try {
+            http.stop();
+        } catch (Exception e) {
+            // stopping releases connections and threads; nothing is left to do if it fails
+        }
     }
 }

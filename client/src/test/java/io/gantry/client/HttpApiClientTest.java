@@ -51,6 +51,13 @@ class HttpApiClientTest {
         return cm;
     }
 
+    /** Outside the label the informer tests select. */
+    private static ObjectNode unlabeled(String name) {
+        ObjectNode cm = configMap(name);
+        cm.with("metadata").remove("labels");
+        return cm;
+    }
+
     @Test
     void crudAndStatusErrors() {
         ObjectNode created = client.create(CONFIG_MAPS, "default", configMap("crud"));
@@ -184,5 +191,51 @@ class HttpApiClientTest {
             assertThatThrownBy(() -> nowhere.get(CONFIG_MAPS, "default", "x"))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(503));
         }
+    }
+
+    @Test
+    void answersLargerThanTheTransportsDefaultBufferArriveWhole() {
+        // three ConfigMaps of 900 KB (a ConfigMap holds at most 1 MiB): their list is more than the 2 MiB
+        // Jetty's client buffers by default
+        int size = 900 << 10;
+        for (int i = 0; i < 3; i++) {
+            ObjectNode big = unlabeled("big-" + i);
+            big.with("data").put("k", "x".repeat(size));
+            client.createWithoutResult(CONFIG_MAPS, "default", big);
+        }
+        assertThat(client.list(CONFIG_MAPS, "default", ListQuery.ALL).items())
+                .filteredOn(o -> o.at("/metadata/name").asText().startsWith("big-"))
+                .hasSize(3).allSatisfy(o -> assertThat(o.at("/data/k").asText()).hasSize(size));
+    }
+
+    @Test
+    void aClosedWatchEndsAtOnceWithoutFailure() {
+        List<Throwable> closes = new CopyOnWriteArrayList<>();
+        List<Boolean> ended = new CopyOnWriteArrayList<>();
+        WatchHandle watch = client.watch(CONFIG_MAPS, "default", ListQuery.ALL, new WatchListener() {
+            @Override
+            public void onEvent(EventType type, ObjectNode object) {
+            }
+
+            @Override
+            public void onClose(boolean expired, Throwable cause) {
+                ended.add(expired);
+                if (cause != null) {
+                    closes.add(cause);
+                }
+            }
+        });
+        client.create(CONFIG_MAPS, "default", unlabeled("before-close"));
+        watch.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !ended.isEmpty());
+        assertThat(ended).containsExactly(false);
+        assertThat(closes).isEmpty();
+        assertThat(watch.isClosed()).isTrue();
+    }
+
+    @Test
+    void theUserAgentNamesTheFieldManager() {
+        ObjectNode created = client.create(CONFIG_MAPS, "default", unlabeled("managed"));
+        assertThat(created.at("/metadata/managedFields/0/manager").asText()).isEqualTo("gantry-test");
     }
 }
