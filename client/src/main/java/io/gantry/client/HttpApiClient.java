@@ -117,10 +117,6 @@ public final class HttpApiClient implements ApiClient {
         return parts.isEmpty() ? "" : "?" + String.join("&", parts);
     }
 
-    /** An HTTP answer: status and body. */
-    private record Reply(int status, byte[] body) {
-    }
-
     private Request request(String method, String pathAndQuery) {
         return http.newRequest(URI.create(server + pathAndQuery)).method(method).headers(h -> {
             h.put(HttpHeader.ACCEPT, "application/json");
@@ -134,11 +130,10 @@ public final class HttpApiClient implements ApiClient {
         return request(method, pathAndQuery).body(new BytesRequestContent(contentType, Json.bytes(body)));
     }
 
-    private Reply exchange(Request request) {
+    private ContentResponse exchange(Request request) {
         request.timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            ContentResponse response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
-            return new Reply(response.getStatus(), response.getContent());
+            return new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
         } catch (ExecutionException e) {
             throw unreachable(e.getCause() instanceof Exception cause ? cause : e);
         } catch (InterruptedException e) {
@@ -149,10 +144,10 @@ public final class HttpApiClient implements ApiClient {
     }
 
     private JsonNode send(Request request) {
-        Reply response = exchange(request);
-        JsonNode body = parse(response.body());
-        if (response.status() / 100 != 2) {
-            throw error(response.status(), body, response.body());
+        ContentResponse response = exchange(request);
+        JsonNode body = parse(response.getContent());
+        if (response.getStatus() / 100 != 2) {
+            throw error(response.getStatus(), body, response.getContent());
         }
         return body;
     }
@@ -255,9 +250,9 @@ public final class HttpApiClient implements ApiClient {
     }
 
     private void sendWithoutResult(Request request) {
-        Reply response = exchange(request);
-        if (response.status() / 100 != 2) {
-            throw error(response.status(), parse(response.body()), response.body());
+        ContentResponse response = exchange(request);
+        if (response.getStatus() / 100 != 2) {
+            throw error(response.getStatus(), parse(response.getContent()), response.getContent());
         }
     }
 
