@@ -55,6 +55,11 @@ public record Resources(OptionalLong cpuShares, OptionalLong cpuQuota, OptionalL
         return new Resources(cpuShares, cpuQuota, cpuPeriod, OptionalLong.of(bytes), pidsLimit);
     }
 
+    /**
+     * The most tasks (processes and threads) the container's cgroup may hold. runc's init runs in that cgroup with its
+     * own threads until it execs the container's process, and aborts when it cannot start one: a limit below about a
+     * dozen can fail the container's start.
+     */
     public Resources withPidsLimit(long pids) {
         return new Resources(cpuShares, cpuQuota, cpuPeriod, memoryLimitBytes, OptionalLong.of(pids));
     }

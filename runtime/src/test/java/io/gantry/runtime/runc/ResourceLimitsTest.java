@@ -66,9 +66,11 @@ class ResourceLimitsTest {
 
     @Test
     void thePidsLimitStopsForking() throws Exception {
+        // runc's init is a Go program that runs inside the container's cgroup until it execs the shell, and it
+        // aborts when it cannot start a thread: a limit below its thread count fails the start, not the fork.
         ContainerConfig config = sandbox.container("forky", "sh", "-c",
-                        "for i in 1 2 3 4 5 6 7 8; do sleep 5 & done; echo forked")
-                .withResources(Resources.none().withPidsLimit(4));
+                        "i=0; while [ $i -lt 32 ]; do sleep 5 & i=$((i+1)); done; echo forked")
+                .withResources(Resources.none().withPidsLimit(16));
         runtime.create(config);
         runtime.start("forky");
 
