@@ -39,6 +39,10 @@ public final class Scheduler implements AutoCloseable {
     private final Informer podInformer;
     private final Informer priorityClassInformer;
     private final Informer namespaceInformer;
+    /** What system-default topology spreading needs: the Services and controllers that select pods. */
+    private final Informer serviceInformer;
+    private final Informer replicaSetInformer;
+    private final Informer statefulSetInformer;
     private final SchedulerCache cache;
     private final SchedulingQueue queue;
     private final SchedulingAlgorithm algorithm;
@@ -64,8 +68,17 @@ public final class Scheduler implements AutoCloseable {
                 registry.byKind("scheduling.k8s.io/v1", "PriorityClass").orElseThrow(), "", ListQuery.ALL);
         this.namespaceInformer = new Informer(client, registry.byKind("v1", "Namespace").orElseThrow(), "",
                 ListQuery.ALL);
+        this.serviceInformer = new Informer(client, registry.byKind("v1", "Service").orElseThrow(), "", ListQuery.ALL);
+        this.replicaSetInformer = new Informer(client, registry.byKind("apps/v1", "ReplicaSet").orElseThrow(), "",
+                ListQuery.ALL);
+        this.statefulSetInformer = new Informer(client, registry.byKind("apps/v1", "StatefulSet").orElseThrow(), "",
+                ListQuery.ALL);
+        OwnerSelectors owners = new OwnerSelectors(
+                ns -> serviceInformer.list().stream().filter(s -> ns.equals(s.path("metadata").path("namespace")
+                        .asText())).toList(),
+                replicaSetInformer::get, statefulSetInformer::get);
         this.cache = new SchedulerCache(ns -> namespaceInformer.get("", ns)
-                .map(n -> PodInfo.labelsOf(n.path("metadata"))).orElse(Map.of()));
+                .map(n -> PodInfo.labelsOf(n.path("metadata"))).orElse(Map.of()), owners::of);
         this.queue = new SchedulingQueue(clock, config.retryInterval());
         this.algorithm = new SchedulingAlgorithm(config);
         this.events = new EventRecorder(client, registry.byKind("v1", "Event").orElseThrow(), clock,
@@ -78,6 +91,9 @@ public final class Scheduler implements AutoCloseable {
         podInformer.addHandler(new PodHandler());
         priorityClassInformer.start();
         namespaceInformer.start();
+        serviceInformer.start();
+        replicaSetInformer.start();
+        statefulSetInformer.start();
         nodeInformer.start();
         podInformer.start();
         loop = Thread.ofPlatform().name("scheduler").daemon().start(this::run);
@@ -99,6 +115,9 @@ public final class Scheduler implements AutoCloseable {
         podInformer.close();
         priorityClassInformer.close();
         namespaceInformer.close();
+        serviceInformer.close();
+        replicaSetInformer.close();
+        statefulSetInformer.close();
         io.close();
         eventCalls.close();
     }
@@ -248,8 +267,12 @@ public final class Scheduler implements AutoCloseable {
 
     private void run() {
         try {
-            while (running && !(nodeInformer.awaitSynced(Duration.ofSeconds(1)) && podInformer.hasSynced())) {
-                // wait for the caches; pods are queued meanwhile
+            // wait for the caches; pods are queued meanwhile
+            for (Informer informer : List.of(nodeInformer, podInformer, serviceInformer, replicaSetInformer,
+                    statefulSetInformer)) {
+                while (running && !informer.awaitSynced(Duration.ofSeconds(1))) {
+                    LOG.debug("waiting for the scheduler's caches");
+                }
             }
             while (running) {
                 SchedulingQueue.QueuedPod next = queue.pop();

@@ -1,6 +1,7 @@
 package io.gantry.scheduler;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.selector.LabelSelector;
 import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -34,8 +36,12 @@ final class SchedulerCache {
      */
     private volatile List<NodeInfo> nodesWithAffinityPods;
 
-    SchedulerCache(Function<String, Map<String, String>> namespaceLabels) {
+    private final Function<PodInfo, Optional<LabelSelector>> ownerSelectors;
+
+    SchedulerCache(Function<String, Map<String, String>> namespaceLabels,
+                   Function<PodInfo, Optional<LabelSelector>> ownerSelectors) {
         this.namespaceLabels = namespaceLabels;
+        this.ownerSelectors = ownerSelectors;
     }
 
     /** A view of the cache for plugins; valid only while the read lock is held. */
@@ -59,6 +65,11 @@ final class SchedulerCache {
         @Override
         public Map<String, String> namespaceLabels(String namespace) {
             return namespaceLabels.apply(namespace);
+        }
+
+        @Override
+        public Optional<LabelSelector> ownerSelector(PodInfo pod) {
+            return ownerSelectors.apply(pod);
         }
     };
 

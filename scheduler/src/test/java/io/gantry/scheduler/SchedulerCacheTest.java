@@ -9,7 +9,7 @@ import static io.gantry.scheduler.framework.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SchedulerCacheTest {
-    private final SchedulerCache cache = new SchedulerCache(ns -> Map.of());
+    private final SchedulerCache cache = new SchedulerCache(ns -> Map.of(), pod -> java.util.Optional.empty());
 
     private static PodInfo pod(String name, String node) {
         return new PodInfo(json("{'metadata':{'name':'" + name + "','namespace':'default'},'spec':{'nodeName':'"

@@ -3,6 +3,7 @@ package io.gantry.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.client.PatchKind;
+import io.gantry.scheduler.framework.ScoringStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.gantry.scheduler.framework.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +99,26 @@ class SchedulerIntegrationTest {
                 .filter(e -> e.path("reason").asText().equals("FailedScheduling"))
                 .map(e -> e.path("message").asText()).toList();
         assertThat(failures).doesNotHaveDuplicates().contains(HUGE);
+    }
+
+    @Test
+    void podsThatAServiceSelectsAreSpreadOverNodesEvenWhenBinPacking() {
+        scheduler.close();
+        cluster.client.create(ClusterFixture.REGISTRY.byKind("v1", "Service").orElseThrow(), "default",
+                json("{'apiVersion':'v1','kind':'Service','metadata':{'name':'web'},"
+                        + "'spec':{'selector':{'app':'web'},'ports':[{'port':80}]}}"));
+        scheduler = new Scheduler(cluster.client, SchedulerConfig.defaults()
+                .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(7L), Clock.systemUTC()).start();
+        for (int i = 0; i < 6; i++) {
+            cluster.client.create(ClusterFixture.PODS, "default", json("{'apiVersion':'v1','kind':'Pod','metadata':"
+                    + "{'name':'web-" + i + "','labels':{'app':'web'}},'spec':{'containers':[{'name':'c',"
+                    + "'image':'busybox:1.36','resources':{'requests':{'cpu':'100m','memory':'64Mi'}}}]}}"));
+        }
+        awaitUp(() -> {
+            Map<String, Long> perNode = IntStream.range(0, 6).mapToObj(i -> cluster.nodeOf("web-" + i))
+                    .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+            assertThat(perNode).containsOnly(Map.entry("n1", 2L), Map.entry("n2", 2L), Map.entry("n3", 2L));
+        });
     }
 
     @Test

@@ -1,12 +1,16 @@
 package io.gantry.scheduler;
 
+import io.gantry.api.selector.LabelSelector;
 import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.NodeInfo;
+import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.ScoringStrategy;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static io.gantry.scheduler.framework.Fixtures.node;
 import static io.gantry.scheduler.framework.Fixtures.pod;
@@ -72,5 +76,43 @@ class SchedulingAlgorithmTest {
         var placed = (SchedulingAlgorithm.Placed) algorithm.schedule(pod("p", "{}"), ClusterView.of(many));
         assertThat(placed.feasible()).isEqualTo(420);
         assertThat(placed.evaluated()).isEqualTo(420);
+    }
+
+    /** Bin packing puts every pod of a ReplicaSet on one node unless system-default spreading weighs in. */
+    private static List<Integer> replicasPerNode(boolean ownedByAReplicaSet) {
+        SchedulingAlgorithm packing = new SchedulingAlgorithm(SchedulerConfig.defaults()
+                .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(7L));
+        List<NodeInfo> nodes = List.of(node("n1", "{'kubernetes.io/hostname':'n1'}"),
+                node("n2", "{'kubernetes.io/hostname':'n2'}"), node("n3", "{'kubernetes.io/hostname':'n3'}"));
+        ClusterView cluster = new ClusterView() {
+            @Override
+            public List<NodeInfo> nodes() {
+                return nodes;
+            }
+
+            @Override
+            public Map<String, String> namespaceLabels(String namespace) {
+                return Map.of();
+            }
+
+            @Override
+            public Optional<LabelSelector> ownerSelector(PodInfo pod) {
+                return ownedByAReplicaSet ? Optional.of(LabelSelector.parse("app=web")) : Optional.empty();
+            }
+        };
+        for (int i = 0; i < 6; i++) {
+            PodInfo pod = pod("web-" + i, "{'app':'web'}",
+                    "{'containers':[{'name':'c','resources':{'requests':{'cpu':'500m','memory':'1Gi'}}}]}");
+            var placed = (SchedulingAlgorithm.Placed) packing.schedule(pod, cluster);
+            nodes.stream().filter(n -> n.name().equals(placed.nodeName())).findFirst().orElseThrow()
+                    .addPod(pod.assignedTo(placed.nodeName()));
+        }
+        return nodes.stream().map(NodeInfo::podCount).sorted().toList();
+    }
+
+    @Test
+    void systemDefaultSpreadingOutweighsBinPackingForAReplicaSetsPods() {
+        assertThat(replicasPerNode(false)).containsExactly(0, 0, 6);
+        assertThat(replicasPerNode(true)).containsExactly(2, 2, 2);
     }
 }

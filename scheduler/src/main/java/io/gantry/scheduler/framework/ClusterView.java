@@ -1,7 +1,10 @@
 package io.gantry.scheduler.framework;
 
+import io.gantry.api.selector.LabelSelector;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What plugins may look at beyond one node: all nodes (with their pods) and namespace labels. */
 public interface ClusterView {
@@ -13,6 +16,15 @@ public interface ClusterView {
     }
 
     Map<String, String> namespaceLabels(String namespace);
+
+    /**
+     * Kubernetes' DefaultSelector: what the Services selecting the pod and its controlling ReplicaSet, StatefulSet
+     * or ReplicationController select, as one selector; empty when nothing selects the pod. System-default
+     * topology spreading spreads the pods it matches.
+     */
+    default Optional<LabelSelector> ownerSelector(PodInfo pod) {
+        return Optional.empty();
+    }
 
     static ClusterView of(List<NodeInfo> nodes) {
         return new ClusterView() {
