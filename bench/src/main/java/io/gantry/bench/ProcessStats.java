@@ -25,11 +25,12 @@ final class ProcessStats {
     }
 
     /** A process's CPU seconds so far, with the shares of the JIT compiler's and the garbage collector's threads. */
-    record ThreadCpu(double total, double jit, double gc) {
-        static final ThreadCpu UNKNOWN = new ThreadCpu(Double.NaN, Double.NaN, Double.NaN);
+    /** @param scheduler the scheduler's decision thread (named "scheduler"), part of the rest */
+    record ThreadCpu(double total, double jit, double gc, double scheduler) {
+        static final ThreadCpu UNKNOWN = new ThreadCpu(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
         ThreadCpu since(ThreadCpu start) {
-            return new ThreadCpu(total - start.total, jit - start.jit, gc - start.gc);
+            return new ThreadCpu(total - start.total, jit - start.jit, gc - start.gc, scheduler - start.scheduler);
         }
     }
 
@@ -44,6 +45,7 @@ final class ProcessStats {
         }
         double jit = 0;
         double gc = 0;
+        double scheduler = 0;
         try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
@@ -53,6 +55,8 @@ final class ProcessStats {
                         jit += seconds;
                     } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
                         gc += seconds;
+                    } else if (name.equals("scheduler")) {
+                        scheduler += seconds;
                     }
                 } catch (IOException e) {
                     // the thread ended while being read
@@ -61,7 +65,7 @@ final class ProcessStats {
         } catch (IOException | RuntimeException e) {
             return ThreadCpu.UNKNOWN;
         }
-        return new ThreadCpu(cpuSeconds(pid), jit, gc);
+        return new ThreadCpu(cpuSeconds(pid), jit, gc, scheduler);
     }
 
     private static double ticks(String stat) {

@@ -161,6 +161,8 @@ public final class SchedulingBench {
         // what the control plane spent per bound pod on the work itself, compiling and collecting left out
         double serverWorkMsPerPod = (serverUse.total() - serverUse.jit() - serverUse.gc()) * 1000
                 / boundCount.get();
+        // the scheduler decides on one thread: its time per pod bounds the throughput whatever the cores
+        double schedulerMsPerPod = serverUse.scheduler() * 1000 / boundCount.get();
         double agentCpu = (ProcessStats.cpuSeconds(agentPid) - agent0) / seconds;
         double clientCpu = (ProcessStats.ownCpuSeconds() - client0) / seconds;
         double machineCpu = (ProcessStats.machineCpuSeconds() - machine0) / seconds;
@@ -213,6 +215,7 @@ public final class SchedulingBench {
                 .put("watch_events", events.get())
                 .put("server_cpu_cores", serverCpu).put("server_jit_cores", serverJit)
                 .put("server_gc_cores", serverGc).put("server_work_ms_per_pod", serverWorkMsPerPod)
+                .put("server_scheduler_thread_ms_per_pod", schedulerMsPerPod)
                 .put("agent_cpu_cores", agentCpu)
                 .put("client_cpu_cores", clientCpu).put("other_cpu_cores", otherCpu)
                 .put("server_peak_rss_mib", serverHwm).put("agent_peak_rss_mib", agentHwm)
@@ -225,14 +228,15 @@ public final class SchedulingBench {
                         + "first create = %.0f pods/s (%.0f pods/s from first to last bind), %d running after %.1f s "
                         + "= %.0f pods/s%s; per pod (from the watch's ADDED): create->bound p50 %.0f ms, p99 %.0f ms, "
                         + "max %.0f ms; create->Running p50 %.0f ms, p99 %.0f ms (bound->Running p50 %.0f ms); "
-                        + "cores: control plane %.2f (JIT %.2f, GC %.2f; the rest %.2f ms per bound pod), agent %.2f, "
+                        + "cores: control plane %.2f (JIT %.2f, GC %.2f; the rest %.2f ms per bound pod, of which the "
+                        + "scheduler's thread %.2f ms), agent %.2f, "
                         + "this client %.2f, other processes %.2f, of %d; "
                         + "peak RSS: control plane %.0f MiB, agent %.0f MiB%n",
                 label, nodes, podCount, createSeconds, failed.get(), bound, bindSpan, bindRate, steadyBindRate,
                 running, runSpan, runRate, complete ? "" : " (INCOMPLETE after " + timeout.toSeconds() + " s)",
                 toBound.percentileMs(0.50), toBound.percentileMs(0.99), toBound.maxMs(),
                 toRunning.percentileMs(0.50), toRunning.percentileMs(0.99), boundToRunning.percentileMs(0.50),
-                serverCpu, serverJit, serverGc, serverWorkMsPerPod, agentCpu, clientCpu, otherCpu,
+                serverCpu, serverJit, serverGc, serverWorkMsPerPod, schedulerMsPerPod, agentCpu, clientCpu, otherCpu,
                 ProcessStats.processors(), serverHwm, agentHwm);
         if (!firstFailure.get().isEmpty()) {
             System.out.println("  first create failure: " + firstFailure.get());
