@@ -299,13 +299,7 @@ public final class Scheduler implements AutoCloseable {
         }
         // The informer's copy carries our latest status writes (nominatedNodeName) too.
         PodInfo pod = latest == queued.pod() ? queued : new PodInfo(latest, priorityOf(latest));
-        SchedulingAlgorithm.Result result;
-        cache.readLock().lock();
-        try {
-            result = algorithm.schedule(pod, cache.view);
-        } finally {
-            cache.readLock().unlock();
-        }
+        SchedulingAlgorithm.Result result = cache.locked(() -> algorithm.schedule(pod, cache.view));
         switch (result) {
             case SchedulingAlgorithm.Placed placed -> {
                 PodInfo assumed = pod.assignedTo(placed.nodeName());

@@ -12,22 +12,30 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Nodes and the pods assigned to them, fed by informers, plus "assumed" pods: a pod the scheduler has placed is
  * counted on its node at once, before the binding's watch event arrives, so a burst cannot overcommit a node.
- * The scheduling cycle reads under the read lock; informer events and assume/forget take the write lock.
+ * <p>The scheduling cycle has the cache to itself (one lock). Informer threads never wait for it: they post their
+ * changes, and whoever holds the lock next applies every posted change first, at the latest the scheduler's thread
+ * before its next decision. With a read-write lock instead, the informers' thousands of writes a second kept the
+ * scheduler's thread waiting for its read lock for most of a benchmark round.
  */
 final class SchedulerCache {
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Queue<Runnable> posted = new ConcurrentLinkedQueue<>();
     private final Map<String, NodeInfo> nodes = new HashMap<>();
     /** Nodes that have a Node object, in a stable order for round-robin starting points. */
     private final List<NodeInfo> nodeList = new ArrayList<>();
     private final Map<String, PodInfo> pods = new HashMap<>();
     private final Set<String> assumed = new HashSet<>();
+    private final PodsByLabel podsByLabel = new PodsByLabel();
     private final Function<String, Map<String, String>> namespaceLabels;
     /**
      * The nodes of {@link #nodeList} running a pod with affinity terms, found again after a change that may alter
@@ -44,7 +52,7 @@ final class SchedulerCache {
         this.ownerSelectors = ownerSelectors;
     }
 
-    /** A view of the cache for plugins; valid only while the read lock is held. */
+    /** A view of the cache for plugins; valid only inside {@link #locked}. */
     final ClusterView view = new ClusterView() {
         @Override
         public List<NodeInfo> nodes() {
@@ -55,7 +63,7 @@ final class SchedulerCache {
         public List<NodeInfo> nodesWithPodsWithAffinity() {
             List<NodeInfo> found = nodesWithAffinityPods;
             if (found == null) {
-                // under the read lock: no writer runs meanwhile, so concurrent readers find the same list
+                // under the lock: nothing changes the nodes meanwhile
                 found = ClusterView.super.nodesWithPodsWithAffinity();
                 nodesWithAffinityPods = found;
             }
@@ -71,6 +79,19 @@ final class SchedulerCache {
         public Optional<LabelSelector> ownerSelector(PodInfo pod) {
             return ownerSelectors.apply(pod);
         }
+
+        @Override
+        public Map<NodeInfo, Integer> matchingPodsByNode(LabelSelector selector, String namespace) {
+            Map<NodeInfo, Integer> counts = new HashMap<>();
+            podsByLabel.countByNode(selector, namespace).forEach((nodeName, count) -> {
+                NodeInfo node = nodes.get(nodeName);
+                // as nodes() does, leave out the pods' records of nodes that are gone
+                if (node != null && node.node() != null) {
+                    counts.put(node, count);
+                }
+            });
+            return counts;
+        }
     };
 
     private void affinityMayChange(PodInfo pod) {
@@ -79,13 +100,37 @@ final class SchedulerCache {
         }
     }
 
-    ReentrantReadWriteLock.ReadLock readLock() {
-        return lock.readLock();
+    /** Runs {@code action} with the cache to itself, after applying every change posted so far. */
+    <T> T locked(Supplier<T> action) {
+        lock.lock();
+        try {
+            applyPosted();
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Queues a change and applies it (with any others queued) unless another thread holds the cache right now. */
+    private void post(Runnable change) {
+        posted.add(change);
+        if (lock.tryLock()) {
+            try {
+                applyPosted();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void applyPosted() {
+        for (Runnable change = posted.poll(); change != null; change = posted.poll()) {
+            change.run();
+        }
     }
 
     void upsertNode(ObjectNode node) {
-        lock.writeLock().lock();
-        try {
+        post(() -> {
             String name = node.path("metadata").path("name").asText();
             NodeInfo info = nodes.computeIfAbsent(name, NodeInfo::new);
             if (info.node() == null) {
@@ -93,14 +138,11 @@ final class SchedulerCache {
                 affinityMayChange(null);
             }
             info.setNode(node);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     void removeNode(String name) {
-        lock.writeLock().lock();
-        try {
+        post(() -> {
             NodeInfo info = nodes.get(name);
             if (info == null) {
                 return;
@@ -114,38 +156,32 @@ final class SchedulerCache {
                 nodes.put(name, new NodeInfo(name));
                 info.pods().forEach(nodes.get(name)::addPod);
             }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     /** An assigned pod seen by the informer; confirms an assumed pod (also if it landed elsewhere). */
     void addOrUpdatePod(PodInfo pod) {
-        lock.writeLock().lock();
-        try {
+        post(() -> {
             removeLocked(pod.key());
             assumed.remove(pod.key());
             pods.put(pod.key(), pod);
+            podsByLabel.add(pod);
             nodes.computeIfAbsent(pod.nodeName(), NodeInfo::new).addPod(pod);
             affinityMayChange(pod);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     void removePod(String key) {
-        lock.writeLock().lock();
-        try {
+        post(() -> {
             removeLocked(key);
             assumed.remove(key);
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     private void removeLocked(String key) {
         PodInfo old = pods.remove(key);
         if (old != null) {
+            podsByLabel.remove(old);
             affinityMayChange(old);
             NodeInfo info = nodes.get(old.nodeName());
             if (info != null) {
@@ -159,56 +195,39 @@ final class SchedulerCache {
 
     /** Counts the pod on the node now; its binding is still in flight. */
     void assume(PodInfo podOnNode) {
-        lock.writeLock().lock();
-        try {
+        locked(() -> {
             removeLocked(podOnNode.key());
             pods.put(podOnNode.key(), podOnNode);
+            podsByLabel.add(podOnNode);
             assumed.add(podOnNode.key());
             nodes.computeIfAbsent(podOnNode.nodeName(), NodeInfo::new).addPod(podOnNode);
             affinityMayChange(podOnNode);
-        } finally {
-            lock.writeLock().unlock();
-        }
+            return null;
+        });
     }
 
     /** Undoes {@link #assume} after a failed binding, unless the informer has confirmed the pod meanwhile. */
     void forget(String key) {
-        lock.writeLock().lock();
-        try {
+        post(() -> {
             if (assumed.remove(key)) {
                 removeLocked(key);
             }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        });
     }
 
     boolean isAssumed(String key) {
-        lock.readLock().lock();
-        try {
-            return assumed.contains(key);
-        } finally {
-            lock.readLock().unlock();
-        }
+        return locked(() -> assumed.contains(key));
     }
 
     int nodeCount() {
-        lock.readLock().lock();
-        try {
-            return nodeList.size();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return locked(nodeList::size);
     }
 
     /** The pods counted on a node, assumed ones included (for tests and diagnostics). */
     int podCount(String nodeName) {
-        lock.readLock().lock();
-        try {
+        return locked(() -> {
             NodeInfo info = nodes.get(nodeName);
             return info == null ? 0 : info.podCount();
-        } finally {
-            lock.readLock().unlock();
-        }
+        });
     }
 }

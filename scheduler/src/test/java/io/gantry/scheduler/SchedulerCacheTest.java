@@ -1,9 +1,14 @@
 package io.gantry.scheduler;
 
+import io.gantry.api.selector.LabelSelector;
+import io.gantry.scheduler.framework.ClusterView;
+import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static io.gantry.scheduler.framework.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -88,5 +93,64 @@ class SchedulerCacheTest {
         var notReady = a.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) notReady.at("/status/conditions/0")).put("status", "False");
         assertThat(Scheduler.schedulingRelevantChange(a, notReady)).isTrue();
+    }
+
+    private static PodInfo web(String name, String node) {
+        return new PodInfo(json("{'metadata':{'name':'" + name + "','namespace':'default','labels':{'app':'web'}},"
+                + "'spec':{'nodeName':'" + node + "','containers':[{'name':'c'}]}}"), 0);
+    }
+
+    /** The index answers as a walk over every node's pods would, through assume, confirm, forget and node loss. */
+    @Test
+    void matchingPodsByNodeFollowsTheCache() {
+        cache.upsertNode(json("{'metadata':{'name':'n1'},'status':{'allocatable':{'cpu':'4'}}}"));
+        cache.upsertNode(json("{'metadata':{'name':'n2'},'status':{'allocatable':{'cpu':'4'}}}"));
+        LabelSelector selector = LabelSelector.parse("app=web");
+        cache.addOrUpdatePod(web("w0", "n1"));
+        cache.assume(web("w1", "").assignedTo("n2"));
+        cache.assume(web("w2", "").assignedTo("n2"));
+        cache.forget("default/w2");
+        cache.addOrUpdatePod(web("w1", "n1")); // confirmed elsewhere than assumed
+        assertThat(byName(cache.view.matchingPodsByNode(selector, "default"))).isEqualTo(Map.of("n1", 2));
+
+        cache.addOrUpdatePod(web("w3", "n2"));
+        cache.removeNode("n2");
+        assertThat(byName(cache.view.matchingPodsByNode(selector, "default"))).isEqualTo(Map.of("n1", 2));
+        cache.removePod("default/w0");
+        assertThat(byName(cache.view.matchingPodsByNode(selector, "default"))).isEqualTo(Map.of("n1", 1));
+        assertThat(byName(ClusterView.of(cache.view.nodes()).matchingPodsByNode(selector, "default")))
+                .isEqualTo(Map.of("n1", 1));
+    }
+
+    private static Map<String, Integer> byName(Map<NodeInfo, Integer> counts) {
+        Map<String, Integer> named = new java.util.HashMap<>();
+        counts.forEach((node, count) -> named.put(node.name(), count));
+        return named;
+    }
+
+    /** An informer's thread does not wait for a scheduling cycle; the next use of the cache sees its change. */
+    @Test
+    @Timeout(10)
+    void changesPostedDuringACycleApplyBeforeTheNextOne() throws Exception {
+        cache.upsertNode(json("{'metadata':{'name':'n1'},'status':{'allocatable':{'cpu':'4'}}}"));
+        CountDownLatch inCycle = new CountDownLatch(1);
+        CountDownLatch posted = new CountDownLatch(1);
+        int[] seenInCycle = new int[1];
+        Thread cycle = Thread.ofPlatform().start(() -> cache.locked(() -> {
+            inCycle.countDown();
+            try {
+                posted.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            seenInCycle[0] = cache.view.nodes().getFirst().podCount();
+            return null;
+        }));
+        inCycle.await();
+        cache.addOrUpdatePod(pod("a", "n1")); // returns while the cycle holds the cache
+        posted.countDown();
+        cycle.join();
+        assertThat(seenInCycle[0]).isZero();
+        assertThat(cache.podCount("n1")).isEqualTo(1);
     }
 }

@@ -2,6 +2,7 @@ package io.gantry.scheduler.framework;
 
 import io.gantry.api.selector.LabelSelector;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,21 @@ public interface ClusterView {
      */
     default Optional<LabelSelector> ownerSelector(PodInfo pod) {
         return Optional.empty();
+    }
+
+    /**
+     * Per node of {@link #nodes()}: its pods in the namespace, not terminating, that the selector matches; nodes
+     * without any are left out. This walks every node's pods; the scheduler's cache answers from an index.
+     */
+    default Map<NodeInfo, Integer> matchingPodsByNode(LabelSelector selector, String namespace) {
+        Map<NodeInfo, Integer> counts = new HashMap<>();
+        for (NodeInfo node : nodes()) {
+            int matching = node.matchingPods(selector, namespace);
+            if (matching > 0) {
+                counts.put(node, matching);
+            }
+        }
+        return counts;
     }
 
     static ClusterView of(List<NodeInfo> nodes) {

@@ -2,6 +2,7 @@ package io.gantry.scheduler.framework;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.selector.LabelSelector;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,10 +17,18 @@ import java.util.Map;
 public final class NodeInfo {
     public static final String NOT_READY = "node.kubernetes.io/not-ready";
     public static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+    public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
     private final String name;
     private ObjectNode node;
     private Map<String, String> labels = Map.of();
+    /**
+     * The labels system-default topology spreading reads on hundreds of nodes for every pod it scores, kept in
+     * fields: a lookup in the label map missed the CPU caches for most nodes and cost a third of a scheduling cycle.
+     */
+    private String hostnameLabel;
+    private String zoneLabel;
     private Resources allocatable = new Resources();
     private long allocatablePods;
     private List<Taint> taints = List.of();
@@ -47,6 +56,8 @@ public final class NodeInfo {
     public void setNode(ObjectNode node) {
         this.node = node;
         this.labels = PodInfo.labelsOf(node.path("metadata"));
+        this.hostnameLabel = labels.get(HOSTNAME_LABEL);
+        this.zoneLabel = labels.get(ZONE_LABEL);
         JsonNode status = node.path("status");
         JsonNode alloc = status.path("allocatable").isObject() ? status.path("allocatable") : status.path("capacity");
         this.allocatable = Resources.fromList(alloc);
@@ -131,6 +142,15 @@ public final class NodeInfo {
         return labels;
     }
 
+    /** The value of a label, or null; the same as {@code labels().get(key)}, faster for hostname and zone. */
+    public String label(String key) {
+        return switch (key) {
+            case HOSTNAME_LABEL -> hostnameLabel;
+            case ZONE_LABEL -> zoneLabel;
+            default -> labels.get(key);
+        };
+    }
+
     public Resources allocatable() {
         return allocatable;
     }
@@ -149,6 +169,20 @@ public final class NodeInfo {
 
     public Collection<PodInfo> pods() {
         return pods.values();
+    }
+
+    /**
+     * The pods here in {@code namespace}, not terminating, whose labels {@code selector} matches. The scheduler's
+     * cache answers this for all nodes at once from an index ({@link ClusterView#matchingPodsByNode}).
+     */
+    public int matchingPods(LabelSelector selector, String namespace) {
+        int count = 0;
+        for (PodInfo p : pods.values()) {
+            if (!p.terminating() && p.namespace().equals(namespace) && selector.matches(p.labels())) {
+                count++;
+            }
+        }
+        return count;
     }
 
     public int podCount() {

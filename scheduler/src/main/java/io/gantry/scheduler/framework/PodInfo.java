@@ -27,8 +27,13 @@ public final class PodInfo {
     private final List<Toleration> tolerations;
     private final int priority;
     private final String nodeName;
+    /** Read for every pod on hundreds of nodes per scheduled pod (spreading): parsed once, not looked up each time. */
+    private final String namespace;
+    private final boolean terminating;
 
     private PodInfo(PodInfo other, String nodeName) {
+        this.namespace = other.namespace;
+        this.terminating = other.terminating;
         this.pod = other.pod;
         this.key = other.key;
         this.labels = other.labels;
@@ -50,7 +55,9 @@ public final class PodInfo {
         this.pod = pod;
         this.nodeName = pod.path("spec").path("nodeName").asText("");
         this.priority = priority;
-        this.key = namespace() + "/" + name();
+        this.namespace = pod.path("metadata").path("namespace").asText("default");
+        this.terminating = pod.path("metadata").hasNonNull("deletionTimestamp");
+        this.key = namespace + "/" + name();
         this.labels = labelsOf(pod.path("metadata"));
         JsonNode spec = pod.path("spec");
         Resources sum = new Resources();
@@ -116,7 +123,7 @@ public final class PodInfo {
     }
 
     public String namespace() {
-        return pod.path("metadata").path("namespace").asText("default");
+        return namespace;
     }
 
     public String name() {
@@ -177,6 +184,6 @@ public final class PodInfo {
     }
 
     public boolean terminating() {
-        return pod.path("metadata").hasNonNull("deletionTimestamp");
+        return terminating;
     }
 }

@@ -27,8 +27,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     public static final String MISSING_LABEL = REASON + " (missing required label)";
     private static final Object FILTER_STATE = new Object();
     private static final Object SCORE_STATE = new Object();
-    static final String HOSTNAME = "kubernetes.io/hostname";
-    static final String ZONE = "topology.kubernetes.io/zone";
+    static final String HOSTNAME = NodeInfo.HOSTNAME_LABEL;
+    static final String ZONE = NodeInfo.ZONE_LABEL;
     /** A raw score no counted node can have (those are never negative). */
     private static final long IGNORED = -1;
 
@@ -42,8 +42,11 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     record Constraint(String topologyKey, int maxSkew, int minDomains, LabelSelector selector) {
     }
 
-    /** Per constraint: matching pods per domain value. */
-    private record Counts(List<Constraint> constraints, List<Map<String, Integer>> perDomain) {
+    /**
+     * Per constraint: matching pods per domain value, and the fewest in a domain (0 with fewer domains than
+     * minDomains), worked out once per pod rather than once per node filtered.
+     */
+    private record Counts(List<Constraint> constraints, List<Map<String, Integer>> perDomain, int[] minimum) {
     }
 
     @Override
@@ -62,30 +65,49 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         return out;
     }
 
-    private static Counts count(PodInfo pod, List<Constraint> constraints, List<NodeInfo> nodes) {
+    private static Counts count(PodInfo pod, List<Constraint> constraints, ClusterView cluster) {
         List<Map<String, Integer>> perDomain = new ArrayList<>();
         for (int i = 0; i < constraints.size(); i++) {
             perDomain.add(new HashMap<>());
         }
         if (constraints.isEmpty()) {
-            return new Counts(constraints, perDomain);
+            return new Counts(constraints, perDomain, new int[0]);
         }
-        for (NodeInfo node : nodes) {
+        List<Map<NodeInfo, Integer>> matching = matchingPodsByNode(constraints, pod, cluster);
+        // every eligible node's domain counts, also with no matching pod: the emptiest domain sets the skew
+        for (NodeInfo node : cluster.nodes()) {
             if (!NodeAffinity.matches(pod, node) || !hasAllKeys(constraints, node)) {
                 continue;
             }
             for (int i = 0; i < constraints.size(); i++) {
-                Constraint c = constraints.get(i);
-                perDomain.get(i).merge(node.labels().get(c.topologyKey()),
-                        matchingPods(node, c.selector(), pod.namespace()), Integer::sum);
+                perDomain.get(i).merge(node.label(constraints.get(i).topologyKey()),
+                        matching.get(i).getOrDefault(node, 0), Integer::sum);
             }
         }
-        return new Counts(constraints, perDomain);
+        int[] minimum = new int[constraints.size()];
+        for (int i = 0; i < constraints.size(); i++) {
+            Map<String, Integer> domains = perDomain.get(i);
+            minimum[i] = domains.size() < constraints.get(i).minDomains() ? 0
+                    : domains.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+        }
+        return new Counts(constraints, perDomain, minimum);
+    }
+
+    /** Per constraint, the matching pods per node; constraints with the same selector share one count. */
+    private static List<Map<NodeInfo, Integer>> matchingPodsByNode(List<Constraint> constraints, PodInfo pod,
+                                                                   ClusterView cluster) {
+        List<Map<NodeInfo, Integer>> matching = new ArrayList<>();
+        for (int i = 0; i < constraints.size(); i++) {
+            LabelSelector selector = constraints.get(i).selector();
+            matching.add(i > 0 && selector.equals(constraints.get(i - 1).selector()) ? matching.get(i - 1)
+                    : cluster.matchingPodsByNode(selector, pod.namespace()));
+        }
+        return matching;
     }
 
     private static boolean hasAllKeys(List<Constraint> constraints, NodeInfo node) {
         for (Constraint c : constraints) {
-            if (!node.labels().containsKey(c.topologyKey())) {
+            if (node.label(c.topologyKey()) == null) {
                 return false;
             }
         }
@@ -94,7 +116,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
     @Override
     public PreResult preFilter(CycleState state, PodInfo pod, ClusterView cluster) {
-        Counts counts = count(pod, constraints(pod, "DoNotSchedule"), cluster.nodes());
+        Counts counts = count(pod, constraints(pod, "DoNotSchedule"), cluster);
         state.put(FILTER_STATE, counts);
         return counts.constraints().isEmpty() ? PreResult.SKIP : PreResult.RUN;
     }
@@ -104,15 +126,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         Counts counts = state.get(FILTER_STATE);
         for (int i = 0; i < counts.constraints().size(); i++) {
             Constraint c = counts.constraints().get(i);
-            String value = node.labels().get(c.topologyKey());
+            String value = node.label(c.topologyKey());
             if (value == null) {
                 return FilterResult.unfit(MISSING_LABEL);
             }
-            Map<String, Integer> domains = counts.perDomain().get(i);
-            int min = domains.size() < c.minDomains() ? 0
-                    : domains.values().stream().mapToInt(Integer::intValue).min().orElse(0);
             int self = c.selector().matches(pod.labels()) ? 1 : 0;
-            if (domains.getOrDefault(value, 0) + self - min > c.maxSkew()) {
+            if (counts.perDomain().get(i).getOrDefault(value, 0) + self - counts.minimum()[i] > c.maxSkew()) {
                 return FilterResult.unfit(REASON);
             }
         }
@@ -122,14 +141,15 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     /**
      * What scoring needs for one pod.
      *
-     * @param perDomain   per constraint, matching pods per domain of the feasible nodes (not for hostname: those
-     *                    are counted per node while scoring)
+     * @param matching    per constraint, the matching pods per node
+     * @param perDomain   per constraint, matching pods per domain of the feasible nodes (not for hostname, whose
+     *                    domains are the nodes themselves)
      * @param weights     per constraint, log(domains + 2), so that finer topologies count more
      * @param requireAll  a feasible node missing one of the keys is ignored (it scores 0); system defaults do not
      *                    require all, so nodes without a zone label are still spread by hostname
      */
-    private record ScoreState(List<Constraint> constraints, List<Map<String, Integer>> perDomain, double[] weights,
-                              boolean requireAll) {
+    private record ScoreState(List<Constraint> constraints, List<Map<NodeInfo, Integer>> matching,
+                              List<Map<String, Integer>> perDomain, double[] weights, boolean requireAll) {
     }
 
     private static List<Constraint> softConstraints(PodInfo pod, ClusterView cluster) {
@@ -146,76 +166,71 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
     @Override
     public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
-        List<Constraint> constraints = softConstraints(pod, cluster);
-        if (constraints.isEmpty()) {
+        List<Constraint> all = softConstraints(pod, cluster);
+        if (all.isEmpty()) {
             return PreResult.SKIP;
         }
         boolean requireAll = pod.spec().path("topologySpreadConstraints").size() > 0;
-        List<Map<String, Integer>> perDomain = new ArrayList<>();
-        for (int i = 0; i < constraints.size(); i++) {
-            perDomain.add(new HashMap<>());
+        List<Map<String, Integer>> domainsOfFeasible = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            domainsOfFeasible.add(new HashMap<>());
         }
         int ignored = 0;
         for (NodeInfo node : feasible) {
-            if (requireAll && !hasAllKeys(constraints, node)) {
+            if (requireAll && !hasAllKeys(all, node)) {
                 ignored++;
                 continue;
             }
-            for (int i = 0; i < constraints.size(); i++) {
-                if (!constraints.get(i).topologyKey().equals(HOSTNAME)) {
+            for (int i = 0; i < all.size(); i++) {
+                if (!all.get(i).topologyKey().equals(HOSTNAME)) {
                     // as in Kubernetes, a node without the label is a domain of its own ("") for the weight
-                    perDomain.get(i).putIfAbsent(node.labels().getOrDefault(constraints.get(i).topologyKey(), ""), 0);
+                    String value = node.label(all.get(i).topologyKey());
+                    domainsOfFeasible.get(i).putIfAbsent(value == null ? "" : value, 0);
                 }
             }
         }
-        double[] weights = new double[constraints.size()];
-        for (int i = 0; i < constraints.size(); i++) {
-            int domains = constraints.get(i).topologyKey().equals(HOSTNAME) ? feasible.size() - ignored
-                    : perDomain.get(i).size();
-            weights[i] = Math.log(domains + 2);
+        List<Constraint> constraints = new ArrayList<>();
+        List<Map<String, Integer>> perDomain = new ArrayList<>();
+        List<Double> weights = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            Constraint c = all.get(i);
+            Map<String, Integer> domains = domainsOfFeasible.get(i);
+            // A key no feasible node has credits no node (the defaults' zone, on a cluster without zones): leave it
+            // out rather than look it up on every node.
+            if (!requireAll && domains.size() == 1 && domains.containsKey("")) {
+                continue;
+            }
+            constraints.add(c);
+            perDomain.add(domains);
+            weights.add(Math.log((c.topologyKey().equals(HOSTNAME) ? feasible.size() - ignored : domains.size()) + 2));
         }
-        countDomainsOfFeasibleNodes(pod, constraints, perDomain, requireAll, cluster.nodes());
-        state.put(SCORE_STATE, new ScoreState(constraints, perDomain, weights, requireAll));
+        List<Map<NodeInfo, Integer>> matching = matchingPodsByNode(constraints, pod, cluster);
+        for (int i = 0; i < constraints.size(); i++) {
+            if (!constraints.get(i).topologyKey().equals(HOSTNAME)) {
+                countDomains(pod, constraints, i, matching.get(i), perDomain.get(i), requireAll);
+            }
+        }
+        state.put(SCORE_STATE, new ScoreState(constraints, matching, perDomain,
+                weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll));
         return PreResult.RUN;
     }
 
-    /** Matching pods on every node the pod could go to by its node affinity, added to the feasible nodes' domains. */
-    private static void countDomainsOfFeasibleNodes(PodInfo pod, List<Constraint> constraints,
-                                                    List<Map<String, Integer>> perDomain, boolean requireAll,
-                                                    List<NodeInfo> nodes) {
-        // With only hostname constraints, and no feasible node labelled with the others (the system defaults' zone
-        // on unzoned nodes), nothing needs the walk over every node.
-        boolean anyDomainCounted = false;
-        for (int i = 0; i < constraints.size(); i++) {
-            Map<String, Integer> domains = perDomain.get(i);
-            anyDomainCounted |= domains.size() > 1 || (domains.size() == 1 && !domains.containsKey(""));
-        }
-        if (!anyDomainCounted) {
-            return;
-        }
-        for (NodeInfo node : nodes) {
-            if (!NodeAffinity.matches(pod, node) || (requireAll && !hasAllKeys(constraints, node))) {
-                continue;
+    /**
+     * Adds the matching pods of every node the pod could go to by its node affinity, feasible or not, to the
+     * domains that feasible nodes are in.
+     */
+    private static void countDomains(PodInfo pod, List<Constraint> constraints, int index,
+                                     Map<NodeInfo, Integer> matching, Map<String, Integer> domains,
+                                     boolean requireAll) {
+        String key = constraints.get(index).topologyKey();
+        matching.forEach((node, count) -> {
+            String value = node.label(key);
+            // the "" domain stands for nodes without the label, which get no credit: nothing to count
+            if (value != null && domains.containsKey(value) && NodeAffinity.matches(pod, node)
+                    && (!requireAll || hasAllKeys(constraints, node))) {
+                domains.merge(value, count, Integer::sum);
             }
-            for (int i = 0; i < constraints.size(); i++) {
-                Constraint c = constraints.get(i);
-                String value = node.labels().get(c.topologyKey());
-                // the "" domain stands for nodes without the label, which get no credit: nothing to count
-                if (value != null && perDomain.get(i).containsKey(value)) {
-                    perDomain.get(i).merge(value, matchingPods(node, c.selector(), pod.namespace()), Integer::sum);
-                }
-            }
-        }
-    }
-
-    private static int matchingPods(NodeInfo node, LabelSelector selector, String namespace) {
-        int matching = 0;
-        for (PodInfo p : node.pods()) {
-            if (!p.terminating() && p.namespace().equals(namespace) && selector.matches(p.labels())) {
-                matching++;
-            }
-        }
-        return matching;
+        });
     }
 
     @Override
@@ -227,11 +242,11 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         double total = 0;
         for (int i = 0; i < s.constraints().size(); i++) {
             Constraint c = s.constraints().get(i);
-            String value = node.labels().get(c.topologyKey());
+            String value = node.label(c.topologyKey());
             if (value == null) {
                 continue;
             }
-            int matching = c.topologyKey().equals(HOSTNAME) ? matchingPods(node, c.selector(), pod.namespace())
+            int matching = c.topologyKey().equals(HOSTNAME) ? s.matching().get(i).getOrDefault(node, 0)
                     : s.perDomain().get(i).getOrDefault(value, 0);
             total += matching * s.weights()[i] + (c.maxSkew() - 1);
         }
