@@ -6,6 +6,9 @@ import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +31,7 @@ import java.util.function.Supplier;
  * scheduler's thread waiting for its read lock for most of a benchmark round.
  */
 final class SchedulerCache {
+    private static final Logger LOG = LoggerFactory.getLogger(SchedulerCache.class);
     private final ReentrantLock lock = new ReentrantLock();
     private final Queue<Runnable> posted = new ConcurrentLinkedQueue<>();
     private final Map<String, NodeInfo> nodes = new HashMap<>();
@@ -123,9 +127,14 @@ final class SchedulerCache {
         }
     }
 
+    /** A change that fails is logged and dropped: it must not fail the scheduling cycle that happens to apply it. */
     private void applyPosted() {
         for (Runnable change = posted.poll(); change != null; change = posted.poll()) {
-            change.run();
+            try {
+                change.run();
+            } catch (RuntimeException e) {
+                LOG.warn("scheduler cache: a change from an informer failed: {}", e.toString());
+            }
         }
     }
 
