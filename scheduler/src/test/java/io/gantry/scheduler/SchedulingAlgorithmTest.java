@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static io.gantry.scheduler.framework.Fixtures.node;
@@ -84,22 +83,8 @@ class SchedulingAlgorithmTest {
                 .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(7L));
         List<NodeInfo> nodes = List.of(node("n1", "{'kubernetes.io/hostname':'n1'}"),
                 node("n2", "{'kubernetes.io/hostname':'n2'}"), node("n3", "{'kubernetes.io/hostname':'n3'}"));
-        ClusterView cluster = new ClusterView() {
-            @Override
-            public List<NodeInfo> nodes() {
-                return nodes;
-            }
-
-            @Override
-            public Map<String, String> namespaceLabels(String namespace) {
-                return Map.of();
-            }
-
-            @Override
-            public Optional<LabelSelector> ownerSelector(PodInfo pod) {
-                return ownedByAReplicaSet ? Optional.of(LabelSelector.parse("app=web")) : Optional.empty();
-            }
-        };
+        ClusterView cluster = ClusterView.of(nodes,
+                pod -> ownedByAReplicaSet ? Optional.of(LabelSelector.parse("app=web")) : Optional.empty());
         for (int i = 0; i < 6; i++) {
             PodInfo pod = pod("web-" + i, "{'app':'web'}",
                     "{'containers':[{'name':'c','resources':{'requests':{'cpu':'500m','memory':'1Gi'}}}]}");

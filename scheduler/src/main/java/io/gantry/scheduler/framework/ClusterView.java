@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** What plugins may look at beyond one node: all nodes (with their pods) and namespace labels. */
 public interface ClusterView {
@@ -43,6 +44,11 @@ public interface ClusterView {
     }
 
     static ClusterView of(List<NodeInfo> nodes) {
+        return of(nodes, pod -> Optional.empty());
+    }
+
+    /** Nodes without namespace labels, where {@code ownerSelectors} says what selects each pod. */
+    static ClusterView of(List<NodeInfo> nodes, Function<PodInfo, Optional<LabelSelector>> ownerSelectors) {
         return new ClusterView() {
             @Override
             public List<NodeInfo> nodes() {
@@ -52,6 +58,11 @@ public interface ClusterView {
             @Override
             public Map<String, String> namespaceLabels(String namespace) {
                 return Map.of();
+            }
+
+            @Override
+            public Optional<LabelSelector> ownerSelector(PodInfo pod) {
+                return ownerSelectors.apply(pod);
             }
         };
     }

@@ -9,7 +9,6 @@ import io.gantry.scheduler.framework.PreResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static io.gantry.scheduler.framework.Fixtures.node;
@@ -80,22 +79,8 @@ class PodTopologySpreadTest {
 
     /** A cluster where a ReplicaSet (or Service) selects app=web. */
     private static ClusterView selectingWeb(List<NodeInfo> nodes) {
-        return new ClusterView() {
-            @Override
-            public List<NodeInfo> nodes() {
-                return nodes;
-            }
-
-            @Override
-            public Map<String, String> namespaceLabels(String namespace) {
-                return Map.of();
-            }
-
-            @Override
-            public Optional<LabelSelector> ownerSelector(PodInfo pod) {
-                return pod.labels().containsKey("app") ? Optional.of(LabelSelector.parse("app=web")) : Optional.empty();
-            }
-        };
+        return ClusterView.of(nodes, pod -> pod.labels().containsKey("app")
+                ? Optional.of(LabelSelector.parse("app=web")) : Optional.empty());
     }
 
     private long[] scores(PodInfo p, List<NodeInfo> feasible, ClusterView view) {
