@@ -135,7 +135,7 @@ public final class HttpApiClient implements ApiClient {
         try {
             return new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
         } catch (ExecutionException e) {
-            throw unreachable(e.getCause() instanceof Exception cause ? cause : e);
+            throw unreachable(e);
         } catch (InterruptedException e) {
             request.abort(e);
             Thread.currentThread().interrupt();
@@ -152,8 +152,10 @@ public final class HttpApiClient implements ApiClient {
         return body;
     }
 
+    /** A failed exchange as a 503; Jetty's futures wrap the real cause in an ExecutionException. */
     private ApiException unreachable(Exception e) {
-        return ApiException.serviceUnavailable("cannot reach the API server at " + server + ": " + e);
+        Exception cause = e instanceof ExecutionException && e.getCause() instanceof Exception c ? c : e;
+        return ApiException.serviceUnavailable("cannot reach the API server at " + server + ": " + cause);
     }
 
     private static JsonNode parse(byte[] body) {
@@ -325,10 +327,8 @@ public final class HttpApiClient implements ApiClient {
                     }
                     listener.onEvent(WatchListener.EventType.valueOf(event.type()), (ObjectNode) object);
                 }
-            } catch (IOException | TimeoutException e) {
+            } catch (IOException | TimeoutException | ExecutionException e) {
                 failure = closed ? null : unreachable(e);
-            } catch (ExecutionException e) {
-                failure = closed ? null : unreachable(e.getCause() instanceof Exception cause ? cause : e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {

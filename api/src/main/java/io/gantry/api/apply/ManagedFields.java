@@ -184,7 +184,7 @@ public final class ManagedFields {
 
     /** A shallow copy of {@code object} without {@code fields}, or the object itself when it has none of them. */
     private static ObjectNode withoutFields(ObjectNode object, Set<String> fields) {
-        if (object == null || fields.stream().noneMatch(object::has)) {
+        if (object == null || !hasAny(object, fields)) {
             return object;
         }
         ObjectNode view = Json.object();
@@ -194,6 +194,16 @@ public final class ManagedFields {
             }
         });
         return view;
+    }
+
+    /** A loop, not a stream: every write asks this. */
+    private static boolean hasAny(ObjectNode object, Set<String> fields) {
+        for (String field : fields) {
+            if (object.has(field)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
