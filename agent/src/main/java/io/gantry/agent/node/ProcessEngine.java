@@ -228,10 +228,22 @@ final class ProcessEngine implements ContainerEngine {
         }
         long pid = state.get().path("pid").asLong();
         Instant started = Instant.parse(state.get().path("startedAt").asText());
-        if (!sameProcessAlive(pid, started)) {
-            return;
+        Optional<ProcessHandle> alive = sameProcessAlive(pid, started) ? ProcessHandle.of(pid) : Optional.empty();
+        alive.ifPresent(handle -> kill(id, handle, grace));
+        // A process that died a moment ago (of a SIGTERM from terminate(), say) may not be reaped by the JDK yet,
+        // and until then it counts as running: its exit is recorded here, so that stop() returns with it.
+        Process child = children.get(id);
+        if (child != null) {
+            reap(id, child);
+        } else if (alive.isPresent() && read(id).map(s -> !s.has("exitCode")).orElse(false)) {
+            ObjectNode s = read(id).get();
+            s.put("exitCode", 137).put("finishedAt", Instant.now().toString());
+            write(id, s);
         }
-        ProcessHandle handle = ProcessHandle.of(pid).orElseThrow();
+    }
+
+    /** SIGTERM to the process and its descendants, SIGKILL when the grace period ends. */
+    private static void kill(String id, ProcessHandle handle, Duration grace) {
         List<ProcessHandle> descendants = handle.descendants().toList();
         handle.destroy();
         descendants.forEach(ProcessHandle::destroy);
@@ -243,21 +255,20 @@ final class ProcessEngine implements ContainerEngine {
             try {
                 handle.onExit().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                LOG.warn("process {} of container {} did not die after SIGKILL", pid, id);
+                LOG.warn("process {} of container {} did not die after SIGKILL", handle.pid(), id);
             }
         }
-        Process child = children.get(id);
-        if (child != null) {
-            try {
-                child.waitFor(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+    }
+
+    /** Waits for a child that was killed or died to be reaped, and records its exit. */
+    private void reap(String id, Process child) {
+        try {
+            child.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!child.isAlive()) {
             exited(id, child);
-        } else if (read(id).map(s -> !s.has("exitCode")).orElse(false)) {
-            ObjectNode s = read(id).get();
-            s.put("exitCode", 137).put("finishedAt", Instant.now().toString());
-            write(id, s);
         }
     }
 
