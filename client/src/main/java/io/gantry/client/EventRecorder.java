@@ -10,25 +10,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Records core v1 Events about objects, like client-go's EventRecorder: an identical repeat (same object, type,
  * reason, message and source) increments the existing Event's count and lastTimestamp instead of creating a new
- * object. Events are written in order on one background thread so reconcilers do not wait for them. A node agent
+ * object; many events that differ only by message combine into one; a source that says too much about one object
+ * is cut short ({@link EventCorrelator}). Events are written in order on one background thread so reconcilers do
+ * not wait for them. A node agent
  * names its node as the source's host and the container an event is about by a field path
  * ({@code spec.containers{web}}), as the kubelet does.
  */
 public final class EventRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
     private static final ResourceType EVENTS = ResourceRegistry.builtIn().byKind("v1", "Event").orElseThrow();
-    private static final int CACHE_SIZE = 4096;
 
     public static final String NORMAL = "Normal";
     public static final String WARNING = "Warning";
@@ -38,15 +38,8 @@ public final class EventRecorder implements AutoCloseable {
     private final String host;
     private final Clock clock;
     private final ExecutorService writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
-    private final Map<String, Recorded> recorded = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Recorded> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
-
-    private record Recorded(String namespace, String name, int count) {
-    }
+    /** Used on the writer thread only. */
+    private final EventCorrelator correlator = new EventCorrelator();
 
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
             .withZone(ZoneOffset.UTC);
@@ -89,31 +82,39 @@ public final class EventRecorder implements AutoCloseable {
 
     private void write(ObjectNode ref, String type, String reason, String message) {
         String namespace = ref.path("namespace").asText().isEmpty() ? "default" : ref.path("namespace").asText();
-        String aggregateKey = String.join("\u0000", ref.path("uid").asText(), ref.path("kind").asText(),
-                ref.path("name").asText(), ref.path("fieldPath").asText(), type, reason, message, component);
-        String now = SECONDS.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        Recorded previous = recorded.get(aggregateKey);
-        try {
-            if (previous != null) {
-                ObjectNode patch = Json.object().put("count", previous.count() + 1).put("lastTimestamp", now);
-                client.patch(EVENTS, previous.namespace(), previous.name(), "", PatchKind.MERGE, patch);
-                recorded.put(aggregateKey, new Recorded(previous.namespace(), previous.name(), previous.count() + 1));
+        EventCorrelator.Occurrence occurrence = new EventCorrelator.Occurrence(component, host == null ? "" : host,
+                ref.path("kind").asText(), ref.path("namespace").asText(), ref.path("name").asText(),
+                ref.path("uid").asText(), ref.path("apiVersion").asText(), ref.path("fieldPath").asText(), type,
+                reason, message);
+        Instant now = clock.instant();
+        String freshName = ref.path("name").asText() + "." + Long.toHexString(now.toEpochMilli() * 1_000_000L
+                + System.nanoTime() % 1_000_000L);
+        if (!(correlator.correlate(occurrence, freshName, now) instanceof EventCorrelator.Outcome.Write write)) {
+            LOG.debug("event dropped, its source spent its budget for {}: {} {}", ref.path("name").asText(), reason,
+                    message);
+            return;
+        }
+        String lastSeen = SECONDS.format(now.truncatedTo(ChronoUnit.SECONDS));
+        if (write.count() > 1) {
+            try {
+                ObjectNode patch = Json.object().put("count", write.count()).put("lastTimestamp", lastSeen)
+                        .put("message", write.message());
+                client.patch(EVENTS, namespace, write.name(), "", PatchKind.MERGE, patch);
                 return;
+            } catch (ApiException e) {
+                if (e.code() != 404) {
+                    LOG.debug("event patch failed: {}", e.getMessage());
+                    return;
+                }
+                // the Event expired (its TTL): made again under its name, with the count so far
             }
-        } catch (ApiException e) {
-            if (e.code() != 404) {
-                LOG.debug("event patch failed: {}", e.getMessage());
-                return;
-            }
-            // The Event expired (TTL): start a new one.
         }
         ObjectNode event = Json.object().put("apiVersion", "v1").put("kind", "Event");
-        String name = ref.path("name").asText() + "." + Long.toHexString(clock.instant().toEpochMilli() * 1_000_000L
-                + System.nanoTime() % 1_000_000L);
-        event.putObject("metadata").put("name", name).put("namespace", namespace);
+        event.putObject("metadata").put("name", write.name()).put("namespace", namespace);
         event.set("involvedObject", ref);
-        event.put("reason", reason).put("message", message).put("type", type)
-                .put("firstTimestamp", now).put("lastTimestamp", now).put("count", 1)
+        event.put("reason", reason).put("message", write.message()).put("type", type)
+                .put("firstTimestamp", SECONDS.format(write.firstSeen().truncatedTo(ChronoUnit.SECONDS)))
+                .put("lastTimestamp", lastSeen).put("count", write.count())
                 .put("reportingComponent", component).put("reportingInstance", host == null ? "" : host);
         ObjectNode source = event.putObject("source").put("component", component);
         if (host != null) {
@@ -121,7 +122,6 @@ public final class EventRecorder implements AutoCloseable {
         }
         try {
             client.createWithoutResult(EVENTS, namespace, event);
-            recorded.put(aggregateKey, new Recorded(namespace, name, 1));
         } catch (ApiException e) {
             LOG.debug("event create failed: {}", e.getMessage());
         }
