@@ -30,6 +30,7 @@ import java.util.Objects;
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
+    private static final String NAMESPACE_INDEX = "namespace";
 
     private final ApiClient client;
     private final SchedulerConfig config;
@@ -68,14 +69,15 @@ public final class Scheduler implements AutoCloseable {
                 registry.byKind("scheduling.k8s.io/v1", "PriorityClass").orElseThrow(), "", ListQuery.ALL);
         this.namespaceInformer = new Informer(client, registry.byKind("v1", "Namespace").orElseThrow(), "",
                 ListQuery.ALL);
-        this.serviceInformer = new Informer(client, registry.byKind("v1", "Service").orElseThrow(), "", ListQuery.ALL);
+        // by namespace: every pod the scheduler places looks up the Services of its namespace
+        this.serviceInformer = new Informer(client, registry.byKind("v1", "Service").orElseThrow(), "", ListQuery.ALL)
+                .addIndex(NAMESPACE_INDEX, s -> List.of(s.path("metadata").path("namespace").asText()));
         this.replicaSetInformer = new Informer(client, registry.byKind("apps/v1", "ReplicaSet").orElseThrow(), "",
                 ListQuery.ALL);
         this.statefulSetInformer = new Informer(client, registry.byKind("apps/v1", "StatefulSet").orElseThrow(), "",
                 ListQuery.ALL);
         OwnerSelectors owners = new OwnerSelectors(
-                ns -> serviceInformer.list().stream().filter(s -> ns.equals(s.path("metadata").path("namespace")
-                        .asText())).toList(),
+                ns -> serviceInformer.byIndex(NAMESPACE_INDEX, ns),
                 replicaSetInformer::get, statefulSetInformer::get);
         this.cache = new SchedulerCache(ns -> namespaceInformer.get("", ns)
                 .map(n -> PodInfo.labelsOf(n.path("metadata"))).orElse(Map.of()), owners::of);
