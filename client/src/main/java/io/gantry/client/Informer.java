@@ -134,11 +134,23 @@ public final class Informer implements AutoCloseable {
 
     private ObjectNode put(String k, ObjectNode object) {
         ObjectNode old = store.put(k, object);
-        if (!indexers.isEmpty()) {
-            unindex(k, old);
-            indexers.forEach((name, values) -> values.apply(object).forEach(v ->
-                    indexes.get(name).computeIfAbsent(v, x -> ConcurrentHashMap.newKeySet()).add(k)));
-        }
+        // most updates keep an object's index values (its controller, namespace, node): those entries stay put
+        indexers.forEach((name, values) -> {
+            List<String> before = old == null ? List.of() : values.apply(old);
+            List<String> after = values.apply(object);
+            if (before.equals(after)) {
+                return;
+            }
+            Map<String, Set<String>> index = indexes.get(name);
+            for (String v : after) {
+                index.computeIfAbsent(v, x -> ConcurrentHashMap.newKeySet()).add(k);
+            }
+            for (String v : before) {
+                if (!after.contains(v)) {
+                    unindex(index, v, k);
+                }
+            }
+        });
         return old;
     }
 
@@ -152,11 +164,14 @@ public final class Informer implements AutoCloseable {
         if (old == null) {
             return;
         }
-        indexers.forEach((name, values) -> values.apply(old).forEach(v ->
-                indexes.get(name).computeIfPresent(v, (x, keys) -> {
-                    keys.remove(k);
-                    return keys.isEmpty() ? null : keys;
-                })));
+        indexers.forEach((name, values) -> values.apply(old).forEach(v -> unindex(indexes.get(name), v, k)));
+    }
+
+    private static void unindex(Map<String, Set<String>> index, String value, String k) {
+        index.computeIfPresent(value, (x, keys) -> {
+            keys.remove(k);
+            return keys.isEmpty() ? null : keys;
+        });
     }
 
     /** Adds a handler; add handlers before {@link #start()} so none misses the first objects. */

@@ -34,6 +34,21 @@ public final class SharedInformers implements AutoCloseable {
     public static final String CONTROLLER_INDEX = "controller";
     private static final String ORPHANS_IN = "orphans/";
 
+    /** Every informer's index of objects by namespace, as client-go's listers have it. */
+    public static final String NAMESPACE_INDEX = "namespace";
+    /** The pod informer's index of pods by the node they are bound to (unbound pods are not in it). */
+    public static final String NODE_INDEX = "node";
+
+    /** The cached objects of a namespace. */
+    public static List<ObjectNode> inNamespace(Informer informer, String namespace) {
+        return informer.byIndex(NAMESPACE_INDEX, namespace);
+    }
+
+    /** The cached pods bound to a node ({@code pods} is the pod informer). */
+    public static List<ObjectNode> podsOnNode(Informer pods, String nodeName) {
+        return pods.byIndex(NODE_INDEX, nodeName);
+    }
+
     /** The cached objects controlled by the object with this uid. */
     public static List<ObjectNode> controlledBy(Informer informer, String controllerUid) {
         return informer.byIndex(CONTROLLER_INDEX, controllerUid);
@@ -64,7 +79,14 @@ public final class SharedInformers implements AutoCloseable {
         return informers.computeIfAbsent(type.groupResource() + "/" + namespace, k -> {
             Informer i = new Informer(client, type, namespace, ListQuery.ALL).addIndex(CONTROLLER_INDEX,
                     o -> List.of(Meta.controllerRef(o).map(r -> r.path("uid").asText())
-                            .orElse(ORPHANS_IN + Meta.namespace(o))));
+                            .orElse(ORPHANS_IN + Meta.namespace(o))))
+                    .addIndex(NAMESPACE_INDEX, o -> List.of(Meta.namespace(o)));
+            if (type.equals(PODS)) {
+                i.addIndex(NODE_INDEX, p -> {
+                    String node = Pods.nodeName(p);
+                    return node.isEmpty() ? List.of() : List.of(node);
+                });
+            }
             if (started) {
                 i.start();
             }

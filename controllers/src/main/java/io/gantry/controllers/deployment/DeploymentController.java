@@ -468,15 +468,12 @@ public final class DeploymentController extends Controller {
                     return true;
                 }
             }
-            for (ObjectNode pod : pods.list()) {
-                if (!Meta.namespace(pod).equals(Meta.namespace(d))) {
-                    continue;
-                }
-                String owner = Meta.controllerRef(pod).map(r -> r.path("uid").asText()).orElse("");
-                boolean ofOld = old.stream().anyMatch(rs -> Meta.uid(rs).equals(owner));
-                String phase = Pods.phase(pod);
-                if (ofOld && !"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-                    return true;
+            for (ObjectNode rs : old) {
+                for (ObjectNode pod : SharedInformers.controlledBy(pods, Meta.uid(rs))) {
+                    String phase = Pods.phase(pod);
+                    if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                        return true;
+                    }
                 }
             }
             return false;

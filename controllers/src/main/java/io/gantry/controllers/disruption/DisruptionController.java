@@ -63,8 +63,8 @@ public final class DisruptionController extends Controller {
         if (budget == null) {
             return;
         }
-        List<ObjectNode> covered = pods.list().stream()
-                .filter(p -> namespace.equals(Meta.namespace(p)) && DisruptionBudgets.covers(budget, Meta.labels(p)))
+        List<ObjectNode> covered = SharedInformers.inNamespace(pods, namespace).stream()
+                .filter(p -> DisruptionBudgets.covers(budget, Meta.labels(p)))
                 .toList();
         if (covered.isEmpty()) {
             events.event(copy(budget), EventRecorder.NORMAL, "NoPods", "No matching pods found");

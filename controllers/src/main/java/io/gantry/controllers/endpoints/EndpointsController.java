@@ -86,9 +86,9 @@ public final class EndpointsController extends Controller {
             return;
         }
         List<Endpoint> endpoints = new ArrayList<>();
-        for (ObjectNode pod : pods.list()) {
+        for (ObjectNode pod : SharedInformers.inNamespace(pods, ns)) {
             String phase = Pods.phase(pod);
-            if (!ns.equals(Meta.namespace(pod)) || !selects(svc, pod)
+            if (!selects(svc, pod)
                     || pod.path("status").path("podIP").asText("").isEmpty()
                     || "Succeeded".equals(phase) || "Failed".equals(phase)) {
                 continue;

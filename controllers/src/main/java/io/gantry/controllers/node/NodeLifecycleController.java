@@ -239,8 +239,8 @@ public final class NodeLifecycleController extends Controller {
 
     /** Kubernetes' MarkPodsNotReady: pods on an unresponsive node are no longer Ready (and leave endpoints). */
     private void markPodsNotReady(String nodeName) {
-        for (ObjectNode pod : pods.list()) {
-            if (!nodeName.equals(Pods.nodeName(pod)) || !Pods.ready(pod)) {
+        for (ObjectNode pod : SharedInformers.podsOnNode(pods, nodeName)) {
+            if (!Pods.ready(pod)) {
                 continue;
             }
             ObjectNode copy = Meta.copy(pod, SharedInformers.PODS);
@@ -374,8 +374,8 @@ public final class NodeLifecycleController extends Controller {
         Instant tainted = taints.stream().map(t -> Meta.parseTime(t.path("timeAdded")).orElse(now))
                 .min(Instant::compareTo).orElse(now);
         Duration soonest = null;
-        for (ObjectNode pod : pods.list()) {
-            if (!Meta.name(node).equals(Pods.nodeName(pod)) || Meta.deleting(pod)) {
+        for (ObjectNode pod : SharedInformers.podsOnNode(pods, Meta.name(node))) {
+            if (Meta.deleting(pod)) {
                 continue;
             }
             Optional<Duration> allowed = Taints.tolerationTime(pod, taints);
