@@ -508,8 +508,15 @@ public final class ObjectService {
         ObjectNode meta = Meta.metadata(object);
         ObjectNode oldMeta = Meta.metadata(oldObject);
         if ("status".equals(subresource)) {
-            // A status write changes only status; everything else stays as it was.
-            ObjectNode merged = oldObject.deepCopy();
+            // A status write changes only status; everything else stays as it was. Only metadata (which the write
+            // sets) is copied; the rest, and managedFields (replaced, never changed in place, when ownership
+            // moves), stay the old object's own, a private copy: a pod's spec is neither copied nor walked when
+            // the two are compared (equal by identity).
+            ObjectNode merged = Json.object();
+            for (Map.Entry<String, JsonNode> field : oldObject.properties()) {
+                merged.set(field.getKey(), field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode m
+                        ? metadataCopy(m) : field.getValue());
+            }
             if (object.has("status")) {
                 merged.set("status", object.get("status"));
             } else {
@@ -580,6 +587,16 @@ public final class ObjectService {
                 strategy.abortUpdate(object, oldObject);
             }
         }
+    }
+
+    /** A copy of metadata that shares its managedFields with the original. */
+    private static ObjectNode metadataCopy(ObjectNode metadata) {
+        ObjectNode copy = Json.object();
+        for (Map.Entry<String, JsonNode> field : metadata.properties()) {
+            copy.set(field.getKey(), field.getKey().equals("managedFields") ? field.getValue()
+                    : field.getValue().deepCopy());
+        }
+        return copy;
     }
 
     /** Whether anything but metadata and status differs (compared in place: this runs on every write). */

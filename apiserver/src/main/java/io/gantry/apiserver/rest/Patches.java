@@ -9,7 +9,10 @@ import io.gantry.api.patch.MergePatch;
 import io.gantry.api.patch.PatchException;
 import io.gantry.api.patch.StrategicMergePatch;
 
-/** Applies a patch of any supported format to an object, turning patch errors into API errors. */
+/**
+ * Applies a patch of any supported format to an object, turning patch errors into API errors. Each format works on a
+ * copy of its own and leaves the original as it was.
+ */
 final class Patches {
     private Patches() {
     }
@@ -21,10 +24,10 @@ final class Patches {
                     if (!patch.isArray()) {
                         throw ApiException.badRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
                     }
-                    yield JsonPatch.apply(original.deepCopy(), patch);
+                    yield JsonPatch.apply(original, patch);
                 }
-                case MERGE -> MergePatch.apply(original.deepCopy(), requireObject(patch));
-                case STRATEGIC -> StrategicMergePatch.apply(original.deepCopy(), requireObject(patch), resource.modelClass());
+                case MERGE -> MergePatch.apply(original, requireObject(patch));
+                case STRATEGIC -> StrategicMergePatch.apply(original, requireObject(patch), resource.modelClass());
                 // apply needs the object's managedFields and the field manager: ObjectService runs it itself
                 case APPLY -> throw new IllegalStateException("server-side apply is not a plain patch");
             };
