@@ -173,18 +173,18 @@ final class LocalApiClient implements ApiClient {
         return watch;
     }
 
-    /**
-     * The tree as it would arrive over HTTP: encoded and parsed again. Trees built in code hold numbers as the
-     * code made them (a long 3 is not equal to the int 3 a parse yields); compared with stored objects, which
-     * are always parsed, they would make every write look like a change, and a controller writing its status
-     * would never settle.
-     */
     /** A write's result as it would arrive over HTTP: parsed from the stored JSON when there is one. */
     private static ObjectNode asJson(Written written) {
         byte[] json = written.servedJson();
         return json != null ? Json.parseObject(json) : asJson(written.object());
     }
 
+    /**
+     * The tree as it would arrive over HTTP: encoded and parsed again. Trees built in code hold numbers as the
+     * code made them (a long 3 is not equal to the int 3 a parse yields); compared with stored objects, which
+     * are always parsed, they would make every write look like a change, and a controller writing its status
+     * would never settle.
+     */
     @SuppressWarnings("unchecked")
     private static <T extends JsonNode> T asJson(T tree) {
         try {

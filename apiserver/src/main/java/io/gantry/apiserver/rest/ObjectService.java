@@ -386,7 +386,7 @@ public final class ObjectService {
             throw ApiException.notFound(type, name);
         }
         StoredObject old = current.get();
-        ObjectNode patched = Patches.apply(patchType, old.object(), patch, type);
+        ObjectNode patched = Patches.apply(patchType, patchTarget(old.object(), subresource, patchType), patch, type);
         String pinned = Meta.metadata(patched).path("resourceVersion").asText("");
         if (!pinned.isEmpty() && !pinned.equals(Long.toString(old.revision()))) {
             throw ApiException.conflict(type, name);
@@ -398,6 +398,38 @@ public final class ObjectService {
         }
         checkUnknownFields(type, patched, options);
         return write(type, old, !fromCache, patched, subresource, options, false);
+    }
+
+    /**
+     * What a patch is applied to. A status write keeps only the status of the result (see {@link #write}), so a
+     * merge or strategic merge patch of the status works on the object without its spec and managedFields, which
+     * in a pod are most of it, instead of copying them to throw the copy away. A JSON patch gets the whole object:
+     * its operations may name any path and must fail or succeed as they would there.
+     */
+    private static ObjectNode patchTarget(ObjectNode object, String subresource, PatchType patchType) {
+        if (!"status".equals(subresource) || patchType == PatchType.JSON) {
+            return object;
+        }
+        ObjectNode target = Json.object();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            switch (field.getKey()) {
+                case "apiVersion", "kind", "status" -> target.set(field.getKey(), field.getValue());
+                case "metadata" -> {
+                    if (field.getValue() instanceof ObjectNode metadata) {
+                        ObjectNode withoutManagedFields = target.putObject("metadata");
+                        metadata.properties().forEach(m -> {
+                            if (!m.getKey().equals("managedFields")) {
+                                withoutManagedFields.set(m.getKey(), m.getValue());
+                            }
+                        });
+                    } else {
+                        target.set("metadata", field.getValue());
+                    }
+                }
+                default -> { }
+            }
+        }
+        return target;
     }
 
     /**

@@ -64,4 +64,27 @@ class StatusWriteTest {
         assertThat(stored.path("metadata").path("managedFields")).as("the creator's entry stays")
                 .anyMatch(e -> e.path("manager").asText().equals("creator"));
     }
+
+    @Test
+    void everyPatchFormatReachesTheStatusAndOnlyIt() throws Exception {
+        ObjectNode pod = Json.object().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("name", "p").put("namespace", "default");
+        pod.putObject("spec").putArray("containers").addObject().put("name", "main").put("image", "busybox");
+        service.create(PODS, "default", pod, as("creator"));
+        ObjectNode spec = service.get(PODS, "default", "p").path("spec").deepCopy();
+
+        service.patch(PODS, "default", "p", PatchType.MERGE,
+                Json.MAPPER.readTree("{\"status\":{\"phase\":\"Running\"},\"spec\":{\"nodeName\":\"n1\"}}"),
+                "status", as("node"));
+        assertThat(service.get(PODS, "default", "p").at("/status/phase").asText()).isEqualTo("Running");
+
+        // a JSON patch sees the whole object, spec included; what it does to the spec is not kept
+        service.patch(PODS, "default", "p", PatchType.JSON, Json.MAPPER.readTree("""
+                [{"op":"test","path":"/spec/containers/0/image","value":"busybox"},
+                 {"op":"replace","path":"/spec/containers/0/image","value":"nginx"},
+                 {"op":"replace","path":"/status/phase","value":"Succeeded"}]"""), "status", as("node"));
+        ObjectNode stored = service.get(PODS, "default", "p");
+        assertThat(stored.at("/status/phase").asText()).isEqualTo("Succeeded");
+        assertThat(stored.path("spec")).isEqualTo(spec);
+    }
 }
