@@ -17,23 +17,28 @@
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs;
 # BENCH_SCHED_SERVER_HEAP and BENCH_SCHED_AGENT_HEAP (default 6g and 3g, as GANTRY_HEAP sets them; "default" leaves
 # the JVM to size and grow its heap) give their control plane and agent a fixed, pre-touched heap;
+# BENCH_SCHED_SERVER_JIT and BENCH_SCHED_AGENT_JIT (tiered or c2, as GANTRY_JIT sets them; default c2 and tiered)
+# choose how their control plane and agent compile;
 # BENCH_SCHED_CLIENTS (default 16) is how many clients create the bare pods at once.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 source "$root/scripts/find-java.sh"
 source "$root/scripts/jvm-heap.sh"
+source "$root/scripts/jvm-jit.sh"
 java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
   warmup=2; duration=5; watchers=100; rate=100; light_rate=5; watch_seconds=5; pods=1000; runs=3
   sched_sizes="200x1000"; sched_timeout=60; sched_warmup=200; startup_pods=20; healing_pods=5; healing_runs=3
   sched_server_heap=${BENCH_SCHED_SERVER_HEAP:-default}; sched_agent_heap=${BENCH_SCHED_AGENT_HEAP:-default}
+  sched_server_jit=${BENCH_SCHED_SERVER_JIT:-tiered}; sched_agent_jit=${BENCH_SCHED_AGENT_JIT:-tiered}
 else
   warmup=5; duration=20; watchers=1000; rate=500; light_rate=5; watch_seconds=20; pods=10000; runs=5
   sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000 5000x30000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-180}
   sched_warmup=${BENCH_SCHED_WARMUP:-10000}; startup_pods=${BENCH_STARTUP_PODS:-100}
   sched_server_heap=${BENCH_SCHED_SERVER_HEAP:-6g}; sched_agent_heap=${BENCH_SCHED_AGENT_HEAP:-3g}
+  sched_server_jit=${BENCH_SCHED_SERVER_JIT:-c2}; sched_agent_jit=${BENCH_SCHED_AGENT_JIT:-tiered}
   healing_pods=${BENCH_HEALING_PODS:-20}; healing_runs=${BENCH_HEALING_RUNS:-10}
 fi
 only=${BENCH_ONLY:-all}
@@ -41,6 +46,9 @@ case "$only" in all|api|scheduling|startup|services|healing) ;; *) echo "bench: 
 clients=16
 for heap in "$sched_server_heap" "$sched_agent_heap"; do
   [ "$heap" = default ] || heap_options "$heap" >/dev/null || exit 1
+done
+for jit in "$sched_server_jit" "$sched_agent_jit"; do
+  jit_options "$jit" >/dev/null || exit 1
 done
 etcd_binary=${ETCD_BINARY:-/usr/bin/etcd}
 kubectl_binary=${KUBECTL_BINARY:-/usr/bin/kubectl}
@@ -244,7 +252,7 @@ heap_or_default() {
 # start_cluster NAME: sets server_pid, server_url, server_data.
 start_cluster() {
   local name=$1 port i heap
-  heap=$(heap_or_default "$sched_server_heap")
+  heap="$(heap_or_default "$sched_server_heap") $(jit_options "$sched_server_jit")"
   server_data="$work/$name/server"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
@@ -256,7 +264,7 @@ start_cluster() {
     port=$(sed -n 's/.*ready on https:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/$name/up.log" | head -1)
     if [ -n "$port" ]; then
       server_url="https://127.0.0.1:$port"
-      echo "bench: control plane $name (pid $server_pid) ready on $server_url" >&2
+      echo "bench: control plane $name (pid $server_pid; heap $sched_server_heap, JIT $sched_server_jit) ready on $server_url" >&2
       return 0
     fi
     kill -0 "$server_pid" 2>/dev/null || break
@@ -270,7 +278,7 @@ start_cluster() {
 # start_agent NAME NODES: joins one agent process with NODES simulated nodes; sets agent_pid.
 start_agent() {
   local name=$1 nodes=$2 token i t0 heap
-  heap=$(heap_or_default "$sched_agent_heap")
+  heap="$(heap_or_default "$sched_agent_heap") $(jit_options "$sched_agent_jit")"
   token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$server_data")
   t0=$(date +%s.%N)
   # Nodes of 8 cores and 32 GiB hold 64 of the benchmark's pods (100m, 500Mi) each: 1,000 of them take the
@@ -284,7 +292,7 @@ start_agent() {
   # The agent reports joined once it has tried to register every node.
   for i in $(seq 1 3000); do
     if grep -q 'joined' "$work/$name/agent.log"; then
-      echo "bench: agent (pid $agent_pid) registered $nodes nodes in $(awk -v a="$t0" -v b="$(date +%s.%N)" \
+      echo "bench: agent (pid $agent_pid; heap $sched_agent_heap, JIT $sched_agent_jit) registered $nodes nodes in $(awk -v a="$t0" -v b="$(date +%s.%N)" \
         'BEGIN { printf "%.1f", b - a }') s" >&2
       return 0
     fi

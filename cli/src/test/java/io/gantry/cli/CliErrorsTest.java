@@ -149,6 +149,26 @@ class CliErrorsTest {
                 .isEqualTo("-Xms6g -Xmx6g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages");
     }
 
+    /** Likewise a JIT mode it does not know; c2 turns tiered compilation off. */
+    @Test
+    void launcherRefusesAnUnknownJitMode() throws Exception {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        ProcessBuilder bad = new ProcessBuilder(root.resolve("gantry").toString(), "version").redirectErrorStream(true);
+        bad.environment().put("GANTRY_JIT", "fast");
+        Process p = bad.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(p.getInputStream().readAllBytes()).strip())
+                .isEqualTo("gantry: a JIT mode is tiered or c2, not \"fast\"");
+        assertThat(p.exitValue()).isEqualTo(2);
+
+        Process good = new ProcessBuilder("bash", "-c",
+                "source scripts/jvm-jit.sh && echo \"[$(jit_options c2)] [$(jit_options tiered)]\"")
+                .directory(root.toFile()).redirectErrorStream(true).start();
+        assertThat(good.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(good.getInputStream().readAllBytes()).strip())
+                .isEqualTo("[-XX:-TieredCompilation] []");
+    }
+
     @Test
     void version() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
