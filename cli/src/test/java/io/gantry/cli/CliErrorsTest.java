@@ -131,42 +131,41 @@ class CliErrorsTest {
     /** The launcher at the project root refuses a malformed heap size before it builds or starts anything. */
     @Test
     void launcherRefusesAMalformedHeapSize() throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Path launcher = root.resolve("gantry");
-        assertThat(launcher).isExecutable();
-        ProcessBuilder bad = new ProcessBuilder(launcher.toString(), "version").redirectErrorStream(true);
-        bad.environment().put("GANTRY_HEAP", "6 GB");
-        Process p = bad.start();
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes()).strip())
-                .isEqualTo("gantry: a heap size is a number and a unit (k, m or g), e.g. 6g, not \"6 GB\"");
-        assertThat(p.exitValue()).isEqualTo(2);
-
-        Process good = new ProcessBuilder("bash", "-c", "source scripts/jvm-heap.sh && heap_options 6g")
-                .directory(root.toFile()).redirectErrorStream(true).start();
-        assertThat(good.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(good.getInputStream().readAllBytes()).strip())
+        assertLauncherRefuses("GANTRY_HEAP", "6 GB",
+                "gantry: a heap size is a number and a unit (k, m or g), e.g. 6g, not \"6 GB\"");
+        assertThat(sourced("source scripts/jvm-heap.sh && heap_options 6g"))
                 .isEqualTo("-Xms6g -Xmx6g -XX:+AlwaysPreTouch -XX:+UseTransparentHugePages");
     }
 
     /** Likewise a JIT mode it does not know; c2 turns tiered compilation off. */
     @Test
     void launcherRefusesAnUnknownJitMode() throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        ProcessBuilder bad = new ProcessBuilder(root.resolve("gantry").toString(), "version").redirectErrorStream(true);
-        bad.environment().put("GANTRY_JIT", "fast");
+        assertLauncherRefuses("GANTRY_JIT", "fast", "gantry: a JIT mode is tiered or c2, not \"fast\"");
+        assertThat(sourced("source scripts/jvm-jit.sh && echo \"[$(jit_options c2)] [$(jit_options tiered)]\""))
+                .isEqualTo("[-XX:-TieredCompilation] []");
+    }
+
+    private static Path projectRoot() {
+        return Path.of("").toAbsolutePath().getParent();
+    }
+
+    private static void assertLauncherRefuses(String variable, String value, String message) throws Exception {
+        Path launcher = projectRoot().resolve("gantry");
+        assertThat(launcher).isExecutable();
+        ProcessBuilder bad = new ProcessBuilder(launcher.toString(), "version").redirectErrorStream(true);
+        bad.environment().put(variable, value);
         Process p = bad.start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(p.getInputStream().readAllBytes()).strip())
-                .isEqualTo("gantry: a JIT mode is tiered or c2, not \"fast\"");
+        assertThat(new String(p.getInputStream().readAllBytes()).strip()).isEqualTo(message);
         assertThat(p.exitValue()).isEqualTo(2);
+    }
 
-        Process good = new ProcessBuilder("bash", "-c",
-                "source scripts/jvm-jit.sh && echo \"[$(jit_options c2)] [$(jit_options tiered)]\"")
-                .directory(root.toFile()).redirectErrorStream(true).start();
-        assertThat(good.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(new String(good.getInputStream().readAllBytes()).strip())
-                .isEqualTo("[-XX:-TieredCompilation] []");
+    /** What a bash script run in the project root prints. */
+    private static String sourced(String script) throws Exception {
+        Process p = new ProcessBuilder("bash", "-c", script).directory(projectRoot().toFile())
+                .redirectErrorStream(true).start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new String(p.getInputStream().readAllBytes()).strip();
     }
 
     @Test
