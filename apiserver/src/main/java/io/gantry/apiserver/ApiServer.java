@@ -88,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
         this.store = openStore(config);
         ResourceRegistry registry = ResourceRegistry.builtIn();
         this.caches = new WatchCaches(registry, store);
-        ObjectStorage storage = new ObjectStorage(store, (type, key) -> caches.get(type).get(key));
+        ObjectStorage storage = new ObjectStorage(store, caches);
         ResourceType serviceType = registry.byKind("v1", "Service").orElseThrow();
         ResourceType namespaceType = registry.byKind("v1", "Namespace").orElseThrow();
         ServiceAllocators allocators = new ServiceAllocators(serviceType, config.serviceCidr(), config.nodePortMin(),

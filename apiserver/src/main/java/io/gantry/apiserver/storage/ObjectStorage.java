@@ -77,9 +77,9 @@ public final class ObjectStorage {
     public Written createWritten(ResourceType type, ObjectNode object) {
         String key = keyOf(type, object);
         try {
-            byte[] stored = encode(object);
-            long revision = store.create(key, stored);
-            return Written.stored(withVersion(object, revision), stored, revision);
+            EncodedObject encoded = encodeForCache(object);
+            long revision = write(type, key, encoded, () -> store.create(key, encoded.stored()));
+            return Written.stored(withVersion(object, revision), encoded.stored(), revision);
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, Meta.name(object));
         }
@@ -93,14 +93,41 @@ public final class ObjectStorage {
     public Written updateWritten(ResourceType type, ObjectNode object, long expectedRevision) {
         String key = keyOf(type, object);
         try {
-            byte[] stored = encode(object);
-            long revision = store.update(key, stored, expectedRevision);
-            return Written.stored(withVersion(object, revision), stored, revision);
+            EncodedObject encoded = encodeForCache(object);
+            long revision = write(type, key, encoded, () -> store.update(key, encoded.stored(), expectedRevision));
+            return Written.stored(withVersion(object, revision), encoded.stored(), revision);
         } catch (ConflictException e) {
             throw ApiException.conflict(type, Meta.name(object));
         } catch (KeyNotFoundException e) {
             throw ApiException.notFound(type, Meta.name(object));
         }
+    }
+
+    private EncodedObject encodeForCache(ObjectNode object) {
+        return cached.takesWrittenTrees() ? EncodedObject.withTree(object) : EncodedObject.withoutTree(object);
+    }
+
+    /** One store write, announced to the cache first: the store may report it before the write returns. */
+    private long write(ResourceType type, String key, EncodedObject encoded, StoreWrite write) {
+        if (encoded.cacheTree() == null) {
+            return write.revision();
+        }
+        cached.expectWrite(type, key, encoded);
+        boolean written = false;
+        try {
+            long revision = write.revision();
+            written = true;
+            return revision;
+        } finally {
+            if (!written) {
+                cached.writeFailed(type, key, encoded);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface StoreWrite {
+        long revision();
     }
 
     /** Removes an object last changed at {@code expectedRevision} (0: whatever its revision). */

@@ -5,6 +5,7 @@ import io.gantry.api.ApiException;
 import io.gantry.api.ResourceType;
 import io.gantry.apiserver.storage.ObjectKeys;
 import io.gantry.apiserver.storage.CachedTrees;
+import io.gantry.apiserver.storage.EncodedObject;
 import io.gantry.apiserver.storage.ObjectStorage;
 import io.gantry.store.ListResult;
 import io.gantry.store.Store;
@@ -13,11 +14,13 @@ import io.gantry.store.WatchEvent;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -39,6 +42,12 @@ public final class WatchCache implements AutoCloseable {
     private final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
     private final List<Consumer<CacheEvent>> listeners = new ArrayList<>();
     private final Object lock = new Object();
+    /**
+     * The trees of writes this server is making, by key, until the store reports them (see {@link EncodedObject}).
+     * An entry the store never reports (the cache was rebuilding) goes with the next write of its key or the
+     * next rebuild.
+     */
+    private final Map<String, EncodedObject> writes = new ConcurrentHashMap<>();
     /** Events after this revision are all in {@link #history}. */
     private long historyStart;
     private long revision;
@@ -81,6 +90,7 @@ public final class WatchCache implements AutoCloseable {
         String prefix = ObjectKeys.typePrefix(type);
         ListResult initial = store.list(prefix, 0, null, 0);
         synchronized (lock) {
+            writes.clear();
             current.clear();
             currentStored.clear();
             history.clear();
@@ -154,7 +164,7 @@ public final class WatchCache implements AutoCloseable {
                 cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), value);
                 stored = new Version(value != null ? value : ObjectStorage.encode(last), event.revision());
             } else {
-                ObjectNode object = CachedTrees.decode(event.value(), event.revision());
+                ObjectNode object = writtenTree(event);
                 current.put(event.key(), object);
                 stored = new Version(event.value(), event.revision());
                 currentStored.put(event.key(), stored);
@@ -178,6 +188,35 @@ public final class WatchCache implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A write of {@code encoded} under {@code key} is on its way to the store (see {@link EncodedObject}). */
+    public void expectWrite(String key, EncodedObject encoded) {
+        writes.put(key, encoded);
+    }
+
+    /** The write of {@code encoded} under {@code key} failed. */
+    public void writeFailed(String key, EncodedObject encoded) {
+        writes.remove(key, encoded);
+    }
+
+    /** How many writes this cache holds trees of, waiting for the store to report them. */
+    int pendingWrites() {
+        return writes.size();
+    }
+
+    /**
+     * The tree of a stored value: the one its write built, when this server made the write and no other write of
+     * the key came between, else decoded from the bytes (the value another server wrote, or a write racing
+     * another).
+     */
+    private ObjectNode writtenTree(WatchEvent event) {
+        EncodedObject write = writes.remove(event.key());
+        if (write != null && (write.stored() == event.value() || Arrays.equals(write.stored(), event.value()))) {
+            write.cacheTree().with("metadata").put("resourceVersion", Long.toString(event.revision()));
+            return write.cacheTree();
+        }
+        return CachedTrees.decode(event.value(), event.revision());
     }
 
     /**

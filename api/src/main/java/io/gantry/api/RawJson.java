@@ -1,0 +1,144 @@
+package io.gantry.api;
+
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A JSON value kept inside a tree as its UTF-8 bytes (in a {@link POJONode} holding a {@link RawValue}), not as a
+ * tree: written back into JSON byte for byte, parsed only when somebody needs it as a tree. The API server keeps
+ * managedFields so, most of a pod's nodes that almost nobody reads. Bytes rather than a String: writing them back
+ * is a copy, not an encoding of every character.
+ */
+public final class RawJson implements SerializableString {
+    private final byte[] utf8;
+    private volatile String text;
+
+    private RawJson(byte[] utf8) {
+        this.utf8 = utf8;
+    }
+
+    /** A tree node holding {@code utf8}, which must be one well-formed JSON value and is not copied. */
+    public static POJONode node(byte[] utf8) {
+        return new POJONode(new RawValue(new RawJson(utf8)));
+    }
+
+    /** Whether {@code node} holds raw JSON (of this kind, or a RawValue of a String). */
+    public static boolean isRaw(JsonNode node) {
+        return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue;
+    }
+
+    /** The tree of a raw JSON node ({@link #isRaw}). */
+    public static JsonNode parse(JsonNode node) {
+        Object raw = ((RawValue) ((POJONode) node).getPojo()).rawValue();
+        try {
+            return raw instanceof RawJson json ? Json.MAPPER.readTree(json.utf8)
+                    : Json.MAPPER.readTree(String.valueOf(raw));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public String getValue() {
+        String value = text;
+        if (value == null) {
+            value = new String(utf8, StandardCharsets.UTF_8);
+            text = value;
+        }
+        return value;
+    }
+
+    @Override
+    public String toString() {
+        return getValue();
+    }
+
+    @Override
+    public int charLength() {
+        return getValue().length();
+    }
+
+    @Override
+    public byte[] asUnquotedUTF8() {
+        return utf8;
+    }
+
+    @Override
+    public int appendUnquotedUTF8(byte[] buffer, int offset) {
+        if (utf8.length > buffer.length - offset) {
+            return -1;
+        }
+        System.arraycopy(utf8, 0, buffer, offset, utf8.length);
+        return utf8.length;
+    }
+
+    @Override
+    public int appendUnquoted(char[] buffer, int offset) {
+        String value = getValue();
+        if (value.length() > buffer.length - offset) {
+            return -1;
+        }
+        value.getChars(0, value.length(), buffer, offset);
+        return value.length();
+    }
+
+    @Override
+    public int writeUnquotedUTF8(OutputStream out) throws IOException {
+        out.write(utf8);
+        return utf8.length;
+    }
+
+    @Override
+    public int putUnquotedUTF8(ByteBuffer buffer) {
+        if (utf8.length > buffer.remaining()) {
+            return -1;
+        }
+        buffer.put(utf8);
+        return utf8.length;
+    }
+
+    // Quoting is for names and string values, never asked of a raw value: done the ordinary way.
+
+    @Override
+    public char[] asQuotedChars() {
+        return quoted().asQuotedChars();
+    }
+
+    @Override
+    public byte[] asQuotedUTF8() {
+        return quoted().asQuotedUTF8();
+    }
+
+    @Override
+    public int appendQuotedUTF8(byte[] buffer, int offset) {
+        return quoted().appendQuotedUTF8(buffer, offset);
+    }
+
+    @Override
+    public int appendQuoted(char[] buffer, int offset) {
+        return quoted().appendQuoted(buffer, offset);
+    }
+
+    @Override
+    public int writeQuotedUTF8(OutputStream out) throws IOException {
+        return quoted().writeQuotedUTF8(out);
+    }
+
+    @Override
+    public int putQuotedUTF8(ByteBuffer buffer) throws IOException {
+        return quoted().putQuotedUTF8(buffer);
+    }
+
+    private SerializedString quoted() {
+        return new SerializedString(getValue());
+    }
+}

@@ -1,0 +1,50 @@
+package io.gantry.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.POJONode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RawJsonTest {
+    private static final String VALUE = "[{\"manager\":\"kubectl-ü\",\"fieldsV1\":{\"f:a\\\"b\":{}},\"n\":1}]";
+
+    @Test
+    void rawJsonIsWrittenBackByteForByteAndParsedOnDemand() {
+        ObjectNode tree = Json.object().put("before", "x");
+        tree.set("raw", RawJson.node(VALUE.getBytes(StandardCharsets.UTF_8)));
+        tree.put("after", 1);
+        String expected = "{\"before\":\"x\",\"raw\":" + VALUE + ",\"after\":1}";
+
+        assertThat(new String(Json.bytes(tree), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(Json.string(tree)).isEqualTo(expected);
+        assertThat(tree.toString()).isEqualTo(expected);
+        assertThat(RawJson.isRaw(tree.get("raw"))).isTrue();
+        assertThat(RawJson.parse(tree.get("raw"))).isEqualTo(Json.parseObject(expected.getBytes(StandardCharsets.UTF_8))
+                .get("raw"));
+    }
+
+    @Test
+    void aLargeValueIsWrittenPastTheGeneratorsBuffer() {
+        String big = "\"" + "ü".repeat(20_000) + "\"";
+        ObjectNode tree = Json.object().put("a", "b");
+        tree.set("raw", RawJson.node(big.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(new String(Json.bytes(tree), StandardCharsets.UTF_8)).isEqualTo("{\"a\":\"b\",\"raw\":" + big + "}");
+        assertThat(Json.string(tree)).isEqualTo("{\"a\":\"b\",\"raw\":" + big + "}");
+    }
+
+    @Test
+    void aRawValueOfAStringCountsAsRawJsonToo() {
+        JsonNode node = new POJONode(new RawValue("{\"a\":[1]}"));
+
+        assertThat(RawJson.isRaw(node)).isTrue();
+        assertThat(RawJson.parse(node).at("/a/0").asInt()).isEqualTo(1);
+        assertThat(RawJson.isRaw(new POJONode("text"))).isFalse();
+        assertThat(RawJson.isRaw(Json.object())).isFalse();
+    }
+}

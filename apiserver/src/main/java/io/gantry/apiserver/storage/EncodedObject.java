@@ -1,0 +1,52 @@
+package io.gantry.apiserver.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
+import io.gantry.api.ParsedCopy;
+import io.gantry.api.RawJson;
+
+import java.util.Map;
+
+/**
+ * An object as a write stores it, and the tree the watch cache keeps of it: what {@link CachedTrees#decode} makes
+ * of the stored bytes (without the resourceVersion, which is the revision the store gives the write), built from
+ * the written tree instead, about three times faster than parsing the bytes back and off the single thread that
+ * feeds the cache. managedFields are written separately, so the raw JSON the cache keeps of them needs no search
+ * through the bytes.
+ *
+ * @param stored    the JSON the store takes: the object without metadata.resourceVersion
+ * @param cacheTree the watch cache's tree of it, or null when the cache has to decode the bytes (see
+ *                  {@link ParsedCopy}: a value whose parse cannot be reproduced exactly)
+ */
+public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
+
+    /** The stored JSON alone, when no cache takes the tree. */
+    static EncodedObject withoutTree(ObjectNode object) {
+        return new EncodedObject(ObjectStorage.encode(object), null);
+    }
+
+    public static EncodedObject withTree(ObjectNode object) {
+        if (!(object.get("metadata") instanceof ObjectNode meta)) {
+            return new EncodedObject(Json.bytes(object), ParsedCopy.of(object, ParsedCopy.Raw.KEEP));
+        }
+        // shallow copies of the two levels that change: the rest of the tree is shared, only read
+        ObjectNode storedMeta = Json.object();
+        for (Map.Entry<String, JsonNode> field : meta.properties()) {
+            switch (field.getKey()) {
+                case "resourceVersion" -> {
+                }
+                case "managedFields" -> storedMeta.set("managedFields", raw(field.getValue()));
+                default -> storedMeta.set(field.getKey(), field.getValue());
+            }
+        }
+        ObjectNode stored = Json.object().setAll(object);
+        stored.set("metadata", storedMeta);
+        return new EncodedObject(Json.bytes(stored), ParsedCopy.of(stored, ParsedCopy.Raw.KEEP));
+    }
+
+    /** managedFields as the raw JSON the cache keeps them as; written back into the stored JSON as they are. */
+    private static JsonNode raw(JsonNode managedFields) {
+        return RawJson.isRaw(managedFields) ? managedFields : RawJson.node(Json.bytes(managedFields));
+    }
+}
