@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
+import io.gantry.api.ParsedCopy;
 import io.gantry.api.ResourceType;
 import io.gantry.api.selector.FieldSelector;
 import io.gantry.api.selector.LabelSelector;
@@ -173,20 +174,23 @@ final class LocalApiClient implements ApiClient {
         return watch;
     }
 
-    /** A write's result as it would arrive over HTTP: parsed from the stored JSON when there is one. */
+    /** A write's result as it would arrive over HTTP: the stored JSON is the written object's. */
     private static ObjectNode asJson(Written written) {
-        byte[] json = written.servedJson();
-        return json != null ? Json.parseObject(json) : asJson(written.object());
+        return asJson(written.object());
     }
 
     /**
-     * The tree as it would arrive over HTTP: encoded and parsed again. Trees built in code hold numbers as the
-     * code made them (a long 3 is not equal to the int 3 a parse yields); compared with stored objects, which
-     * are always parsed, they would make every write look like a change, and a controller writing its status
-     * would never settle.
+     * The tree as it would arrive over HTTP: as parsing its JSON gives it, copied ({@link ParsedCopy}), or encoded
+     * and parsed again when a copy cannot reproduce that. Trees built in code hold numbers as the code made them
+     * (a long 3 is not equal to the int 3 a parse yields); compared with stored objects, which are always parsed,
+     * they would make every write look like a change, and a controller writing its status would never settle.
      */
     @SuppressWarnings("unchecked")
     private static <T extends JsonNode> T asJson(T tree) {
+        T copy = ParsedCopy.of(tree, ParsedCopy.Raw.PARSE);
+        if (copy != null) {
+            return copy;
+        }
         try {
             return (T) Json.MAPPER.readTree(Json.bytes(tree));
         } catch (java.io.IOException e) {
