@@ -43,6 +43,23 @@ final class OtherValidation {
         }
     }
 
+    /**
+     * Kubernetes' ValidateNodeUpdate: a node's pod range is set once, from nothing, and never changed after. Every
+     * pod address the node handed out and every other node's route to them hang on it; an allocator working from a
+     * stale cache must fail here rather than move a node with running pods to a second range.
+     */
+    static void nodeUpdate(ObjectNode spec, ObjectNode oldSpec, FieldErrors errs) {
+        String forbidden = "node updates may not change podCIDR except from \"\" to valid";
+        String oldCidr = Nodes.text(oldSpec, "podCIDR");
+        if (!oldCidr.isEmpty() && !oldCidr.equals(Nodes.text(spec, "podCIDR"))) {
+            errs.forbidden(Path.root("spec").child("podCIDR"), forbidden);
+        }
+        List<String> oldCidrs = Nodes.strings(oldSpec, "podCIDRs");
+        if (oldCidrs != null && !oldCidrs.isEmpty() && !oldCidrs.equals(Nodes.strings(spec, "podCIDRs"))) {
+            errs.forbidden(Path.root("spec").child("podCIDRs"), forbidden);
+        }
+    }
+
     static void node(ObjectNode spec, FieldErrors errs) {
         List<ObjectNode> taints = Nodes.objects(spec, "taints");
         for (int i = 0; i < taints.size(); i++) {

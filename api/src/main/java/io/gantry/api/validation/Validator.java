@@ -47,6 +47,7 @@ public final class Validator {
             case "/Service" -> ServiceValidation.update(spec, oldSpec, errs);
             case "/ConfigMap", "/Secret" -> ConfigValidation.update(type.kind(), newObject, oldObject, errs);
             case "scheduling.k8s.io/PriorityClass" -> OtherValidation.priorityClassUpdate(newObject, oldObject, errs);
+            case "/Node" -> OtherValidation.nodeUpdate(spec, oldSpec, errs);
             default -> {
             }
         }

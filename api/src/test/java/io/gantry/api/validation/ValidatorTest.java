@@ -250,6 +250,33 @@ class ValidatorTest {
     }
 
     @Nested
+    class NodeRanges {
+        private static final ResourceType NODE = type("v1", "Node");
+
+        private ObjectNode node(String podCidr) {
+            ObjectNode node = yaml("apiVersion: v1\nkind: Node\nmetadata:\n  name: n1\n");
+            if (podCidr != null) {
+                node.putObject("spec").put("podCIDR", podCidr).putArray("podCIDRs").add(podCidr);
+            }
+            return node;
+        }
+
+        @Test
+        void aNodeGetsItsPodRangeOnceAndKeepsIt() {
+            assertThat(update(NODE, node("10.244.1.0/24"), node(null))).isEmpty();
+            assertThat(update(NODE, node("10.244.1.0/24"), node("10.244.1.0/24"))).isEmpty();
+
+            assertThat(update(NODE, node("10.244.2.0/24"), node("10.244.1.0/24")))
+                    .extracting(StatusCause::field).containsExactly("spec.podCIDR", "spec.podCIDRs");
+            assertThat(update(NODE, node(null), node("10.244.1.0/24"))).hasSize(2).allSatisfy(c -> {
+                assertThat(c.reason()).isEqualTo("FieldValueForbidden");
+                assertThat(c.message())
+                        .isEqualTo("Forbidden: node updates may not change podCIDR except from \"\" to valid");
+            });
+        }
+    }
+
+    @Nested
     class Workloads {
         @Test
         void selectorRequiredAndMustMatchTemplate() {

@@ -118,7 +118,9 @@ public final class NodeIpamController extends Controller {
             held.put(name, allocated.get());
         } catch (ApiException e) {
             cidrs.release(allocated.get());
-            if (e.code() != 404) {
+            // 422: the node has a range already, and this cache has not seen it yet (its pod range cannot change
+            // once set); the update on its way brings it here, and the range is marked used then
+            if (e.code() != 404 && e.code() != 422) {
                 throw e;
             }
         }

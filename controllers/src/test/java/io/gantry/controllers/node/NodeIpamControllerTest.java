@@ -3,6 +3,10 @@ package io.gantry.controllers.node;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.client.DeleteRequest;
+import io.gantry.client.ListQuery;
+import io.gantry.client.PatchKind;
+import io.gantry.client.WatchHandle;
+import io.gantry.client.WatchListener;
 import io.gantry.controllers.ClusterFixture;
 import io.gantry.controllers.ControllerManager;
 import io.gantry.controllers.MutableClock;
@@ -16,6 +20,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -60,6 +67,41 @@ class NodeIpamControllerTest {
 
     private String podCidr(String node) {
         return cluster.client.get(SharedInformers.NODES, "", node).path("spec").path("podCIDR").asText("");
+    }
+
+    @Test
+    void aNodeKeepsItsFirstRangeThoughItsStatusChangesBeforeTheAllocatorSeesTheRange() {
+        startManager("10.250.0.0/16", 24);
+        Map<String, Set<String>> seen = new ConcurrentHashMap<>();
+        WatchListener ranges = (type, node) -> {
+            String cidr = node.path("spec").path("podCIDR").asText("");
+            if (!cidr.isEmpty()) {
+                seen.computeIfAbsent(node.path("metadata").path("name").asText(), n -> ConcurrentHashMap.newKeySet())
+                        .add(cidr);
+            }
+        };
+        int nodes = 20;
+        try (WatchHandle ignored = cluster.client.watch(SharedInformers.NODES, "", ListQuery.ALL, ranges)) {
+            for (int i = 0; i < nodes; i++) {
+                createNode("r" + i, null, false);
+                // as an agent registers: status writes right behind the create, each an update the allocator sees
+                // while its cache may not hold the range it gave the node yet
+                for (int k = 0; k < 5; k++) {
+                    cluster.client.patch(SharedInformers.NODES, "", "r" + i, "status", PatchKind.MERGE,
+                            Json.object().set("status", Json.object().set("nodeInfo",
+                                    Json.object().put("bootID", "boot-" + k))));
+                }
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == nodes);
+            // a second allocation would follow the first within milliseconds
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> seen.values().stream().allMatch(r -> r.size() == 1));
+        }
+        assertThat(seen.values()).as("ranges each node was seen with").allSatisfy(r -> assertThat(r).hasSize(1));
+        assertThat(seen.values().stream().map(r -> r.iterator().next()).distinct()).hasSize(nodes);
+        for (int i = 0; i < nodes; i++) {
+            assertThat(seen.get("r" + i)).containsExactly(podCidr("r" + i));
+        }
     }
 
     @Test
