@@ -6,12 +6,11 @@ import io.gantry.api.RawJson;
 import java.util.Arrays;
 
 /**
- * The watch cache's trees keep {@code metadata.managedFields} as the raw JSON it was stored as ({@link RawJson}),
- * not as a tree. In a
- * pod, managedFields are four fifths of the JSON nodes, and nothing that reads the cache looks into them: answers and
- * watch events are serialized (the raw JSON is written back as it was), in-process informers drop them. So the cache
- * holds a quarter of the nodes, parses faster, and leaves the garbage collector less to copy. An update starts from
- * {@link #privateCopy}, which parses them again.
+ * The watch cache's trees keep {@code metadata.managedFields} as the raw JSON bytes they were stored as
+ * ({@link RawJson}), not as a tree. In a pod, managedFields are four fifths of the JSON nodes, and nothing that reads
+ * the cache looks into them: answers and watch events are serialized (the raw JSON is written back as it was),
+ * in-process informers drop them. So the cache holds a quarter of the nodes, parses faster, and leaves the garbage
+ * collector less to copy. An update starts from {@link #privateCopy}, which parses them again.
  */
 public final class CachedTrees {
     private CachedTrees() {
