@@ -85,10 +85,12 @@ public final class ParsedCopy {
         if (number instanceof IntNode) {
             return number;
         }
-        if (number instanceof LongNode || number instanceof ShortNode) {
+        if (number instanceof ShortNode) {
+            return IntNode.valueOf(number.intValue());
+        }
+        if (number instanceof LongNode) {
             long value = number.longValue();
-            return value == (int) value ? IntNode.valueOf((int) value) : number instanceof LongNode ? number
-                    : LongNode.valueOf(value);
+            return value == (int) value ? IntNode.valueOf((int) value) : number;
         }
         if (number instanceof BigIntegerNode) {
             BigInteger value = number.bigIntegerValue();

@@ -27,22 +27,33 @@ public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
     }
 
     public static EncodedObject withTree(ObjectNode object) {
-        if (!(object.get("metadata") instanceof ObjectNode meta)) {
-            return new EncodedObject(Json.bytes(object), ParsedCopy.of(object, ParsedCopy.Raw.KEEP));
+        ObjectNode stored = storedForm(object, true);
+        return new EncodedObject(Json.bytes(stored), ParsedCopy.of(stored, ParsedCopy.Raw.KEEP));
+    }
+
+    /**
+     * {@code object} as the store takes it: without metadata.resourceVersion (the store's revision) and, if asked,
+     * with managedFields as raw JSON. Shallow copies of the two levels that change; the rest of the tree is shared,
+     * only read. The object itself when nothing changes.
+     */
+    static ObjectNode storedForm(ObjectNode object, boolean rawManagedFields) {
+        if (!(object.get("metadata") instanceof ObjectNode meta)
+                || !meta.has("resourceVersion") && !(rawManagedFields && meta.has("managedFields"))) {
+            return object;
         }
-        // shallow copies of the two levels that change: the rest of the tree is shared, only read
         ObjectNode storedMeta = Json.object();
         for (Map.Entry<String, JsonNode> field : meta.properties()) {
             switch (field.getKey()) {
                 case "resourceVersion" -> {
                 }
-                case "managedFields" -> storedMeta.set("managedFields", raw(field.getValue()));
+                case "managedFields" -> storedMeta.set("managedFields",
+                        rawManagedFields ? raw(field.getValue()) : field.getValue());
                 default -> storedMeta.set(field.getKey(), field.getValue());
             }
         }
         ObjectNode stored = Json.object().setAll(object);
         stored.set("metadata", storedMeta);
-        return new EncodedObject(Json.bytes(stored), ParsedCopy.of(stored, ParsedCopy.Raw.KEEP));
+        return stored;
     }
 
     /** managedFields as the raw JSON the cache keeps them as; written back into the stored JSON as they are. */

@@ -188,15 +188,7 @@ public final class ObjectStorage {
 
     /** An object as it is stored: its JSON without metadata.resourceVersion (which is the store's revision). */
     public static byte[] encode(ObjectNode object) {
-        if (!(object.get("metadata") instanceof ObjectNode meta) || !meta.has("resourceVersion")) {
-            return Json.bytes(object);
-        }
-        // shallow copies of the two levels that change: the rest of the tree is shared, only read
-        ObjectNode metaWithoutVersion = Json.object().setAll(meta);
-        metaWithoutVersion.remove("resourceVersion");
-        ObjectNode copy = Json.object().setAll(object);
-        copy.set("metadata", metaWithoutVersion);
-        return Json.bytes(copy);
+        return Json.bytes(EncodedObject.storedForm(object, false));
     }
 
     private static ObjectNode withVersion(ObjectNode object, long revision) {
