@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.api.Rfc3339;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -87,7 +87,7 @@ public final class Meta {
 
     /** RFC 3339 with seconds, as metav1.Time serializes. */
     public static String time(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+        return Rfc3339.seconds(t);
     }
 
     /** metav1.MicroTime, as Leases and Events use. */
@@ -101,7 +101,7 @@ public final class Meta {
             return Optional.empty();
         }
         try {
-            return Optional.of(Instant.parse(s));
+            return Optional.of(Rfc3339.parse(s));
         } catch (RuntimeException e) {
             return Optional.empty();
         }

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.api.Rfc3339;
 import io.gantry.api.patch.Nodes;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +20,6 @@ import java.util.function.Function;
  * Reads, writes and maintains {@code metadata.managedFields}: which manager owns which fields of an object.
  */
 public final class ManagedFields {
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
     /** Kubernetes' order: Apply before Update, then oldest first, then by name, version and subresource. */
     private static final Comparator<ManagedFieldsEntry> ORDER = Comparator
             .comparing((ManagedFieldsEntry e) -> e.operation().text())
@@ -327,6 +323,6 @@ public final class ManagedFields {
     }
 
     static String format(Instant now) {
-        return RFC3339.format(now.truncatedTo(ChronoUnit.SECONDS));
+        return Rfc3339.seconds(now);
     }
 }

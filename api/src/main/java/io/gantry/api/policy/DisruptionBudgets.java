@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
+import io.gantry.api.Rfc3339;
 import io.gantry.api.selector.LabelSelector;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 
@@ -102,6 +101,6 @@ public final class DisruptionBudgets {
 
     /** metav1.Time: RFC 3339 in UTC, whole seconds, as disruptedPods entries and transition times are written. */
     public static String time(Instant t) {
-        return DateTimeFormatter.ISO_INSTANT.format(t.truncatedTo(ChronoUnit.SECONDS));
+        return Rfc3339.seconds(t);
     }
 }
