@@ -11,6 +11,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** ObjectMeta rules shared by every kind (apimachinery's ValidateObjectMeta and ValidateObjectMetaUpdate). */
@@ -86,8 +87,14 @@ final class MetaValidation {
                 }
             }
         }
-        labels(Nodes.stringMap(meta, "labels"), path.child("labels"), errs);
-        annotations(Nodes.stringMap(meta, "annotations"), path.child("annotations"), errs);
+        // Labels and annotations the stored object already had passed these rules when it was stored: most
+        // updates (every status report) leave them as they were, and the rules are regular expressions per key.
+        if (!Objects.equals(meta.get("labels"), old.get("labels"))) {
+            labels(Nodes.stringMap(meta, "labels"), path.child("labels"), errs);
+        }
+        if (!Objects.equals(meta.get("annotations"), old.get("annotations"))) {
+            annotations(Nodes.stringMap(meta, "annotations"), path.child("annotations"), errs);
+        }
         finalizers(Nodes.strings(meta, "finalizers"), path.child("finalizers"), errs);
     }
 

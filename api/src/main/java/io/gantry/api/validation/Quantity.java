@@ -32,6 +32,21 @@ public final class Quantity {
         if (text == null) {
             return Optional.empty();
         }
+        int digits = 0;
+        while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (digits > 0) {
+            // the usual forms ("100m", "64Mi", "110"), read without the regular expressions: every pod's requests
+            // and every node's capacity are parsed on each change
+            if (digits == text.length()) {
+                return Optional.of(new BigDecimal(text));
+            }
+            BigDecimal multiplier = SUFFIXES.get(text.substring(digits));
+            if (multiplier != null) {
+                return Optional.of(new BigDecimal(text.substring(0, digits)).multiply(multiplier));
+            }
+        }
         Matcher m = SYNTAX.matcher(text.trim());
         if (!m.matches() || !NUMBER.matcher(m.group(1)).matches()) {
             return Optional.empty();
