@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * One scheduling decision: filter nodes (stopping once enough feasible ones are found, starting where the last
@@ -50,7 +50,8 @@ final class SchedulingAlgorithm {
     private final List<FilterPlugin> filters;
     private final List<WeightedScore> scorers;
     private final int percentageOfNodesToScore;
-    private final Random random;
+    /** Not shared between threads (unlike {@link java.util.Random}, no atomic update per draw): ties are common. */
+    private final SplittableRandom random;
     private int nextStartNodeIndex;
 
     SchedulingAlgorithm(SchedulerConfig config) {
@@ -65,7 +66,7 @@ final class SchedulingAlgorithm {
         this.scorers = List.of(new WeightedScore(resources, 1), new WeightedScore(nodeAffinity, 2),
                 new WeightedScore(podAffinity, 2), new WeightedScore(spread, 2), new WeightedScore(taints, 3));
         this.percentageOfNodesToScore = config.percentageOfNodesToScore();
-        this.random = config.randomSeed() == null ? new Random() : new Random(config.randomSeed());
+        this.random = config.randomSeed() == null ? new SplittableRandom() : new SplittableRandom(config.randomSeed());
     }
 
     /** Kubernetes' numFeasibleNodesToFind. */

@@ -69,6 +69,10 @@ public final class FieldPath implements Comparable<FieldPath> {
     @Override
     public int compareTo(FieldPath other) {
         for (int i = 0; i < Math.min(elements.length, other.elements.length); i++) {
+            if (elements[i] == other.elements[i]) {
+                // paths built below a common parent share its elements: most of a comparison is this
+                continue;
+            }
             int c = elements[i].compareTo(other.elements[i]);
             if (c != 0) {
                 return c;

@@ -4,9 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 
+import java.util.AbstractSet;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -49,6 +56,78 @@ public final class FieldSet {
         TreeSet<FieldPath> set = new TreeSet<>();
         paths.forEach(set::add);
         return new FieldSet(set);
+    }
+
+    /**
+     * The set of {@code paths}, which may repeat. Sorted as a list first: a tree set built from sorted members
+     * takes linear time, where adding them one by one rebalances the tree for each, and the walks of
+     * {@link ManagedFields#compare} give long runs already in order.
+     */
+    public static FieldSet of(List<FieldPath> paths) {
+        if (paths.isEmpty()) {
+            return EMPTY;
+        }
+        FieldPath[] sorted = paths.toArray(new FieldPath[0]);
+        Arrays.sort(sorted);
+        List<FieldPath> distinct = new ArrayList<>(sorted.length);
+        for (FieldPath p : sorted) {
+            if (distinct.isEmpty() || distinct.getLast().compareTo(p) != 0) {
+                distinct.add(p);
+            }
+        }
+        return new FieldSet(new TreeSet<>(new SortedRun(distinct)));
+    }
+
+    /**
+     * Distinct paths in order, seen as a sorted set only so that {@link TreeSet#TreeSet(SortedSet)} builds its tree
+     * from them in one pass; nothing else reads it.
+     */
+    private static final class SortedRun extends AbstractSet<FieldPath> implements SortedSet<FieldPath> {
+        private final List<FieldPath> paths;
+
+        SortedRun(List<FieldPath> paths) {
+            this.paths = paths;
+        }
+
+        @Override
+        public Iterator<FieldPath> iterator() {
+            return paths.iterator();
+        }
+
+        @Override
+        public int size() {
+            return paths.size();
+        }
+
+        @Override
+        public Comparator<? super FieldPath> comparator() {
+            return null;
+        }
+
+        @Override
+        public FieldPath first() {
+            return paths.getFirst();
+        }
+
+        @Override
+        public FieldPath last() {
+            return paths.getLast();
+        }
+
+        @Override
+        public SortedSet<FieldPath> subSet(FieldPath from, FieldPath to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedSet<FieldPath> headSet(FieldPath to) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedSet<FieldPath> tailSet(FieldPath from) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /**

@@ -180,4 +180,19 @@ class FieldSetTest {
         assertThat(stored).isEqualTo(parsed);
         assertThat(FieldSet.fromStoredJson(obj("{}")).isEmpty()).isTrue();
     }
+
+    @Test
+    void aListOfPathsInAnyOrderWithRepeatsMakesTheSameSetAsAddingThemOneByOne() {
+        FieldPath image = WEB.field("image");
+        FieldPath name = WEB.field("name");
+        FieldPath finalizer = FieldPath.of("metadata", "finalizers").child(new PathElement.Value(TextNode.valueOf("a")));
+        java.util.List<FieldPath> paths = java.util.List.of(image, REPLICAS, WEB, name, image, finalizer, REPLICAS,
+                FieldPath.of("metadata", "labels", "app"), CONTAINERS);
+        FieldSet fromList = FieldSet.of(paths);
+        FieldSet oneByOne = FieldSet.of((Iterable<FieldPath>) paths);
+        assertThat(fromList).isEqualTo(oneByOne);
+        assertThat(fromList.paths()).containsExactlyElementsOf(oneByOne.paths()).hasSize(7);
+        assertThat(fromList.toJson()).isEqualTo(oneByOne.toJson());
+        assertThat(FieldSet.of(java.util.List.<FieldPath>of()).isEmpty()).isTrue();
+    }
 }
