@@ -48,6 +48,27 @@ public final class FieldPath implements Comparable<FieldPath> {
         return child(new PathElement.Field(name));
     }
 
+    /** How many elements the path has. */
+    int length() {
+        return elements.length;
+    }
+
+    /** The element at {@code index}, 0 being the one below the root. */
+    PathElement element(int index) {
+        return elements[index];
+    }
+
+    /** How many leading elements this path and {@code other} have in common. */
+    int commonPrefixLength(FieldPath other) {
+        int n = Math.min(elements.length, other.elements.length);
+        for (int i = 0; i < n; i++) {
+            if (elements[i] != other.elements[i] && !elements[i].equals(other.elements[i])) {
+                return i;
+            }
+        }
+        return n;
+    }
+
     public boolean isRoot() {
         return elements.length == 0;
     }

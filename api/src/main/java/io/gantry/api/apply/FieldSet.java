@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.SortedSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -251,34 +250,41 @@ public final class FieldSet {
         return canonical;
     }
 
-    /** The fieldsV1 form, children in Kubernetes' order and {@code "."} first. */
+    /**
+     * The fieldsV1 form, children in Kubernetes' order and {@code "."} first. Rendered in one pass over the
+     * members, which come in that order: each shares a prefix with the one before it and adds nodes only below
+     * it, and a member comes before the paths below it, so it is known to be one when its first child arrives.
+     */
     public ObjectNode toJson() {
         if (source != null) {
             return source.deepCopy();
         }
-        Tree root = new Tree();
+        ObjectNode root = Json.object();
+        // the nodes of the previous member's path, root first, and which of them are members themselves
+        List<ObjectNode> open = new ArrayList<>();
+        List<Boolean> members = new ArrayList<>();
+        open.add(root);
+        members.add(false);
+        FieldPath previous = FieldPath.ROOT;
         for (FieldPath path : paths()) {
-            Tree t = root;
-            for (PathElement e : path.elements()) {
-                t = t.children.computeIfAbsent(e, k -> new Tree());
+            int depth = path.length();
+            int common = previous.commonPrefixLength(path);
+            while (open.size() > common + 1) {
+                open.removeLast();
+                members.removeLast();
             }
-            t.member = true;
-        }
-        return root.render();
-    }
-
-    private static final class Tree {
-        final TreeMap<PathElement, Tree> children = new TreeMap<>();
-        boolean member;
-
-        ObjectNode render() {
-            ObjectNode json = Json.object();
-            if (member && !children.isEmpty()) {
-                json.putObject(".");
+            for (int i = common; i < depth; i++) {
+                ObjectNode parent = open.getLast();
+                if (members.getLast() && parent.isEmpty()) {
+                    parent.putObject(".");
+                }
+                open.add(parent.putObject(path.element(i).fieldsV1Key()));
+                members.add(false);
             }
-            children.forEach((element, child) -> json.set(element.fieldsV1Key(), child.render()));
-            return json;
+            members.set(depth, true);
+            previous = path;
         }
+        return root;
     }
 
     public boolean contains(FieldPath path) {

@@ -195,4 +195,53 @@ class FieldSetTest {
         assertThat(fromList.toJson()).isEqualTo(oneByOne.toJson());
         assertThat(FieldSet.of(java.util.List.<FieldPath>of()).isEmpty()).isTrue();
     }
+
+    /** toJson against a rendering built the plain way, a tree of sorted maps, for random sets of paths. */
+    @Test
+    void rendersAsATreeOfSortedMapsWould() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        PathElement[] vocabulary = {new PathElement.Field("a"), new PathElement.Field("b"),
+                new PathElement.Field("spec"), PathElement.Key.of("name", TextNode.valueOf("web")),
+                PathElement.Key.of("name", TextNode.valueOf("db")), new PathElement.Value(TextNode.valueOf("x")),
+                new PathElement.Index(0)};
+        for (int round = 0; round < 2_000; round++) {
+            java.util.List<FieldPath> paths = new java.util.ArrayList<>();
+            for (int n = random.nextInt(1, 12); n > 0; n--) {
+                FieldPath path = FieldPath.ROOT;
+                for (int depth = random.nextInt(1, 5); depth > 0; depth--) {
+                    path = path.child(vocabulary[random.nextInt(vocabulary.length)]);
+                }
+                paths.add(path);
+            }
+            FieldSet set = FieldSet.of(paths);
+            // as text: key order is part of the form (ObjectNode.equals ignores it)
+            assertThat(set.toJson().toString()).as(paths.toString()).isEqualTo(plainRendering(set).toString());
+            assertThat(FieldSet.fromJson(set.toJson())).isEqualTo(set);
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode plainRendering(FieldSet set) {
+        final class Node {
+            final java.util.TreeMap<PathElement, Node> children = new java.util.TreeMap<>();
+            boolean member;
+
+            com.fasterxml.jackson.databind.node.ObjectNode render() {
+                var json = io.gantry.api.Json.object();
+                if (member && !children.isEmpty()) {
+                    json.putObject(".");
+                }
+                children.forEach((e, child) -> json.set(e.fieldsV1Key(), child.render()));
+                return json;
+            }
+        }
+        Node root = new Node();
+        for (FieldPath path : set.paths()) {
+            Node node = root;
+            for (PathElement e : path.elements()) {
+                node = node.children.computeIfAbsent(e, k -> new Node());
+            }
+            node.member = true;
+        }
+        return root.render();
+    }
 }
