@@ -3,13 +3,13 @@ package io.gantry.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
+import io.gantry.api.Rfc3339;
 import io.gantry.client.ApiClient;
 import io.gantry.client.PatchKind;
 import io.gantry.scheduler.framework.PodInfo;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,7 +37,7 @@ final class EventRecorder {
     }
 
     void record(PodInfo pod, String type, String reason, String message) {
-        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = Rfc3339.seconds(clock.instant());
         Last previous = last.get(pod.key());
         if (previous != null && previous.reason().equals(reason) && previous.message().equals(message)) {
             int count = previous.count() + 1;
