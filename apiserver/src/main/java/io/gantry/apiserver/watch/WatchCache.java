@@ -19,7 +19,9 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Consumer;
@@ -35,9 +37,17 @@ public final class WatchCache implements AutoCloseable {
     private final ResourceType type;
     private final Store store;
     private final int historyCapacity;
-    private final java.util.NavigableMap<String, ObjectNode> current = new java.util.TreeMap<>();
-    /** Each current object as stored: what the next event of its key keeps of it as the previous state. */
-    private final Map<String, Version> currentStored = new java.util.HashMap<>();
+    /**
+     * Each current object by key: its tree, and its stored bytes, which the next event of its key keeps as the
+     * previous state. Read without the lock (every write reads the object it changes); changed under it, and
+     * replaced whole when the cache is rebuilt, so that a reader never sees it half loaded.
+     */
+    private volatile Map<String, Current> current = new ConcurrentHashMap<>();
+    /**
+     * The keys of {@link #current} in order, for lists and for new watchers' initial state. Changed only when an
+     * object comes or goes, not on the far more frequent modifications, which cost a hash map update alone.
+     */
+    private NavigableSet<String> keys = new TreeSet<>();
     private final Deque<PastEvent> history = new ArrayDeque<>();
     private final Set<Watcher> watchers = new CopyOnWriteArraySet<>();
     private final List<Consumer<CacheEvent>> listeners = new ArrayList<>();
@@ -54,6 +64,10 @@ public final class WatchCache implements AutoCloseable {
     private volatile Watch storeWatch;
     private volatile boolean closed;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchCache.class);
+
+    /** The current version of an object: the cache's tree and the stored bytes it was made from. */
+    private record Current(ObjectNode tree, Version stored) {
+    }
 
     /** One version of an object as stored (without its resourceVersion, which is {@code revision}). */
     private record Version(byte[] stored, long revision) {
@@ -91,13 +105,16 @@ public final class WatchCache implements AutoCloseable {
         ListResult initial = store.list(prefix, 0, null, 0);
         synchronized (lock) {
             writes.clear();
-            current.clear();
-            currentStored.clear();
             history.clear();
+            Map<String, Current> loaded = new ConcurrentHashMap<>();
+            NavigableSet<String> loadedKeys = new TreeSet<>();
             for (var kv : initial.items()) {
-                current.put(kv.key(), CachedTrees.decode(kv.value(), kv.modRevision()));
-                currentStored.put(kv.key(), new Version(kv.value(), kv.modRevision()));
+                loaded.put(kv.key(), new Current(CachedTrees.decode(kv.value(), kv.modRevision()),
+                        new Version(kv.value(), kv.modRevision())));
+                loadedKeys.add(kv.key());
             }
+            current = loaded;
+            keys = loadedKeys;
             historyStart = initial.revision();
             revision = initial.revision();
         }
@@ -143,13 +160,14 @@ public final class WatchCache implements AutoCloseable {
 
     private void onStoreEvent(WatchEvent event) {
         synchronized (lock) {
-            ObjectNode previous = current.get(event.key());
-            Version previousStored = currentStored.get(event.key());
+            Current before = current.get(event.key());
+            ObjectNode previous = before == null ? null : before.tree();
+            Version previousStored = before == null ? null : before.stored();
             CacheEvent cacheEvent;
             Version stored;
             if (event.type() == WatchEvent.Type.DELETE) {
                 current.remove(event.key());
-                currentStored.remove(event.key());
+                keys.remove(event.key());
                 // etcd sends no value when the previous one was compacted away: the cached state stands in for it,
                 // copied, since earlier events still hold it with its own resourceVersion
                 byte[] value = event.value() != null && event.value().length > 0 ? event.value() : null;
@@ -165,9 +183,11 @@ public final class WatchCache implements AutoCloseable {
                 stored = new Version(value != null ? value : ObjectStorage.encode(last), event.revision());
             } else {
                 ObjectNode object = writtenTree(event);
-                current.put(event.key(), object);
                 stored = new Version(event.value(), event.revision());
-                currentStored.put(event.key(), stored);
+                current.put(event.key(), new Current(object, stored));
+                if (before == null) {
+                    keys.add(event.key());
+                }
                 cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
                         object, previous, event.revision(), event.value());
             }
@@ -231,8 +251,8 @@ public final class WatchCache implements AutoCloseable {
         synchronized (lock) {
             Watcher watcher = new Watcher(filter, watchers::remove);
             if (fromRevision < 0) {
-                for (ObjectNode o : current.values()) {
-                    watcher.offer(new CacheEvent(CacheEvent.Type.ADDED, o, null, revision));
+                for (String key : keys) {
+                    watcher.offer(new CacheEvent(CacheEvent.Type.ADDED, current.get(key).tree(), null, revision));
                 }
             } else {
                 if (fromRevision < historyStart) {
@@ -258,16 +278,14 @@ public final class WatchCache implements AutoCloseable {
 
     /** The current state of one object by store key (a shared tree: do not modify it). */
     public java.util.Optional<ObjectNode> get(String key) {
-        synchronized (lock) {
-            return java.util.Optional.ofNullable(current.get(key));
-        }
+        Current c = current.get(key);
+        return c == null ? java.util.Optional.empty() : java.util.Optional.of(c.tree());
     }
 
     /** The current objects under a key prefix, in key order, with the revision they are current at. */
     public Snapshot list(String prefix) {
         synchronized (lock) {
-            List<ObjectNode> items = new ArrayList<>(current.subMap(prefix, prefix + Character.MAX_VALUE).values());
-            return new Snapshot(items, revision);
+            return new Snapshot(trees(keys.subSet(prefix, prefix + Character.MAX_VALUE)), revision);
         }
     }
 
@@ -278,8 +296,17 @@ public final class WatchCache implements AutoCloseable {
     /** A copy of the current objects (shared trees: do not modify them). */
     public Collection<ObjectNode> snapshot() {
         synchronized (lock) {
-            return new ArrayList<>(current.values());
+            return trees(keys);
         }
+    }
+
+    /** The current trees of {@code inOrder}, which are keys of {@link #current}; under the lock. */
+    private List<ObjectNode> trees(Collection<String> inOrder) {
+        List<ObjectNode> trees = new ArrayList<>(inOrder.size());
+        for (String key : inOrder) {
+            trees.add(current.get(key).tree());
+        }
+        return trees;
     }
 
     public int watcherCount() {
