@@ -1,6 +1,7 @@
 package io.gantry.api;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -13,6 +14,8 @@ import java.time.temporal.ChronoUnit;
  */
 public final class Rfc3339 {
     private static final int LENGTH = "2026-11-27T10:00:00Z".length();
+    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
     private static final long SECONDS_PER_DAY = 86_400;
 
     private Rfc3339() {
@@ -42,6 +45,11 @@ public final class Rfc3339 {
         digits(out, 17, secondOfDay % 60, 2);
         out[19] = 'Z';
         return new String(out);
+    }
+
+    /** metav1.MicroTime, as Leases and Events carry it: six fractional digits, the rest cut off. */
+    public static String micros(Instant t) {
+        return MICROS.format(t);
     }
 
     /**

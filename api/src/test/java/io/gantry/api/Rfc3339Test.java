@@ -61,4 +61,10 @@ class Rfc3339Test {
         assertThat(Rfc3339.parse("2000-02-29T00:00:00Z")).isEqualTo(Instant.parse("2000-02-29T00:00:00Z"));
         assertThat(Rfc3339.parse("2024-12-31T23:59:59Z")).isEqualTo(Instant.parse("2024-12-31T23:59:59Z"));
     }
+
+    @Test
+    void microTimeKeepsSixFractionalDigits() {
+        assertThat(Rfc3339.micros(Instant.parse("2026-11-28T01:02:03.123456789Z"))).isEqualTo("2026-11-28T01:02:03.123456Z");
+        assertThat(Rfc3339.micros(Instant.parse("2026-11-28T01:02:03Z"))).isEqualTo("2026-11-28T01:02:03.000000Z");
+    }
 }

@@ -7,16 +7,12 @@ import io.gantry.api.ResourceType;
 import io.gantry.api.Rfc3339;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /** Reading and writing the metadata of Kubernetes JSON objects. */
 public final class Meta {
-    private static final DateTimeFormatter MICRO =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private Meta() {
     }
@@ -92,7 +88,7 @@ public final class Meta {
 
     /** metav1.MicroTime, as Leases and Events use. */
     public static String microTime(Instant t) {
-        return MICRO.format(t);
+        return Rfc3339.micros(t);
     }
 
     public static Optional<Instant> parseTime(JsonNode node) {

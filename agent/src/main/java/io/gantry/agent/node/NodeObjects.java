@@ -6,21 +6,15 @@ import io.gantry.agent.NodeConditions;
 import io.gantry.agent.node.eviction.EvictionSignal;
 import io.gantry.agent.node.eviction.PressureConditions;
 import io.gantry.api.Json;
+import io.gantry.api.Rfc3339;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 /** The Node and Lease objects that describe a real node, as a registering kubelet writes them. */
 final class NodeObjects {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     static final String KUBELET_VERSION = "v1.32.0-gantry";
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final NodeAgentConfig config;
     private final HostFacts host;
@@ -133,10 +127,10 @@ final class NodeObjects {
     ObjectNode leaseSpec(Instant now) {
         return Json.object().put("holderIdentity", config.nodeName())
                 .put("leaseDurationSeconds", config.leaseDurationSeconds())
-                .put("renewTime", MICROS.format(now.truncatedTo(ChronoUnit.MICROS)));
+                .put("renewTime", Rfc3339.micros(now));
     }
 
     static String seconds(Instant t) {
-        return SECONDS.format(t.truncatedTo(ChronoUnit.SECONDS));
+        return Rfc3339.seconds(t);
     }
 }

@@ -2,11 +2,9 @@ package io.gantry.api.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Rfc3339;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -374,8 +372,6 @@ final class CorePrinters {
         return names;
     }
 
-    private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     /**
      * LimitRange has no dedicated printer in Kubernetes, so it gets the server's default table: NAME and
@@ -388,7 +384,7 @@ final class CorePrinters {
                     Instant created = Cells.instant(o.path("metadata").path("creationTimestamp"));
                     List<Object> cells = new ArrayList<>();
                     cells.add(name(o));
-                    cells.add(created == null ? null : RFC3339.format(created.truncatedTo(ChronoUnit.SECONDS)));
+                    cells.add(created == null ? null : Rfc3339.seconds(created));
                     return cells;
                 });
     }

@@ -2,12 +2,10 @@ package io.gantry.agent.node.eviction;
 
 import io.gantry.agent.NodeConditions.Pressure;
 import io.gantry.agent.NodeConditions.PressureState;
+import io.gantry.api.Rfc3339;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +17,6 @@ import java.util.Set;
  * condition (and the node's taint) flap. The transition time changes only when the status does.
  */
 public final class PressureConditions {
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Duration transitionPeriod;
     private final Map<Pressure, Instant> lastObserved = new EnumMap<>(Pressure.class);
@@ -75,7 +71,7 @@ public final class PressureConditions {
     public synchronized Map<Pressure, PressureState> states() {
         Map<Pressure, PressureState> out = new EnumMap<>(Pressure.class);
         for (Pressure p : Pressure.values()) {
-            out.put(p, new PressureState(status.get(p), SECONDS.format(transitions.get(p).truncatedTo(ChronoUnit.SECONDS))));
+            out.put(p, new PressureState(status.get(p), Rfc3339.seconds(transitions.get(p))));
         }
         return out;
     }
