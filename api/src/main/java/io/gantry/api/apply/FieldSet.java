@@ -51,12 +51,6 @@ public final class FieldSet {
         return of(java.util.List.of(paths));
     }
 
-    public static FieldSet of(Iterable<FieldPath> paths) {
-        TreeSet<FieldPath> set = new TreeSet<>();
-        paths.forEach(set::add);
-        return new FieldSet(set);
-    }
-
     /**
      * The set of {@code paths}, which may repeat. Sorted as a list first: a tree set built from sorted members
      * takes linear time, where adding them one by one rebalances the tree for each, and the walks of

@@ -182,17 +182,13 @@ class FieldSetTest {
     }
 
     @Test
-    void aListOfPathsInAnyOrderWithRepeatsMakesTheSameSetAsAddingThemOneByOne() {
+    void aListOfPathsInAnyOrderWithRepeatsMakesTheSetOfThem() {
         FieldPath image = WEB.field("image");
         FieldPath name = WEB.field("name");
         FieldPath finalizer = FieldPath.of("metadata", "finalizers").child(new PathElement.Value(TextNode.valueOf("a")));
         java.util.List<FieldPath> paths = java.util.List.of(image, REPLICAS, WEB, name, image, finalizer, REPLICAS,
                 FieldPath.of("metadata", "labels", "app"), CONTAINERS);
-        FieldSet fromList = FieldSet.of(paths);
-        FieldSet oneByOne = FieldSet.of((Iterable<FieldPath>) paths);
-        assertThat(fromList).isEqualTo(oneByOne);
-        assertThat(fromList.paths()).containsExactlyElementsOf(oneByOne.paths()).hasSize(7);
-        assertThat(fromList.toJson()).isEqualTo(oneByOne.toJson());
+        assertThat(FieldSet.of(paths).paths()).containsExactlyElementsOf(new java.util.TreeSet<>(paths)).hasSize(7);
         assertThat(FieldSet.of(java.util.List.<FieldPath>of()).isEmpty()).isTrue();
     }
 

@@ -6,7 +6,6 @@ import java.time.Instant;
 
 /** Time as the API writes it: RFC 3339 in UTC with second precision. */
 public final class Clock {
-
     private Clock() {
     }
 

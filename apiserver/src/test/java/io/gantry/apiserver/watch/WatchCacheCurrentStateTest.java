@@ -1,17 +1,8 @@
 package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.gantry.api.Json;
-import io.gantry.api.ResourceRegistry;
-import io.gantry.api.ResourceType;
-import io.gantry.apiserver.storage.ObjectStorage;
-import io.gantry.store.SqliteStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,39 +14,7 @@ import static org.awaitility.Awaitility.await;
  * The cache's current state (point reads, lists, a new watcher's initial state) follows creates, changes and
  * deletions in key order; a cache started later loads what the store holds then.
  */
-class WatchCacheCurrentStateTest {
-    private static final ResourceType CONFIG_MAPS = ResourceRegistry.builtIn().byKind("v1", "ConfigMap").orElseThrow();
-    private static final String PREFIX = "/registry/configmaps/";
-
-    @TempDir
-    Path tmp;
-    SqliteStore store;
-    WatchCache cache;
-
-    @BeforeEach
-    void start() {
-        store = SqliteStore.open(tmp.resolve("store.db"));
-        cache = new WatchCache(CONFIG_MAPS, store, 100);
-        cache.start();
-    }
-
-    @AfterEach
-    void stop() {
-        cache.close();
-        store.close();
-    }
-
-    private static byte[] configMap(String namespace, String name, String value) {
-        ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
-        cm.putObject("metadata").put("name", name).put("namespace", namespace);
-        cm.putObject("data").put("k", value);
-        return ObjectStorage.encode(cm);
-    }
-
-    private static String key(String namespace, String name) {
-        return PREFIX + namespace + "/" + name;
-    }
-
+class WatchCacheCurrentStateTest extends ConfigMapCacheFixture {
     private static List<String> names(List<ObjectNode> objects) {
         return objects.stream().map(o -> o.at("/metadata/namespace").asText() + "/" + o.at("/metadata/name").asText())
                 .toList();

@@ -2,16 +2,8 @@ package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
-import io.gantry.api.ResourceRegistry;
-import io.gantry.api.ResourceType;
-import io.gantry.apiserver.storage.ObjectStorage;
-import io.gantry.store.SqliteStore;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,33 +15,11 @@ import static org.awaitility.Awaitility.await;
  * A watcher resuming from an older revision gets the history as live watchers got it: every event with its type,
  * the object at that revision, its previous state and the served JSON, although the history keeps only bytes.
  */
-class WatchCacheHistoryTest {
-    private static final ResourceType CONFIG_MAPS = ResourceRegistry.builtIn().byKind("v1", "ConfigMap").orElseThrow();
-    private static final String KEY = "/registry/configmaps/default/c";
-
-    @TempDir
-    Path tmp;
-    SqliteStore store;
-    WatchCache cache;
-
-    @BeforeEach
-    void start() {
-        store = SqliteStore.open(tmp.resolve("store.db"));
-        cache = new WatchCache(CONFIG_MAPS, store, 100);
-        cache.start();
-    }
-
-    @AfterEach
-    void stop() {
-        cache.close();
-        store.close();
-    }
+class WatchCacheHistoryTest extends ConfigMapCacheFixture {
+    private static final String KEY = key("default", "c");
 
     private static byte[] configMap(String value) {
-        ObjectNode cm = Json.object().put("apiVersion", "v1").put("kind", "ConfigMap");
-        cm.putObject("metadata").put("name", "c").put("namespace", "default");
-        cm.putObject("data").put("k", value);
-        return ObjectStorage.encode(cm);
+        return configMap("default", "c", value);
     }
 
     @Test
