@@ -72,14 +72,15 @@ public final class FieldSet {
     }
 
     /**
-     * Distinct paths in order, seen as a sorted set only so that {@link TreeSet#TreeSet(SortedSet)} builds its tree
-     * from them in one pass; nothing else reads it.
+     * Distinct paths in ascending order seen as a read-only sorted set, so that {@link TreeSet#TreeSet(SortedSet)}
+     * builds its tree from them in one pass. Its views are ranges of the same list, found by binary search.
      */
-    private static final class SortedRun extends AbstractSet<FieldPath> implements SortedSet<FieldPath> {
+    static final class SortedRun extends AbstractSet<FieldPath> implements SortedSet<FieldPath> {
         private final List<FieldPath> paths;
 
+        /** @param paths distinct and in ascending order */
         SortedRun(List<FieldPath> paths) {
-            this.paths = paths;
+            this.paths = Collections.unmodifiableList(paths);
         }
 
         @Override
@@ -109,17 +110,26 @@ public final class FieldSet {
 
         @Override
         public SortedSet<FieldPath> subSet(FieldPath from, FieldPath to) {
-            throw new UnsupportedOperationException();
+            if (from.compareTo(to) > 0) {
+                throw new IllegalArgumentException("fromElement > toElement");
+            }
+            return new SortedRun(paths.subList(indexOf(from), indexOf(to)));
         }
 
         @Override
         public SortedSet<FieldPath> headSet(FieldPath to) {
-            throw new UnsupportedOperationException();
+            return new SortedRun(paths.subList(0, indexOf(to)));
         }
 
         @Override
         public SortedSet<FieldPath> tailSet(FieldPath from) {
-            throw new UnsupportedOperationException();
+            return new SortedRun(paths.subList(indexOf(from), paths.size()));
+        }
+
+        /** The position of the first member not below {@code path}. */
+        private int indexOf(FieldPath path) {
+            int found = Collections.binarySearch(paths, path);
+            return found >= 0 ? found : -found - 1;
         }
     }
 

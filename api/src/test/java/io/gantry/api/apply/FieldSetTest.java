@@ -240,4 +240,27 @@ class FieldSetTest {
         }
         return root.render();
     }
+
+    @Test
+    void aSortedRunAnswersAsASortedSetOfItsPaths() {
+        FieldPath a = FieldPath.of("a");
+        FieldPath b = FieldPath.of("b");
+        FieldPath c = FieldPath.of("c");
+        FieldPath d = FieldPath.of("d");
+        FieldSet.SortedRun run = new FieldSet.SortedRun(java.util.List.of(a, c, d));
+        java.util.TreeSet<FieldPath> same = new java.util.TreeSet<>(java.util.List.of(a, c, d));
+        assertThat(run).containsExactlyElementsOf(same);
+        assertThat(run.first()).isEqualTo(a);
+        assertThat(run.last()).isEqualTo(d);
+        assertThat(run.headSet(c)).containsExactlyElementsOf(same.headSet(c));
+        assertThat(run.headSet(b)).containsExactlyElementsOf(same.headSet(b));
+        assertThat(run.tailSet(b)).containsExactlyElementsOf(same.tailSet(b));
+        assertThat(run.tailSet(c)).containsExactlyElementsOf(same.tailSet(c));
+        assertThat(run.subSet(b, d)).containsExactlyElementsOf(same.subSet(b, d));
+        assertThat(run.subSet(a, a)).isEmpty();
+        assertThatThrownBy(() -> run.subSet(d, a)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> run.iterator().remove()).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> new FieldSet.SortedRun(java.util.List.of()).first())
+                .isInstanceOf(java.util.NoSuchElementException.class);
+    }
 }
