@@ -1,6 +1,7 @@
 package io.gantry.apiserver.storage;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Turns an object's stored JSON (which never holds its resourceVersion) into the JSON the API serves, by inserting
@@ -46,7 +47,34 @@ public final class StoredJson {
             return -1;
         }
         int start = s.pos;
+        // Stored values never hold a resourceVersion, and walking a pod's metadata member by member (its
+        // managedFields are most of the JSON) cost more than the rest of serving it: a search for the quoted name
+        // anywhere after the brace proves it absent, and only a hit is checked member by member.
+        if (indexOf(json, RESOURCE_VERSION_KEY, start) < 0) {
+            return start;
+        }
         return hasMember(s, "resourceVersion") ? -1 : start;
+    }
+
+    private static final byte[] RESOURCE_VERSION_KEY = "\"resourceVersion\"".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The first index at or after {@code from} where {@code needle} starts, or -1. It looks for the needle's
+     * last byte first: in JSON the closing quote of a key is common, but a quote after an {@code n} is rarer than
+     * the opening quote of every string.
+     */
+    static int indexOf(byte[] haystack, byte[] needle, int from) {
+        int last = needle.length - 1;
+        byte anchor = needle[last - 1];
+        for (int i = Math.max(from, 0) + last - 1; i < haystack.length - 1; i++) {
+            if (haystack[i] == anchor && haystack[i + 1] == needle[last]) {
+                int start = i - (last - 1);
+                if (Arrays.equals(haystack, start, start + needle.length, needle, 0, needle.length)) {
+                    return start;
+                }
+            }
+        }
+        return -1;
     }
 
     /**

@@ -33,11 +33,34 @@ class StoredJsonTest {
             "{\"metadata\":{\"name\":\"a\",\"resourceVersion\":\"7\"}}",
             "[{\"metadata\":{}}]",
             "{\"spec\":{\"metadata\":{}}}",
-            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"unterminated}}",
+            "{\"metadata\":{\"managedFields\":[{\"manager\":\"m\",\"fieldsV1\":{\"f:spec\":{}}}],\"resourceVersion\":\"7\"}}",
             "",
     })
     void anythingElseIsLeftToTheEncoder(String stored) {
         assertThat(StoredJson.withResourceVersion(stored.getBytes(StandardCharsets.UTF_8), 5)).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"kind\":\"Event\",\"metadata\":{\"name\":\"e\"},\"involvedObject\":{\"resourceVersion\":\"3\"}}",
+            "{\"metadata\":{\"annotations\":{\"resourceVersion\":\"resourceVersion\"}}}",
+            "{\"metadata\":{\"name\":\"\\\"resourceVersion\\\"\"}}",
+    })
+    void aResourceVersionElsewhereIsNotTheObjectsOwn(String stored) {
+        byte[] bytes = stored.getBytes(StandardCharsets.UTF_8);
+        var served = Json.parseObject(StoredJson.withResourceVersion(bytes, 11));
+        assertThat(served).isEqualTo(ObjectStorage.decode(bytes, 11));
+    }
+
+    @Test
+    void indexOfFindsTheFirstWholeOccurrence() {
+        byte[] needle = "\"ab\"".getBytes(StandardCharsets.US_ASCII);
+        assertThat(StoredJson.indexOf("\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(0);
+        assertThat(StoredJson.indexOf("x\"b\"\"ab\"\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(4);
+        assertThat(StoredJson.indexOf("x\"b\"\"ab\"\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 5)).isEqualTo(8);
+        assertThat(StoredJson.indexOf("\"ab\\\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(-1);
+        assertThat(StoredJson.indexOf("\"ab".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(-1);
+        assertThat(StoredJson.indexOf(new byte[0], needle, 0)).isEqualTo(-1);
     }
 
     @Test
