@@ -52,6 +52,22 @@ class ManagedFieldsApiTest {
     }
 
     @Test
+    void aWriteAnsweredInYamlCarriesItsManagedFields() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        cluster.url(CM.replace("configmaps/", "configmaps?fieldManager=yaml-reader"))))
+                .header("Authorization", "Bearer " + cluster.token())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/yaml")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(configMap("y", "{\"k\":\"1\"}")))
+                .build();
+        var response = cluster.client().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/yaml");
+        JsonNode created = Json.YAML.readTree(response.body());
+        assertThat(manager(created, "yaml-reader").at("/fieldsV1/f:data/f:k").isObject()).isTrue();
+    }
+
+    @Test
     void writesAreRecordedUnderTheirManagerOrTheUserAgent() throws Exception {
         var created = cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=creator"),
                 configMap("b", "{\"k\":\"1\"}"));

@@ -1,8 +1,14 @@
 package io.gantry.api.apply;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.api.RawJson;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -150,6 +156,9 @@ public final class FieldSet {
 
     /** Reads a fieldsV1 object; throws {@link IllegalArgumentException} when it is malformed. */
     public static FieldSet fromJson(JsonNode fieldsV1) {
+        if (RawJson.isRaw(fieldsV1)) {
+            fieldsV1 = RawJson.parse(fieldsV1); // as this server writes them (toRawJson)
+        }
         if (fieldsV1 == null || !fieldsV1.isObject()) {
             throw new IllegalArgumentException("fieldsV1 must be a JSON object");
         }
@@ -165,6 +174,9 @@ public final class FieldSet {
      * Malformed JSON reads as the empty set, as {@link ManagedFields#read} drops invalid entries.
      */
     public static FieldSet fromStoredJson(JsonNode fieldsV1) {
+        if (RawJson.isRaw(fieldsV1)) {
+            fieldsV1 = RawJson.parse(fieldsV1);
+        }
         if (fieldsV1 == null || !fieldsV1.isObject()) {
             throw new IllegalArgumentException("fieldsV1 must be a JSON object");
         }
@@ -254,41 +266,61 @@ public final class FieldSet {
         return canonical;
     }
 
-    /**
-     * The fieldsV1 form, children in Kubernetes' order and {@code "."} first. Rendered in one pass over the
-     * members, which come in that order: each shares a prefix with the one before it and adds nodes only below
-     * it, and a member comes before the paths below it, so it is known to be one when its first child arrives.
-     */
+    /** The fieldsV1 form as a tree: {@link #toRawJson()} parsed. */
     public ObjectNode toJson() {
         if (source != null) {
             return source.deepCopy();
         }
-        ObjectNode root = Json.object();
-        // the nodes of the previous member's path, root first, and which of them are members themselves
-        List<ObjectNode> open = new ArrayList<>();
-        List<Boolean> members = new ArrayList<>();
-        open.add(root);
-        members.add(false);
-        FieldPath previous = FieldPath.ROOT;
-        for (FieldPath path : paths()) {
-            int depth = path.length();
-            int common = previous.commonPrefixLength(path);
-            while (open.size() > common + 1) {
-                open.removeLast();
-                members.removeLast();
-            }
-            for (int i = common; i < depth; i++) {
-                ObjectNode parent = open.getLast();
-                if (members.getLast() && parent.isEmpty()) {
-                    parent.putObject(".");
-                }
-                open.add(parent.putObject(path.element(i).fieldsV1Key()));
-                members.add(false);
-            }
-            members.set(depth, true);
-            previous = path;
+        return (ObjectNode) RawJson.parse(toRawJson());
+    }
+
+    /**
+     * The fieldsV1 form, children in Kubernetes' order and {@code "."} first, as the bytes of its JSON held in a
+     * raw node ({@link RawJson}): what a write stores, which a tree would only be encoded from and dropped.
+     * Written in one pass over the members straight to a generator: the members come in that order, each shares
+     * a prefix with the one before it and adds nodes only below it, and a member comes before the paths below it,
+     * so it is known to be one when its first child arrives.
+     */
+    public JsonNode toRawJson() {
+        if (source != null) {
+            return RawJson.node(Json.bytes(source));
         }
-        return root;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator out = Json.MAPPER.getFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            // per open level, root first: whether it is a member itself, and whether it has a child yet
+            List<boolean[]> open = new ArrayList<>();
+            open.add(new boolean[2]);
+            FieldPath previous = FieldPath.ROOT;
+            for (FieldPath path : paths()) {
+                int depth = path.length();
+                int common = previous.commonPrefixLength(path);
+                while (open.size() > common + 1) {
+                    out.writeEndObject();
+                    open.removeLast();
+                }
+                for (int i = common; i < depth; i++) {
+                    boolean[] parent = open.getLast();
+                    if (parent[0] && !parent[1]) {
+                        out.writeFieldName(".");
+                        out.writeStartObject();
+                        out.writeEndObject();
+                    }
+                    parent[1] = true;
+                    out.writeFieldName(path.element(i).fieldsV1Key());
+                    out.writeStartObject();
+                    open.add(new boolean[2]);
+                }
+                open.get(depth)[0] = true;
+                previous = path;
+            }
+            for (int i = open.size(); i > 0; i--) {
+                out.writeEndObject();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return RawJson.node(bytes.toByteArray());
     }
 
     public boolean contains(FieldPath path) {

@@ -98,7 +98,8 @@ public final class ManagedFields {
                 n.put("time", e.time());
             }
             n.put("fieldsType", "FieldsV1");
-            n.set("fieldsV1", e.fields().toJson());
+            // as bytes: the write encodes them next, and nothing reads them before
+            n.set("fieldsV1", e.fields().toRawJson());
             if (!e.subresource().isEmpty()) {
                 n.put("subresource", e.subresource());
             }

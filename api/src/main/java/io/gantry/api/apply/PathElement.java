@@ -64,10 +64,27 @@ public sealed interface PathElement extends Comparable<PathElement> {
     record Key(Map<String, JsonNode> fields, String fieldsV1Key) implements PathElement {
         /** {@code fieldsV1Key} is rendered from {@code fields} once; the value passed in is ignored. */
         public Key {
-            fields = java.util.Collections.unmodifiableMap(new TreeMap<>(fields));
-            ObjectNode key = Json.object();
-            fields.forEach(key::set);
-            fieldsV1Key = "k:" + key;
+            fields = fields.size() == 1 ? Map.copyOf(fields)
+                    : java.util.Collections.unmodifiableMap(new TreeMap<>(fields));
+            fieldsV1Key = "k:" + render(fields);
+        }
+
+        /** The key fields as one compact JSON object, by name: as Jackson writes it, without its writer per key. */
+        private static String render(Map<String, JsonNode> sorted) {
+            StringBuilder out = new StringBuilder(32).append('{');
+            for (Map.Entry<String, JsonNode> field : sorted.entrySet()) {
+                if (out.length() > 1) {
+                    out.append(',');
+                }
+                CompactJson.string(field.getKey(), out);
+                out.append(':');
+                if (!CompactJson.scalar(field.getValue(), out)) {
+                    ObjectNode key = Json.object();
+                    sorted.forEach(key::set);
+                    return key.toString();
+                }
+            }
+            return out.append('}').toString();
         }
 
         public Key(Map<String, JsonNode> fields) {
@@ -113,7 +130,8 @@ public sealed interface PathElement extends Comparable<PathElement> {
     record Value(JsonNode value, String fieldsV1Key) implements PathElement {
         /** {@code fieldsV1Key} is rendered from {@code value} once; the value passed in is ignored. */
         public Value {
-            fieldsV1Key = "v:" + value;
+            StringBuilder key = new StringBuilder("v:");
+            fieldsV1Key = CompactJson.scalar(value, key) ? key.toString() : "v:" + value;
         }
 
         public Value(JsonNode value) {

@@ -1,5 +1,6 @@
 package io.gantry.api.apply;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.Test;
@@ -213,7 +214,21 @@ class FieldSetTest {
             // as text: key order is part of the form (ObjectNode.equals ignores it)
             assertThat(set.toJson().toString()).as(paths.toString()).isEqualTo(plainRendering(set).toString());
             assertThat(FieldSet.fromJson(set.toJson())).isEqualTo(set);
+            assertThat(set.toRawJson().toString()).as(paths.toString()).isEqualTo(plainRendering(set).toString());
         }
+    }
+
+    @Test
+    void theRawFormIsTheJsonOfTheTreeForm() {
+        FieldSet set = FieldSet.fromJson(obj("""
+                {"f:metadata":{"f:labels":{".":{},"f:app":{}}},"f:spec":{"f:containers":{"k:{\\"name\\":\\"web\\"}":{".":{},"f:image":{}}}}}"""));
+        JsonNode raw = set.toRawJson();
+        assertThat(io.gantry.api.RawJson.isRaw(raw)).isTrue();
+        assertThat(io.gantry.api.RawJson.parse(raw)).isEqualTo(set.toJson());
+        assertThat(io.gantry.api.Json.bytes(raw)).isEqualTo(io.gantry.api.Json.bytes(set.toJson()));
+        FieldSet stored = FieldSet.fromStoredJson(set.toJson());
+        assertThat(io.gantry.api.RawJson.parse(stored.toRawJson())).isEqualTo(set.toJson());
+        assertThat(io.gantry.api.RawJson.parse(FieldSet.empty().toRawJson())).isEqualTo(io.gantry.api.Json.object());
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode plainRendering(FieldSet set) {

@@ -283,7 +283,8 @@ public final class ResourceHandler {
             ex.sendJson(status, Tables.table(type, List.of(object), object.path("metadata").path("resourceVersion").asText(),
                     null, null, negotiation.includeObject(), Instant.now()));
         } else if (negotiation.yaml()) {
-            ex.send(status, "application/yaml", Json.YAML.writeValueAsBytes(object));
+            // parsed again from its JSON: raw JSON inside the tree (managedFields) has no YAML form of its own
+            ex.send(status, "application/yaml", Json.YAML.writeValueAsBytes(Json.parseObject(Json.bytes(object))));
         } else {
             ex.sendJson(status, object);
         }
