@@ -36,6 +36,12 @@ public final class RawJson implements SerializableString {
         return node instanceof POJONode pojo && pojo.getPojo() instanceof RawValue;
     }
 
+    /** The UTF-8 bytes of a raw JSON node of this kind, or null for any other node; not copied, not to be changed. */
+    public static byte[] utf8(JsonNode node) {
+        return isRaw(node) && ((RawValue) ((POJONode) node).getPojo()).rawValue() instanceof RawJson json
+                ? json.utf8 : null;
+    }
+
     /** The tree of a raw JSON node ({@link #isRaw}). */
     public static JsonNode parse(JsonNode node) {
         Object raw = ((RawValue) ((POJONode) node).getPojo()).rawValue();

@@ -68,6 +68,20 @@ class ManagedFieldsApiTest {
     }
 
     @Test
+    void aJsonPatchMayTestAndChangePathsInsideFieldSets() throws Exception {
+        assertThat(cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=tester"),
+                configMap("j", "{\"k\":\"1\"}")).status()).isEqualTo(201);
+        var patched = cluster.patch(CM + "j", "application/json-patch+json", """
+                [{"op":"test","path":"/metadata/managedFields/0/fieldsV1/f:data/f:k","value":{}},
+                 {"op":"replace","path":"/data/k","value":"2"}]""");
+        assertThat(patched.status()).as(patched.raw()).isEqualTo(200);
+        assertThat(patched.body().at("/data/k").asText()).isEqualTo("2");
+        var refused = cluster.patch(CM + "j", "application/json-patch+json", """
+                [{"op":"test","path":"/metadata/managedFields/0/fieldsV1/f:data/f:other","value":{}}]""");
+        assertThat(refused.status()).isEqualTo(422);
+    }
+
+    @Test
     void writesAreRecordedUnderTheirManagerOrTheUserAgent() throws Exception {
         var created = cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=creator"),
                 configMap("b", "{\"k\":\"1\"}"));

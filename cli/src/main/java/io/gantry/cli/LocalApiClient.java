@@ -174,9 +174,14 @@ final class LocalApiClient implements ApiClient {
         return watch;
     }
 
-    /** A write's result as it would arrive over HTTP: the stored JSON is the written object's. */
+    /**
+     * A write's result as it would arrive over HTTP (the stored JSON is the written object's), except that the
+     * field sets of its managedFields stay the raw JSON the write made of them: the same JSON, but no
+     * in-process component reads them (a pod's creator wants its name), and parsing them was most of the copy.
+     */
     private static ObjectNode asJson(Written written) {
-        return asJson(written.object());
+        ObjectNode copy = ParsedCopy.of(written.object(), ParsedCopy.Raw.KEEP);
+        return copy != null ? copy : asJson(written.object());
     }
 
     /**

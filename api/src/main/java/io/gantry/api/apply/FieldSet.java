@@ -9,6 +9,7 @@ import io.gantry.api.RawJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -36,17 +37,25 @@ public final class FieldSet {
     /**
      * The fieldsV1 this set was read from, if it was: written back unchanged by copying it instead of rendering
      * the paths again (most entries of an object survive a write untouched). The JSON must not change while the
-     * set is in use; sets live for one request.
+     * set is in use; sets live for one request. Parsed from {@link #raw} when first needed.
      */
-    private final ObjectNode source;
+    private volatile ObjectNode source;
+    /**
+     * The stored fieldsV1 this set was read from as raw JSON ({@link RawJson}), if it was: written back as the
+     * same bytes, and parsed only when a question needs the tree.
+     */
+    private final JsonNode raw;
+    /** {@link #raw}'s bytes as Latin-1 text, searched for keys; made when first needed. */
+    private volatile String rawText;
 
     private FieldSet(NavigableSet<FieldPath> paths) {
-        this(paths, null);
+        this(paths, null, null);
     }
 
-    private FieldSet(NavigableSet<FieldPath> paths, ObjectNode source) {
+    private FieldSet(NavigableSet<FieldPath> paths, ObjectNode source, JsonNode raw) {
         this.paths = paths == null ? null : Collections.unmodifiableNavigableSet(paths);
         this.source = source;
+        this.raw = raw;
     }
 
     public static FieldSet empty() {
@@ -164,7 +173,7 @@ public final class FieldSet {
         }
         TreeSet<FieldPath> set = new TreeSet<>();
         boolean canonical = read(fieldsV1, FieldPath.ROOT, set);
-        return new FieldSet(set, canonical ? (ObjectNode) fieldsV1 : null);
+        return new FieldSet(set, canonical ? (ObjectNode) fieldsV1 : null, null);
     }
 
     /**
@@ -174,13 +183,29 @@ public final class FieldSet {
      * Malformed JSON reads as the empty set, as {@link ManagedFields#read} drops invalid entries.
      */
     public static FieldSet fromStoredJson(JsonNode fieldsV1) {
-        if (RawJson.isRaw(fieldsV1)) {
-            fieldsV1 = RawJson.parse(fieldsV1);
+        if (RawJson.isRaw(fieldsV1) && RawJson.utf8(fieldsV1) != null) {
+            return new FieldSet(null, null, fieldsV1);
         }
         if (fieldsV1 == null || !fieldsV1.isObject()) {
             throw new IllegalArgumentException("fieldsV1 must be a JSON object");
         }
-        return new FieldSet(null, (ObjectNode) fieldsV1);
+        return new FieldSet(null, (ObjectNode) fieldsV1, null);
+    }
+
+    /** The source tree, parsed from the raw JSON on first use; malformed JSON reads as no members. */
+    private ObjectNode source() {
+        ObjectNode tree = source;
+        if (tree == null && raw != null) {
+            JsonNode parsed;
+            try {
+                parsed = RawJson.parse(raw);
+            } catch (RuntimeException e) {
+                parsed = null;
+            }
+            tree = parsed instanceof ObjectNode o ? o : Json.object();
+            source = tree;
+        }
+        return tree;
     }
 
     /** The members in order. */
@@ -189,7 +214,7 @@ public final class FieldSet {
         if (p == null) {
             TreeSet<FieldPath> set = new TreeSet<>();
             try {
-                read(source, FieldPath.ROOT, set);
+                read(source(), FieldPath.ROOT, set);
             } catch (IllegalArgumentException e) {
                 set.clear();
             }
@@ -209,7 +234,7 @@ public final class FieldSet {
         if (path.isRoot()) {
             return false;
         }
-        JsonNode node = source;
+        JsonNode node = source();
         for (PathElement e : path.elements()) {
             node = node.get(e.fieldsV1Key());
             if (node == null) {
@@ -221,8 +246,42 @@ public final class FieldSet {
 
     /** Whether none of {@code others} is a member, answered without parsing this set when it is unparsed. */
     private boolean containsNoneOf(FieldSet others) {
+        if (source == null && raw != null && noneOfTheirFirstKeysAppear(others)) {
+            return true;
+        }
         for (FieldPath p : others.paths()) {
             if (contains(p)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether the raw JSON holds none of the first elements of {@code others}' paths as a key anywhere, as this
+     * server writes keys (Jackson's escapes): then none of them is a member, and a status write's paths need not
+     * parse the spec owner's fields to learn so.
+     */
+    private boolean noneOfTheirFirstKeysAppear(FieldSet others) {
+        String text = rawText;
+        if (text == null) {
+            text = new String(RawJson.utf8(raw), StandardCharsets.ISO_8859_1);
+            rawText = text;
+        }
+        PathElement previous = null;
+        for (FieldPath p : others.paths()) {
+            if (p.isRoot()) {
+                continue;
+            }
+            PathElement first = p.element(0);
+            if (first.equals(previous)) {
+                continue; // members sharing a first element come together
+            }
+            previous = first;
+            StringBuilder quoted = new StringBuilder();
+            CompactJson.string(first.fieldsV1Key(), quoted);
+            if (text.contains(new String(quoted.toString().getBytes(StandardCharsets.UTF_8),
+                    StandardCharsets.ISO_8859_1))) {
                 return false;
             }
         }
@@ -268,8 +327,8 @@ public final class FieldSet {
 
     /** The fieldsV1 form as a tree: {@link #toRawJson()} parsed. */
     public ObjectNode toJson() {
-        if (source != null) {
-            return source.deepCopy();
+        if (source != null || raw != null) {
+            return source().deepCopy();
         }
         return (ObjectNode) RawJson.parse(toRawJson());
     }
@@ -282,6 +341,9 @@ public final class FieldSet {
      * so it is known to be one when its first child arrives.
      */
     public JsonNode toRawJson() {
+        if (raw != null) {
+            return raw;
+        }
         if (source != null) {
             return RawJson.node(Json.bytes(source));
         }
@@ -335,7 +397,24 @@ public final class FieldSet {
 
     public boolean isEmpty() {
         // canonical fieldsV1 with any key has a member: every leaf is one
-        return unparsed() ? source.isEmpty() : paths.isEmpty();
+        if (unparsed() && source == null && raw != null) {
+            return isEmptyObject(RawJson.utf8(raw));
+        }
+        return unparsed() ? source().isEmpty() : paths.isEmpty();
+    }
+
+    private static boolean isEmptyObject(byte[] json) {
+        int i = 0;
+        while (i < json.length && Character.isWhitespace(json[i])) {
+            i++;
+        }
+        if (i >= json.length || json[i++] != '{') {
+            return false;
+        }
+        while (i < json.length && Character.isWhitespace(json[i])) {
+            i++;
+        }
+        return i == json.length - 1 && json[i] == '}';
     }
 
     public int size() {

@@ -202,20 +202,57 @@ class FieldSetTest {
                 PathElement.Key.of("name", TextNode.valueOf("db")), new PathElement.Value(TextNode.valueOf("x")),
                 new PathElement.Index(0)};
         for (int round = 0; round < 2_000; round++) {
-            java.util.List<FieldPath> paths = new java.util.ArrayList<>();
-            for (int n = random.nextInt(1, 12); n > 0; n--) {
-                FieldPath path = FieldPath.ROOT;
-                for (int depth = random.nextInt(1, 5); depth > 0; depth--) {
-                    path = path.child(vocabulary[random.nextInt(vocabulary.length)]);
-                }
-                paths.add(path);
-            }
+            java.util.List<FieldPath> paths = randomPaths(random, vocabulary, 1, 12, 5);
             FieldSet set = FieldSet.of(paths);
             // as text: key order is part of the form (ObjectNode.equals ignores it)
             assertThat(set.toJson().toString()).as(paths.toString()).isEqualTo(plainRendering(set).toString());
             assertThat(FieldSet.fromJson(set.toJson())).isEqualTo(set);
             assertThat(set.toRawJson().toString()).as(paths.toString()).isEqualTo(plainRendering(set).toString());
         }
+    }
+
+    /** A set read from its raw stored JSON answers every question as the set itself, parsed or not. */
+    @Test
+    void aSetReadFromRawJsonAnswersAsTheSetItself() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        PathElement[] vocabulary = {new PathElement.Field("a"), new PathElement.Field("b"),
+                new PathElement.Field("status"), PathElement.Key.of("type", TextNode.valueOf("Ready")),
+                new PathElement.Value(TextNode.valueOf("x\"y"))};
+        for (int round = 0; round < 2_000; round++) {
+            FieldSet set = randomSet(random, vocabulary);
+            FieldSet other = random.nextInt(8) == 0 ? FieldSet.empty() : randomSet(random, vocabulary);
+            JsonNode raw = set.toRawJson();
+            assertThat(FieldSet.fromStoredJson(raw).toRawJson()).isSameAs(raw);
+            assertThat(FieldSet.fromStoredJson(raw).isEmpty()).isEqualTo(set.isEmpty());
+            assertThat(FieldSet.fromStoredJson(raw).difference(other)).as(set + " - " + other)
+                    .isEqualTo(set.difference(other));
+            assertThat(FieldSet.fromStoredJson(raw).union(other)).isEqualTo(set.union(other));
+            FieldSet read = FieldSet.fromStoredJson(raw);
+            for (FieldPath p : other.paths()) {
+                assertThat(read.contains(p)).isEqualTo(set.contains(p));
+            }
+            assertThat(read).isEqualTo(set);
+            assertThat(read.toJson()).isEqualTo(set.toJson());
+        }
+        assertThat(FieldSet.fromStoredJson(FieldSet.empty().toRawJson()).isEmpty()).isTrue();
+    }
+
+    private static FieldSet randomSet(java.util.SplittableRandom random, PathElement[] vocabulary) {
+        return FieldSet.of(randomPaths(random, vocabulary, 0, 6, 4));
+    }
+
+    /** From {@code least} to {@code most - 1} paths, each 1 to {@code deepest - 1} elements of the vocabulary. */
+    private static java.util.List<FieldPath> randomPaths(java.util.SplittableRandom random, PathElement[] vocabulary,
+                                                         int least, int most, int deepest) {
+        java.util.List<FieldPath> paths = new java.util.ArrayList<>();
+        for (int n = random.nextInt(least, most); n > 0; n--) {
+            FieldPath path = FieldPath.ROOT;
+            for (int depth = random.nextInt(1, deepest); depth > 0; depth--) {
+                path = path.child(vocabulary[random.nextInt(vocabulary.length)]);
+            }
+            paths.add(path);
+        }
+        return paths;
     }
 
     @Test

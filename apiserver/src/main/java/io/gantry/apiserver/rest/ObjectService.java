@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
+import io.gantry.api.ParsedCopy;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
 import io.gantry.api.StatusCause;
@@ -407,7 +408,17 @@ public final class ObjectService {
      * its operations may name any path and must fail or succeed as they would there.
      */
     private static ObjectNode patchTarget(ObjectNode object, String subresource, PatchType patchType) {
-        if (!"status".equals(subresource) || patchType == PatchType.JSON) {
+        if (patchType == PatchType.JSON) {
+            // its operations may also name paths inside managedFields, whose fieldsV1 a private copy keeps raw
+            if (object.get("metadata") instanceof ObjectNode meta && meta.get("managedFields") != null) {
+                JsonNode parsed = ParsedCopy.of(meta.get("managedFields"), ParsedCopy.Raw.PARSE);
+                if (parsed != null) {
+                    meta.set("managedFields", parsed);
+                }
+            }
+            return object;
+        }
+        if (!"status".equals(subresource)) {
             return object;
         }
         ObjectNode target = Json.object();

@@ -1,9 +1,15 @@
 package io.gantry.apiserver.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.Json;
 import io.gantry.api.RawJson;
 
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The watch cache's trees keep {@code metadata.managedFields} as the raw JSON bytes they were stored as
@@ -34,12 +40,43 @@ public final class CachedTrees {
         return object;
     }
 
-    /** A copy of a cached tree that the caller may change, with managedFields parsed. */
+    /**
+     * A copy of a cached tree that the caller may change, with managedFields parsed, except that each entry's
+     * {@code fieldsV1} stays raw JSON: a write reads field sets from it only when a question needs them
+     * ({@code FieldSet.fromStoredJson}) and writes an entry it did not change back as the same bytes.
+     */
     public static ObjectNode privateCopy(ObjectNode cached) {
         ObjectNode copy = cached.deepCopy();
         if (copy.get("metadata") instanceof ObjectNode metadata && RawJson.isRaw(metadata.get("managedFields"))) {
-            metadata.set("managedFields", RawJson.parse(metadata.get("managedFields")));
+            metadata.set("managedFields", entries(metadata.get("managedFields")));
         }
         return copy;
+    }
+
+    /** Raw managedFields as a list of entries whose fieldsV1 stay raw, or wholly parsed when not so shaped. */
+    private static JsonNode entries(JsonNode managedFields) {
+        byte[] bytes = RawJson.utf8(managedFields);
+        List<byte[]> fields = new ArrayList<>();
+        byte[] rest = bytes == null ? null : StoredJson.withoutFieldsV1(bytes, fields);
+        if (rest != null && parse(rest) instanceof ArrayNode list) {
+            int next = 0;
+            for (JsonNode entry : list) {
+                if (entry instanceof ObjectNode e && e.has("fieldsV1")) {
+                    e.set("fieldsV1", RawJson.node(fields.get(next++)));
+                }
+            }
+            if (next == fields.size()) {
+                return list;
+            }
+        }
+        return RawJson.parse(managedFields);
+    }
+
+    private static JsonNode parse(byte[] json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (IOException e) {
+            return null;
+        }
     }
 }

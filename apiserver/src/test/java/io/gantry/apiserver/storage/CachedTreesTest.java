@@ -32,7 +32,7 @@ class CachedTreesTest {
         ObjectNode cached = CachedTrees.decode(bytes, 42);
 
         assertThat(Json.parseObject(Json.bytes(cached))).isEqualTo(full);
-        assertThat(CachedTrees.privateCopy(cached)).isEqualTo(full);
+        assertThat(io.gantry.api.ParsedCopy.of(CachedTrees.privateCopy(cached), io.gantry.api.ParsedCopy.Raw.PARSE)).isEqualTo(full);
     }
 
     @Test
@@ -47,6 +47,9 @@ class CachedTreesTest {
         assertThat(cached.at("/metadata/resourceVersion").asText()).isEqualTo("7");
         assertThat(copy.at("/metadata/managedFields")).isInstanceOf(ArrayNode.class);
         assertThat(copy.at("/metadata/managedFields/0/manager").asText()).isEqualTo("kubectl-ü");
+        // each entry's field set stays raw, read only when a write asks and written back as it was
+        assertThat(io.gantry.api.RawJson.isRaw(copy.at("/metadata/managedFields/0/fieldsV1"))).isTrue();
+        assertThat(Json.parseObject(Json.bytes(copy))).isEqualTo(ObjectStorage.decode(bytes, 7));
         // the member keeps its place among the others
         assertThat(cached.get("metadata").fieldNames()).toIterable()
                 .containsExactly("name", "managedFields", "uid", "resourceVersion");

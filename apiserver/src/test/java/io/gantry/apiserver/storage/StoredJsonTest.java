@@ -53,14 +53,21 @@ class StoredJsonTest {
     }
 
     @Test
-    void indexOfFindsTheFirstWholeOccurrence() {
-        byte[] needle = "\"ab\"".getBytes(StandardCharsets.US_ASCII);
-        assertThat(StoredJson.indexOf("\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(0);
-        assertThat(StoredJson.indexOf("x\"b\"\"ab\"\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(4);
-        assertThat(StoredJson.indexOf("x\"b\"\"ab\"\"ab\"".getBytes(StandardCharsets.US_ASCII), needle, 5)).isEqualTo(8);
-        assertThat(StoredJson.indexOf("\"ab\\\"".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(-1);
-        assertThat(StoredJson.indexOf("\"ab".getBytes(StandardCharsets.US_ASCII), needle, 0)).isEqualTo(-1);
-        assertThat(StoredJson.indexOf(new byte[0], needle, 0)).isEqualTo(-1);
+    void managedFieldsGiveUpTheirFieldSetsInOrder() {
+        java.util.List<byte[]> taken = new java.util.ArrayList<>();
+        byte[] rest = StoredJson.withoutFieldsV1(("[{\"manager\":\"a\",\"fieldsV1\":{\"f:x\":{\"k:{\\\"n\\\":\\\"]}\\\"}\":{}}},"
+                + "\"time\":\"t\"}, {}, { \"fieldsV1\" : {} , \"manager\":\"b\"}]").getBytes(StandardCharsets.UTF_8), taken);
+        assertThat(new String(rest, StandardCharsets.UTF_8))
+                .isEqualTo("[{\"manager\":\"a\",\"fieldsV1\":0,\"time\":\"t\"}, {}, { \"fieldsV1\" : 0 , \"manager\":\"b\"}]");
+        assertThat(taken).map(b -> new String(b, StandardCharsets.UTF_8))
+                .containsExactly("{\"f:x\":{\"k:{\\\"n\\\":\\\"]}\\\"}\":{}}}", "{}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{}", "[1]", "[{\"fieldsV1\":{},\"fieldsV1\":{}}]", "[{\"a\":}]", "[{}", ""})
+    void managedFieldsOfAnotherShapeAreLeftToTheParser(String list) {
+        assertThat(StoredJson.withoutFieldsV1(list.getBytes(StandardCharsets.UTF_8), new java.util.ArrayList<>()))
+                .isNull();
     }
 
     @Test
