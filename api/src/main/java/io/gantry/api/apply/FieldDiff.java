@@ -21,9 +21,9 @@ import java.util.Set;
  * metadata that is not an object) it leaves to that comparison by answering false.
  */
 final class FieldDiff {
-    private enum Shape { LEAF, STRUCT, MAP, SET, KEYED }
+    enum Shape { LEAF, STRUCT, MAP, SET, KEYED }
 
-    private static final Set<String> TOP_LEVEL_SKIPPED = Set.of("apiVersion", "kind", "metadata");
+    static final Set<String> TOP_LEVEL_SKIPPED = Set.of("apiVersion", "kind", "metadata");
 
     private final List<FieldPath> changed;
     private final List<FieldPath> removed;
@@ -53,7 +53,7 @@ final class FieldDiff {
     }
 
     /** A keyed list names one key twice: the path maps decide what that means. */
-    private static final class RepeatedKey extends RuntimeException {
+    static final class RepeatedKey extends RuntimeException {
         RepeatedKey() {
             super(null, null, false, false);
         }
@@ -74,7 +74,7 @@ final class FieldDiff {
         fields(before, after, schema, path, ObjectFields.UNTRACKED_METADATA);
     }
 
-    private static boolean tracks(JsonNode metadata) {
+    static boolean tracks(JsonNode metadata) {
         for (Map.Entry<String, JsonNode> e : metadata.properties()) {
             if (!ObjectFields.UNTRACKED_METADATA.contains(e.getKey())) {
                 return true;
@@ -83,7 +83,7 @@ final class FieldDiff {
         return false;
     }
 
-    private static Shape shape(JsonNode value, Schema schema, Optional<ListStrategy> strategy) {
+    static Shape shape(JsonNode value, Schema schema, Optional<ListStrategy> strategy) {
         if (value.isObject() && !value.isEmpty()) {
             return schema instanceof Schema.Bean ? Shape.STRUCT : Shape.MAP;
         }

@@ -140,8 +140,8 @@ public final class ManagedFields {
         boolean keepsStored = keepsStoredEntries(stored, sent, sentAsStored, subresource);
         List<ManagedFieldsEntry> entries = new ArrayList<>(keepsStored ? readStored(stored)
                 : startingEntries(oldObject, newObject, subresource));
-        Comparison diff = compare(withoutFields(oldObject, resetFields), withoutFields(newObject, resetFields),
-                modelClass);
+        Comparison diff = oldObject == null ? created(withoutFields(newObject, resetFields), modelClass)
+                : compare(withoutFields(oldObject, resetFields), withoutFields(newObject, resetFields), modelClass);
         boolean changed = !keepsStored || entries.isEmpty();
         ManagedFieldsEntry mine = null;
         for (int i = 0; i < entries.size(); i++) {
@@ -257,6 +257,13 @@ public final class ManagedFields {
             return new Comparison(FieldSet.of(changed), FieldSet.of(removed));
         }
         return compareAllPaths(oldObject, newObject, modelClass);
+    }
+
+    /** {@link #compare} of nothing with a new object, its changed fields read lazily from their rendering. */
+    static Comparison created(ObjectNode object, Class<?> modelClass) {
+        JsonNode fieldsV1 = CreatedFields.of(object, modelClass);
+        return fieldsV1 == null ? compare(null, object, modelClass)
+                : new Comparison(FieldSet.fromStoredJson(fieldsV1), FieldSet.empty());
     }
 
     /** {@link #compare} by building both objects' maps of every path: the definition {@link FieldDiff} follows. */
