@@ -153,4 +153,37 @@ class ManagedFieldsApiTest {
         assertThat(node.has("f:spec")).as("a status write changes no spec").isFalse();
         assertThat(manager(reported.body(), "creator").path("fieldsV1")).isEqualTo(creator);
     }
+
+    @Test
+    void writesThatChangeNothingStoreNothing() throws Exception {
+        String config = configMap("same", "{\"k\":\"1\",\"l\":\"2\"}");
+        assertThat(cluster.post(CM.replace("configmaps/", "configmaps?fieldManager=creator"), config).status())
+                .isEqualTo(201);
+        var applied = cluster.patch(CM + "same?fieldManager=applier", APPLY, config);
+        assertThat(applied.status()).isEqualTo(200);
+        String version = applied.body().at("/metadata/resourceVersion").asText();
+
+        var again = cluster.patch(CM + "same?fieldManager=applier", APPLY, config);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().at("/metadata/resourceVersion").asText()).as("an apply of the same config")
+                .isEqualTo(version);
+
+        JsonNode read = cluster.get(CM + "same").body();
+        assertThat(cluster.put(CM + "same?fieldManager=creator", read.toString()).body()
+                .at("/metadata/resourceVersion").asText()).as("an update of what was read").isEqualTo(version);
+
+        ObjectNode reordered = read.deepCopy();
+        var entries = (com.fasterxml.jackson.databind.node.ArrayNode) reordered.at("/metadata/managedFields");
+        assertThat(entries.size()).isEqualTo(2);
+        entries.insert(0, entries.remove(1));
+        assertThat(cluster.put(CM + "same?fieldManager=creator", reordered.toString()).body()
+                .at("/metadata/resourceVersion").asText()).as("an update with the same entries reordered")
+                .isEqualTo(version);
+
+        String sentBack = "{\"metadata\":{\"managedFields\":" + read.at("/metadata/managedFields")
+                + "},\"data\":{\"k\":\"1\"}}";
+        assertThat(cluster.patch(CM + "same?fieldManager=creator", "application/merge-patch+json", sentBack).body()
+                .at("/metadata/resourceVersion").asText()).as("a patch sending back what was read")
+                .isEqualTo(version);
+    }
 }

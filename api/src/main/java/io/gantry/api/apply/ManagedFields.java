@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.api.Rfc3339;
+import io.gantry.api.SameContent;
 import io.gantry.api.patch.Nodes;
 
 import java.time.Instant;
@@ -136,7 +137,7 @@ public final class ManagedFields {
                                           Set<String> resetFields) {
         JsonNode stored = oldObject == null ? null : oldObject.path("metadata").get("managedFields");
         JsonNode sent = newObject.path("metadata").get("managedFields");
-        boolean sentAsStored = stored != null && stored.equals(sent);
+        boolean sentAsStored = stored != null && SameContent.of(stored, sent);
         boolean keepsStored = keepsStoredEntries(stored, sent, sentAsStored, subresource);
         List<ManagedFieldsEntry> entries = new ArrayList<>(keepsStored ? readStored(stored)
                 : startingEntries(oldObject, newObject, subresource));

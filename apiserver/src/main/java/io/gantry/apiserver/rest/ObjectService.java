@@ -7,6 +7,7 @@ import io.gantry.api.Json;
 import io.gantry.api.ParsedCopy;
 import io.gantry.api.ResourceRegistry;
 import io.gantry.api.ResourceType;
+import io.gantry.api.SameContent;
 import io.gantry.api.StatusCause;
 import io.gantry.api.apply.ApplyConflictException;
 import io.gantry.api.apply.Conflict;
@@ -615,7 +616,7 @@ public final class ObjectService {
                 }
                 return Written.unstored(object);
             }
-            if (object.equals(oldObject) || options.dryRun()) {
+            if (SameContent.of(object, oldObject) || options.dryRun()) {
                 if (!oldIsCurrent) {
                     throw ApiException.conflict(type, Meta.name(object));
                 }
