@@ -52,5 +52,12 @@ class SameContentTest {
         assertThat(SameContent.of(tree("{}"), null)).isFalse();
         assertThat(SameContent.of(null, null)).isTrue();
         assertThat(SameContent.of(tree("{\"b\":[1],\"a\":{}}"), tree("{\"a\":{},\"b\":[1]}"))).isTrue();
+        assertThat(SameContent.of(tree("{\"spec\":1,\"status\":{\"x\":1}}"), tree("{\"spec\":2,\"status\":{\"x\":1}}")))
+                .isFalse();
+        assertThat(SameContent.of(tree("{\"spec\":1,\"status\":{\"x\":1}}"), tree("{\"spec\":1,\"status\":{\"x\":2}}")))
+                .isFalse();
+        assertThat(SameContent.of(tree("{\"spec\":1,\"status\":{}}"), tree("{\"spec\":1,\"other\":{}}"))).isFalse();
+        assertThat(SameContent.of(tree("{\"spec\":1,\"status\":{}}"), tree("{\"status\":{},\"spec\":1}"))).isTrue();
+        assertThat(SameContent.of(tree("{\"status\":{}}"), tree("[]"))).isFalse();
     }
 }
