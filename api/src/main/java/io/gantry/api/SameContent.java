@@ -104,7 +104,8 @@ public final class SameContent {
             return true;
         }
         for (JsonNode[] pair : deferred) {
-            if (!parsed(pair[0]).equals(parsed(pair[1]))) {
+            // compared as this class compares, since the other side may hold raw values further down
+            if (!of(parsed(pair[0]), parsed(pair[1]))) {
                 return false;
             }
         }

@@ -35,6 +35,12 @@ class SameContentTest {
                 .as("two copies of the same bytes").isTrue();
         assertThat(SameContent.of(raw(fields), raw("{\"f:data\":{\".\":{},\"f:k\":{}}}")))
                 .as("members in another order").isTrue();
+        ObjectNode perEntry = withFields(raw(fields), "{}");
+        ObjectNode wholeList = perEntry.deepCopy();
+        ((ObjectNode) wholeList.get("metadata")).set("managedFields",
+                raw("[{\"manager\":\"m\",\"fieldsV1\":" + fields + "}]"));
+        assertThat(SameContent.of(wholeList, perEntry)).as("a raw list against entries with raw fieldsV1").isTrue();
+        assertThat(SameContent.of(perEntry, wholeList)).isTrue();
         assertThat(withFields(raw(fields), "{}").equals(withFields(raw(fields), "{}")))
                 .as("what Jackson's equals says of the same").isFalse();
     }

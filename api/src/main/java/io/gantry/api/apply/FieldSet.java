@@ -183,8 +183,12 @@ public final class FieldSet {
      * Malformed JSON reads as the empty set, as {@link ManagedFields#read} drops invalid entries.
      */
     public static FieldSet fromStoredJson(JsonNode fieldsV1) {
-        if (RawJson.isRaw(fieldsV1) && RawJson.utf8(fieldsV1) != null) {
-            return new FieldSet(null, null, fieldsV1);
+        if (RawJson.isRaw(fieldsV1)) {
+            if (RawJson.utf8(fieldsV1) != null) {
+                return new FieldSet(null, null, fieldsV1);
+            }
+            // raw JSON of another kind (a tree converted by Jackson holds it as a String): read it as a tree
+            fieldsV1 = RawJson.parse(fieldsV1);
         }
         if (fieldsV1 == null || !fieldsV1.isObject()) {
             throw new IllegalArgumentException("fieldsV1 must be a JSON object");

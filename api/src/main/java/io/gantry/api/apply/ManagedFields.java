@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
+import io.gantry.api.RawJson;
 import io.gantry.api.Rfc3339;
 import io.gantry.api.SameContent;
 import io.gantry.api.patch.Nodes;
@@ -46,7 +47,9 @@ public final class ManagedFields {
         return parse(list, FieldSet::fromJson);
     }
 
-    private static Optional<List<ManagedFieldsEntry>> parse(JsonNode list, Function<JsonNode, FieldSet> fields) {
+    private static Optional<List<ManagedFieldsEntry>> parse(JsonNode managedFields,
+                                                            Function<JsonNode, FieldSet> fields) {
+        JsonNode list = tree(managedFields);
         if (list == null || !list.isArray()) {
             return Optional.empty();
         }
@@ -72,6 +75,14 @@ public final class ManagedFields {
             return Optional.empty();
         }
         return Optional.of(entries);
+    }
+
+    /**
+     * The list as a tree: the watch cache keeps a whole managedFields list as raw JSON, and a caller that starts
+     * from such a copy must not have it read as no list at all.
+     */
+    private static JsonNode tree(JsonNode managedFields) {
+        return managedFields != null && RawJson.isRaw(managedFields) ? RawJson.parse(managedFields) : managedFields;
     }
 
     /** Whether a client-sent list asks to clear managedFields: {@code []} or {@code [{}]}, as in Kubernetes. */
@@ -135,8 +146,8 @@ public final class ManagedFields {
     public static ObjectNode recordUpdate(ObjectNode oldObject, ObjectNode newObject, String manager,
                                           String subresource, Instant now, Class<?> modelClass,
                                           Set<String> resetFields) {
-        JsonNode stored = oldObject == null ? null : oldObject.path("metadata").get("managedFields");
-        JsonNode sent = newObject.path("metadata").get("managedFields");
+        JsonNode stored = oldObject == null ? null : tree(oldObject.path("metadata").get("managedFields"));
+        JsonNode sent = tree(newObject.path("metadata").get("managedFields"));
         boolean sentAsStored = stored != null && SameContent.of(stored, sent);
         boolean keepsStored = keepsStoredEntries(stored, sent, sentAsStored, subresource);
         List<ManagedFieldsEntry> entries = new ArrayList<>(keepsStored ? readStored(stored)

@@ -151,6 +151,30 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void aWholeManagedFieldsListKeptAsRawJsonIsReadAsTheList() {
+        ObjectNode old = created();
+        ObjectNode cached = old.deepCopy();
+        // the watch cache's form: the whole list as its stored bytes
+        ((ObjectNode) cached.get("metadata")).set("managedFields",
+                io.gantry.api.RawJson.node(Json.bytes(old.at("/metadata/managedFields"))));
+        ObjectNode scaled = cached.deepCopy();
+        ((ObjectNode) scaled.get("spec")).put("replicas", 4);
+        ManagedFields.recordUpdate(cached, scaled, "controller", "", T2, Deployment.class);
+        assertThat(entry(scaled, "controller").fields()).isEqualTo(FieldSet.of(FieldPath.of("spec", "replicas")));
+        assertThat(entry(scaled, "kubectl-create")).as("the creator's entry, read from the raw list").isNotNull();
+        assertThat(ManagedFields.read(cached)).hasSize(1);
+
+        ObjectNode converted = old.deepCopy();
+        // a tree that Jackson converted holds a raw value as a String
+        ((ObjectNode) converted.at("/metadata/managedFields/0")).set("fieldsV1",
+                Json.MAPPER.valueToTree(old.at("/metadata/managedFields/0/fieldsV1")));
+        ObjectNode relabelled = converted.deepCopy();
+        ((ObjectNode) relabelled.at("/metadata/labels")).put("app", "other");
+        ManagedFields.recordUpdate(converted, relabelled, "labeller", "", T2, Deployment.class);
+        assertThat(entry(relabelled, "kubectl-create").fields().contains(FieldPath.of("spec", "replicas"))).isTrue();
+    }
+
+    @Test
     void storedEntriesReadLazilyGiveTheSameResultAsParsedOnes() {
         ObjectNode old = created();
         ObjectNode updated = old.deepCopy();

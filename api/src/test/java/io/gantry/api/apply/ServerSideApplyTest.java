@@ -144,6 +144,13 @@ class ServerSideApplyTest {
                     assertThat(e.getMessage()).isEqualTo("Apply failed with 1 conflict: conflict with \"a\": .spec.replicas");
                 });
 
+        ObjectNode cached = live.deepCopy();
+        ((ObjectNode) cached.get("metadata")).set("managedFields",
+                io.gantry.api.RawJson.node(io.gantry.api.Json.bytes(live.at("/metadata/managedFields"))));
+        assertThatThrownBy(() -> apply(cached, otherReplicas, "b", false))
+                .as("the same conflict against a copy whose whole list is raw JSON")
+                .isInstanceOf(ApplyConflictException.class);
+
         ObjectNode forced = apply(live, otherReplicas, "b", true);
         assertThat(forced.at("/spec/replicas").asInt()).isEqualTo(5);
         assertThat(owned(forced, "b")).containsExactly(".spec.replicas");
