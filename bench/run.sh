@@ -19,7 +19,10 @@
 # the JVM to size and grow its heap) give their control plane and agent a fixed, pre-touched heap;
 # BENCH_SCHED_SERVER_JIT and BENCH_SCHED_AGENT_JIT (tiered or c2, as GANTRY_JIT sets them; default c2 and tiered)
 # choose how their control plane and agent compile;
-# BENCH_SCHED_CLIENTS (default 16) is how many clients create the bare pods at once.
+# BENCH_SCHED_CLIENTS (default 16) is how many clients create the bare pods at once; BENCH_SCHED_AGENT=none runs
+# the scheduling benchmark without an agent, on nodes the benchmark registers as API objects (as Kubernetes'
+# scheduler_perf does: the scheduler and controllers alone, pods bound and never run).
+
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -42,6 +45,8 @@ else
   healing_pods=${BENCH_HEALING_PODS:-20}; healing_runs=${BENCH_HEALING_RUNS:-10}
 fi
 only=${BENCH_ONLY:-all}
+sched_agent=${BENCH_SCHED_AGENT:-simulated}
+case "$sched_agent" in simulated|none) ;; *) echo "bench: BENCH_SCHED_AGENT must be simulated or none" >&2; exit 1 ;; esac
 case "$only" in all|api|scheduling|startup|services|healing) ;; *) echo "bench: BENCH_ONLY must be api, scheduling, startup, services or healing" >&2; exit 1 ;; esac
 clients=16
 for heap in "$sched_server_heap" "$sched_agent_heap"; do
@@ -249,15 +254,16 @@ heap_or_default() {
   if [ "$1" = default ]; then echo ""; else heap_options "$1"; fi
 }
 
-# start_cluster NAME: sets server_pid, server_url, server_data.
+# start_cluster NAME [OPTION...]: sets server_pid, server_url, server_data.
 start_cluster() {
   local name=$1 port i heap
+  shift
   heap="$(heap_or_default "$sched_server_heap") $(jit_options "$sched_server_jit")"
   server_data="$work/$name/server"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
   "$java" $heap ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
-    --bind-address 127.0.0.1 >"$work/$name/up.log" 2>&1 &
+    --bind-address 127.0.0.1 "$@" >"$work/$name/up.log" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
   for i in $(seq 1 900); do
@@ -310,6 +316,15 @@ if [ "$only" = all ] || [ "$only" = scheduling ]; then
     sched_pods=${size#*x}
     for mode in ${BENCH_SCHED_MODES:-pods deployments}; do
       name="sched-$nodes-$sched_pods-$mode"
+      if [ "$sched_agent" = none ]; then
+        # Nodes that never heartbeat must stay Ready for the whole run.
+        start_cluster "$name" --node-monitor-grace-period 1h
+        bench SchedulingBench --url "$server_url" --data-dir "$server_data" --nodes "$nodes" --pods "$sched_pods" \
+          --mode "$mode" --replicas 100 --clients "${BENCH_SCHED_CLIENTS:-$clients}" --timeout "$sched_timeout" \
+          --warmup-pods "$sched_warmup" --server-pid "$server_pid" --register-nodes "$nodes"
+        stop_started "$server_pid"
+        continue
+      fi
       start_cluster "$name"
       start_agent "$name" "$nodes"
       bench SchedulingBench --url "$server_url" --data-dir "$server_data" --nodes "$nodes" --pods "$sched_pods" \

@@ -25,6 +25,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code spec.nodeName}, and as running when one first shows {@code status.phase=Running} (written by the
  * simulated node). The overall rate spans the first create request to the last bind the watch saw. CPU and peak
  * memory of the control plane and of the agent come from /proc.
+ * <p>
+ * With {@code --register-nodes N} there is no agent: the benchmark registers N Ready nodes as API objects, as
+ * Kubernetes' scheduler_perf does, and a round ends when every pod is bound. Nothing runs the pods, reports their
+ * status or renews a Lease, so the control plane's scheduling and controllers are measured alone.
  */
 public final class SchedulingBench {
     private SchedulingBench() {
@@ -39,12 +43,13 @@ public final class SchedulingBench {
 
     /** What one round creates and where it reports. */
     private record Round(String label, String mode, String namespace, int podCount, int replicas, int clients,
-                         Duration timeout, long serverPid, long agentPid, int nodes, int warmedUpWith, boolean report) {
+                         Duration timeout, long serverPid, long agentPid, int nodes, int warmedUpWith, boolean report,
+                         boolean nodesRunPods) {
     }
 
     public static void main(String[] argv) throws Exception {
         Args args = Args.parse(argv, "url", "data-dir", "pods", "nodes", "mode", "clients", "replicas",
-                "server-pid", "agent-pid", "namespace", "timeout", "warmup-pods");
+                "server-pid", "agent-pid", "namespace", "timeout", "warmup-pods", "register-nodes");
         Path dataDir = Path.of(args.required("data-dir"));
         ApiClient api = ApiClient.connect(args.required("url"), dataDir);
         int podCount = args.integer("pods", 10_000);
@@ -64,20 +69,29 @@ public final class SchedulingBench {
             throw new IllegalArgumentException("--pods and --warmup-pods must be multiples of --replicas");
         }
 
+        int registerNodes = args.integer("register-nodes", 0);
+        if (registerNodes > 0) {
+            RegisteredNodes.register(api, "bench-node", registerNodes, "8", "32Gi");
+            expectedNodes = Math.max(expectedNodes, registerNodes);
+        }
+        boolean nodesRunPods = registerNodes == 0;
         int nodes = waitForNodes(api, expectedNodes, Duration.ofSeconds(120));
         if (warmupPods > 0) {
             // The same work first, in a namespace of its own that stays: the measured round then sees JVMs whose
             // code is compiled, as a control plane that has run for a while is, and a cluster that already holds
             // pods. The warm-up's line says so and carries no RESULT.
             run(api, dataDir, new Round("warm-up, not measured", mode, namespace + "-warmup", warmupPods, replicas,
-                    clients, timeout, serverPid, agentPid, nodes, 0, false));
+                    clients, timeout, serverPid, agentPid, nodes, 0, false, nodesRunPods));
         }
         String label = mode.equals("pods") ? "bare pods" : (podCount / replicas) + " Deployments x " + replicas;
         if (warmupPods > 0) {
             label += ", after " + warmupPods + " warm-up pods";
         }
+        if (!nodesRunPods) {
+            label += ", nodes registered as API objects, no agent";
+        }
         run(api, dataDir, new Round(label, mode, namespace, podCount, replicas, clients, timeout, serverPid, agentPid,
-                nodes, warmupPods, true));
+                nodes, warmupPods, true, nodesRunPods));
         // An incomplete run is a result too (complete=false); run.sh goes on with the next one.
         System.exit(0);
     }
@@ -105,7 +119,8 @@ public final class SchedulingBench {
         AtomicReference<String> watchError = new AtomicReference<>("");
         ApiClient watchClient = api.fork(dataDir);
         Thread watcher = Thread.ofVirtual().name("pod-watch").start(() -> watch(watchClient, podsPath, startRevision,
-                podCount, times, boundCount, runningCount, lastBind, lastRunning, events, watchError));
+                podCount, round.nodesRunPods(), times, boundCount, runningCount, lastBind, lastRunning, events,
+                watchError));
 
         ProcessStats.ThreadCpu server0 = ProcessStats.threadCpu(serverPid);
         double agent0 = ProcessStats.cpuSeconds(agentPid);
@@ -219,23 +234,28 @@ public final class SchedulingBench {
                 .put("agent_cpu_cores", agentCpu)
                 .put("client_cpu_cores", clientCpu).put("other_cpu_cores", otherCpu)
                 .put("server_peak_rss_mib", serverHwm).put("agent_peak_rss_mib", agentHwm)
-                .put("load_avg", ProcessStats.loadAverage()).put("warmup_pods", round.warmedUpWith());
+                .put("load_avg", ProcessStats.loadAverage()).put("warmup_pods", round.warmedUpWith())
+                .put("nodes_run_pods", round.nodesRunPods());
         if (round.report()) {
             report.print();
         }
         System.out.printf(java.util.Locale.ROOT,
                 "scheduling [%s, %d nodes]: %d pods; creates took %.1f s (%d failed); %d bound in %.1f s from the "
-                        + "first create = %.0f pods/s (%.0f pods/s from first to last bind), %d running after %.1f s "
-                        + "= %.0f pods/s%s; per pod (from the watch's ADDED): create->bound p50 %.0f ms, p99 %.0f ms, "
-                        + "max %.0f ms; create->Running p50 %.0f ms, p99 %.0f ms (bound->Running p50 %.0f ms); "
+                        + "first create = %.0f pods/s (%.0f pods/s from first to last bind), %s%s; per pod (from "
+                        + "the watch's ADDED): create->bound p50 %.0f ms, p99 %.0f ms, max %.0f ms%s; "
                         + "cores: control plane %.2f (JIT %.2f, GC %.2f; the rest %.2f ms per bound pod, of which the "
                         + "scheduler's thread %.2f ms), agent %.2f, "
                         + "this client %.2f, other processes %.2f, of %d; "
                         + "peak RSS: control plane %.0f MiB, agent %.0f MiB%n",
                 label, nodes, podCount, createSeconds, failed.get(), bound, bindSpan, bindRate, steadyBindRate,
-                running, runSpan, runRate, complete ? "" : " (INCOMPLETE after " + timeout.toSeconds() + " s)",
+                round.nodesRunPods() ? String.format(java.util.Locale.ROOT, "%d running after %.1f s = %.0f pods/s",
+                        running, runSpan, runRate) : "no node runs them",
+                complete ? "" : " (INCOMPLETE after " + timeout.toSeconds() + " s)",
                 toBound.percentileMs(0.50), toBound.percentileMs(0.99), toBound.maxMs(),
-                toRunning.percentileMs(0.50), toRunning.percentileMs(0.99), boundToRunning.percentileMs(0.50),
+                round.nodesRunPods() ? String.format(java.util.Locale.ROOT,
+                        "; create->Running p50 %.0f ms, p99 %.0f ms (bound->Running p50 %.0f ms)",
+                        toRunning.percentileMs(0.50), toRunning.percentileMs(0.99), boundToRunning.percentileMs(0.50))
+                        : "",
                 serverCpu, serverJit, serverGc, serverWorkMsPerPod, schedulerMsPerPod, agentCpu, clientCpu, otherCpu,
                 ProcessStats.processors(), serverHwm, agentHwm);
         if (!firstFailure.get().isEmpty()) {
@@ -250,13 +270,17 @@ public final class SchedulingBench {
         return Double.isNaN(v) ? 0 : v;
     }
 
-    /** Follows the namespace's pods until every expected pod runs; re-watches from the last revision if cut off. */
+    /**
+     * Follows the namespace's pods until every expected pod runs (or is bound, where nothing runs them); re-watches
+     * from the last revision if cut off.
+     */
     private static void watch(ApiClient api, String podsPath, String fromRevision, int expected,
-                              Map<String, PodTimes> times, AtomicLong boundCount, AtomicLong runningCount,
+                              boolean untilRunning, Map<String, PodTimes> times, AtomicLong boundCount, AtomicLong runningCount,
                               AtomicLong lastBind, AtomicLong lastRunning, AtomicLong events,
                               AtomicReference<String> error) {
         String revision = fromRevision;
-        while (runningCount.get() < expected && !Thread.currentThread().isInterrupted()) {
+        AtomicLong awaited = untilRunning ? runningCount : boundCount;
+        while (awaited.get() < expected && !Thread.currentThread().isInterrupted()) {
             String path = podsPath + "?watch=true&allowWatchBookmarks=false&timeoutSeconds=600&resourceVersion="
                     + revision;
             try {
@@ -290,8 +314,10 @@ public final class SchedulingBench {
                             }
                             if (t.bound == 0 && !e.nodeName().isEmpty()) {
                                 t.bound = now;
-                                boundCount.incrementAndGet();
                                 lastBind.set(now);
+                                if (boundCount.incrementAndGet() >= expected && !untilRunning) {
+                                    return;
+                                }
                             }
                             if (t.running == 0 && e.phase().equals("Running")) {
                                 t.running = now;
