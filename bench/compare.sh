@@ -6,7 +6,7 @@
 #
 # Usage: bench/compare.sh REVISION [PAIRS]     (PAIRS rounds of each, default 3)
 # Environment: BENCH_SCHED_SIZES (one size, default 5000x30000) and BENCH_SCHED_MODES (one mode, default
-# deployments) choose the round; everything else bench/run.sh reads (heaps, JIT, warm-up, GANTRY_JAVA_OPTS) is
+# deployments) choose the round; everything else bench/run.sh reads (heaps, JIT, warm-up, BENCH_SCHED_AGENT, GANTRY_JAVA_OPTS) is
 # passed on to both sides alike. Prints each round's figures and both sides' means; the other revision's clone is
 # removed at the end.
 set -euo pipefail
@@ -38,6 +38,10 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/other"
 git -C "$root" archive "$commit" | tar -x -C "$work/other"
 short=$(git -C "$root" rev-parse --short "$commit")
+if [ "${BENCH_SCHED_AGENT:-simulated}" != simulated ] && ! grep -q "BENCH_SCHED_AGENT:-" "$work/other/bench/run.sh"; then
+  echo "bench/compare.sh: $short's bench/run.sh has no BENCH_SCHED_AGENT: its rounds would run with the agent" >&2
+  exit 2
+fi
 
 # round TREE LABEL: one scheduling round in TREE; appends "LABEL RESULT..." to the results.
 round() {
