@@ -213,11 +213,13 @@ class UpCommandTest {
         assertThat(interactive.exitCode()).as(interactive.err()).isEqualTo(7);
         assertThat(interactive.out()).contains("got hello\ngot world\nstdin ended\n");
         // kubectl run -it --rm from a terminal: the container runs on a terminal of its own (tty: true), sized by
-        // the client, and takes what is typed once kubectl is attached (typing and the client's size travel apart, so
-        // the command gives the size a moment to arrive, as a user's shell gets it before the first prompt)
+        // the client, and takes what is typed once kubectl is attached (typing and the client's size travel apart, and
+        // kubectl first sends its size plus one to force a redraw, then the size itself: the command waits up to 10 s
+        // for the final size, as a user's shell gets it before the first prompt)
         Kubectl.Result debug = kubectl.onTerminal("typed\n", "run", "debug", "-it", "--rm", "-n", "demo",
                 "--image=" + SampleImage.NAME, "--image-pull-policy=Never", "--restart=Never", "--", "sh", "-c",
-                "read line; sleep 1; tty; stty size; echo got $line; exit 9");
+                "read line; i=0; while [ \"$(stty size)\" != '30 100' ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); "
+                        + "done; tty; stty size; echo got $line; exit 9");
         assertThat(debug.exitCode()).as(debug.out()).isEqualTo(9);
         // (line ends pass two terminals here, one of them not raw yet while the line is typed)
         assertThat(debug.out().replace("\r", "")).contains("/dev/pts/0\n30 100\ngot typed\n");
