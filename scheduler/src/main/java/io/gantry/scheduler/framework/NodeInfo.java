@@ -39,6 +39,17 @@ public final class NodeInfo {
     private final Resources requested = new Resources();
     private long nonZeroMilliCpu;
     private long nonZeroMemory;
+    /*
+     * What the resource filter and score read for hundreds of nodes per pod, kept as primitives of this object and
+     * up to date on every change: reading them through the allocatable and requested Resources objects cost two
+     * more cache misses per node, most of a filter pass over 500 nodes.
+     */
+    private long allocatableMilliCpu;
+    private long allocatableMemory;
+    private long freeMilliCpu;
+    private long freeMemory;
+    private long freeEphemeralStorage;
+    private long freePods;
     private final List<HostPort> usedPorts = new ArrayList<>();
     private int podsWithAffinity;
 
@@ -63,6 +74,9 @@ public final class NodeInfo {
         this.allocatable = Resources.fromList(alloc);
         this.allocatablePods = alloc.has("pods") ? Resources.whole(io.gantry.api.validation.Quantity
                 .parse(alloc.path("pods").asText()).orElse(java.math.BigDecimal.ZERO)) : 110;
+        this.allocatableMilliCpu = allocatable.milliCpu;
+        this.allocatableMemory = allocatable.memory;
+        updateFree();
         this.unschedulable = node.path("spec").path("unschedulable").asBoolean(false);
         List<Taint> t = new ArrayList<>(Taint.of(node.path("spec").path("taints")));
         // Kubernetes' node lifecycle controller taints nodes by condition; do the same here so that a node that is
@@ -100,14 +114,12 @@ public final class NodeInfo {
             account(old, -1);
         }
         account(pod, 1);
-        podCount = pods.size();
     }
 
     public boolean removePod(String key) {
         PodInfo old = pods.remove(key);
         if (old != null) {
             account(old, -1);
-            podCount = pods.size();
             return true;
         }
         return false;
@@ -128,6 +140,15 @@ public final class NodeInfo {
         if (pod.hasPodAffinityTerms()) {
             podsWithAffinity += sign;
         }
+        podCount = pods.size();
+        updateFree();
+    }
+
+    private void updateFree() {
+        freeMilliCpu = allocatable.milliCpu - requested.milliCpu;
+        freeMemory = allocatable.memory - requested.memory;
+        freeEphemeralStorage = allocatable.ephemeralStorage - requested.ephemeralStorage;
+        freePods = allocatablePods - podCount;
     }
 
     public String name() {
@@ -191,6 +212,34 @@ public final class NodeInfo {
 
     public Resources requested() {
         return requested;
+    }
+
+    /** Allocatable cpu in millicores (the same as {@code allocatable().milliCpu}, read without a second object). */
+    public long allocatableMilliCpu() {
+        return allocatableMilliCpu;
+    }
+
+    /** Allocatable memory in bytes (the same as {@code allocatable().memory}). */
+    public long allocatableMemory() {
+        return allocatableMemory;
+    }
+
+    /** Allocatable cpu minus what the counted pods request, in millicores; negative when overcommitted. */
+    public long freeMilliCpu() {
+        return freeMilliCpu;
+    }
+
+    public long freeMemory() {
+        return freeMemory;
+    }
+
+    public long freeEphemeralStorage() {
+        return freeEphemeralStorage;
+    }
+
+    /** How many more pods the node takes by its pod count. */
+    public long freePods() {
+        return freePods;
     }
 
     public long nonZeroMilliCpu() {

@@ -32,15 +32,15 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
     @Override
     public FilterResult filter(CycleState state, PodInfo pod, NodeInfo node) {
         Resources want = pod.requests();
-        Resources alloc = node.allocatable();
-        Resources used = node.requested();
-        boolean fits = node.podCount() + 1 <= node.allocatablePods()
-                && (want.milliCpu <= 0 || want.milliCpu <= alloc.milliCpu - used.milliCpu)
-                && (want.memory <= 0 || want.memory <= alloc.memory - used.memory)
-                && (want.ephemeralStorage <= 0 || want.ephemeralStorage <= alloc.ephemeralStorage - used.ephemeralStorage)
-                && (want.scalar.isEmpty() || insufficientScalars(want, alloc, used).isEmpty());
-        // This runs for hundreds of nodes per pod: the reasons are only gathered for a node that does not fit.
-        return fits ? FilterResult.FIT : new FilterResult(reasons(want, alloc, used, node));
+        // This runs for hundreds of nodes per pod: it reads the node's free amounts, kept in the NodeInfo itself,
+        // and gathers reasons only for a node that does not fit.
+        boolean fits = node.freePods() >= 1
+                && (want.milliCpu <= 0 || want.milliCpu <= node.freeMilliCpu())
+                && (want.memory <= 0 || want.memory <= node.freeMemory())
+                && (want.ephemeralStorage <= 0 || want.ephemeralStorage <= node.freeEphemeralStorage())
+                && (want.scalar.isEmpty()
+                        || insufficientScalars(want, node.allocatable(), node.requested()).isEmpty());
+        return fits ? FilterResult.FIT : new FilterResult(reasons(want, node.allocatable(), node.requested(), node));
     }
 
     private static List<String> reasons(Resources want, Resources alloc, Resources used, NodeInfo node) {
@@ -73,8 +73,8 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        long cpuAlloc = node.allocatable().milliCpu;
-        long memAlloc = node.allocatable().memory;
+        long cpuAlloc = node.allocatableMilliCpu();
+        long memAlloc = node.allocatableMemory();
         long cpuReq = node.nonZeroMilliCpu() + pod.nonZeroMilliCpu();
         long memReq = node.nonZeroMemory() + pod.nonZeroMemory();
         return switch (strategy) {
@@ -88,14 +88,34 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
         if (capacity <= 0 || requested > capacity) {
             return 0;
         }
-        return (capacity - requested) * MAX_SCORE / capacity;
+        return outOfMaxScore(capacity - requested, capacity);
     }
 
     private static long most(long requested, long capacity) {
         if (capacity <= 0) {
             return 0;
         }
-        return Math.min(requested, capacity) * MAX_SCORE / capacity;
+        return outOfMaxScore(Math.min(requested, capacity), capacity);
+    }
+
+    /** Below this capacity a double division gives exactly the long one's result (see outOfMaxScore). */
+    static final long EXACT_IN_DOUBLE = 1L << 46;
+
+    /**
+     * {@code part * MAX_SCORE / capacity} as Kubernetes computes it in int64, for 0 <= part <= capacity.
+     * <p>
+     * This runs twice for each of hundreds of nodes per pod, and a 64-bit integer division is several times
+     * slower than a double one. Below 2^46 the two agree: numerator and capacity are exact doubles, the quotient
+     * is rounded correctly, and a quotient that is not a whole number lies at least 1/capacity (more than 2^-46)
+     * from the nearest one, farther than half a unit in the last place of any value up to MAX_SCORE (2^-47), so
+     * rounding never carries it across a whole number and the cast truncates as the integer division does.
+     * Larger capacities (memory of 64 TiB and more) take the integer division.
+     */
+    static long outOfMaxScore(long part, long capacity) {
+        if (capacity < EXACT_IN_DOUBLE) {
+            return (long) ((double) (part * MAX_SCORE) / capacity);
+        }
+        return part * MAX_SCORE / capacity;
     }
 
     /** Kubernetes' BalancedAllocation: 100 * (1 - standard deviation of the used fractions). */

@@ -6,6 +6,8 @@ import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.ScoringStrategy;
 import org.junit.jupiter.api.Test;
 
+import java.util.SplittableRandom;
+
 import static io.gantry.scheduler.framework.Fixtures.node;
 import static io.gantry.scheduler.framework.Fixtures.pod;
 import static io.gantry.scheduler.framework.Fixtures.requesting;
@@ -59,5 +61,51 @@ class NodeResourcesFitTest {
         NodeInfo skewed = node("skewed", "4", "8Gi", 110, "{}", "{}");
         skewed.addPod(requesting("y", "3500m", "100Mi").assignedTo("skewed"));
         assertThat(balanced.score(state, p, empty)).isGreaterThan(balanced.score(state, p, skewed));
+    }
+
+    @Test
+    void scoresDivideExactlyAsKubernetesInt64Arithmetic() {
+        long[] capacities = {1, 3, 7, 100, 999, 1000, 2000, 8000, 96_000, 1L << 30, 34_359_738_368L,
+                NodeResourcesFit.EXACT_IN_DOUBLE - 1, NodeResourcesFit.EXACT_IN_DOUBLE,
+                NodeResourcesFit.EXACT_IN_DOUBLE + 1, Long.MAX_VALUE / 200};
+        for (long capacity : capacities) {
+            for (long part : new long[] {0, 1, capacity / 3, capacity / 2, capacity - 1, capacity}) {
+                assertThat(NodeResourcesFit.outOfMaxScore(part, capacity)).as("%d of %d", part, capacity)
+                        .isEqualTo(part * 100 / capacity);
+            }
+        }
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 2_000_000; i++) {
+            // capacities of every size below the limit, and quotients just below whole numbers
+            long capacity = 1 + random.nextLong(1L << random.nextInt(1, 47));
+            long part = random.nextBoolean() ? random.nextLong(capacity + 1)
+                    : Math.max(0, (capacity * random.nextInt(1, 101) - random.nextInt(1, 3)) / 100);
+            if (NodeResourcesFit.outOfMaxScore(part, capacity) != part * 100 / capacity) {
+                assertThat(NodeResourcesFit.outOfMaxScore(part, capacity)).as("%d of %d", part, capacity)
+                        .isEqualTo(part * 100 / capacity);
+            }
+        }
+    }
+
+    @Test
+    void freeAmountsFollowPodsAndNodeUpdates() {
+        NodeInfo node = node("n", "2", "4Gi", 3, "{}", "{}");
+        assertThat(node.freeMilliCpu()).isEqualTo(2000);
+        assertThat(node.freeMemory()).isEqualTo(4L << 30);
+        assertThat(node.freePods()).isEqualTo(3);
+        node.addPod(requesting("a", "500m", "1Gi").assignedTo("n"));
+        node.addPod(requesting("a", "700m", "1Gi").assignedTo("n"));
+        assertThat(node.freeMilliCpu()).as("a replaced pod counts once").isEqualTo(1300);
+        assertThat(node.freePods()).isEqualTo(2);
+        node.setNode(node("n", "4", "8Gi", 5, "{}", "{}").node());
+        assertThat(node.freeMilliCpu()).as("a node update keeps its pods' requests").isEqualTo(3300);
+        assertThat(node.freeMemory()).isEqualTo((8L << 30) - (1L << 30));
+        assertThat(node.freePods()).isEqualTo(4);
+        assertThat(node.allocatableMilliCpu()).isEqualTo(node.allocatable().milliCpu);
+        assertThat(node.allocatableMemory()).isEqualTo(node.allocatable().memory);
+        node.removePod("default/a");
+        assertThat(node.freeMilliCpu()).isEqualTo(4000);
+        assertThat(node.freePods()).isEqualTo(5);
+        assertThat(node.freeEphemeralStorage()).isEqualTo(node.allocatable().ephemeralStorage);
     }
 }
