@@ -4,13 +4,13 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** {@code --name value} command-line options with defaults; unknown names are an error so typos do not pass. */
-final class Args {
+public final class Args {
     private final Map<String, String> values = new HashMap<>();
 
     private Args() {
     }
 
-    static Args parse(String[] argv, String... known) {
+    public static Args parse(String[] argv, String... known) {
         Args args = new Args();
         java.util.Set<String> allowed = java.util.Set.of(known);
         for (int i = 0; i < argv.length; i++) {
@@ -35,7 +35,7 @@ final class Args {
         return v;
     }
 
-    int integer(String name, int fallback) {
+    public int integer(String name, int fallback) {
         return values.containsKey(name) ? Integer.parseInt(values.get(name)) : fallback;
     }
 
