@@ -2,6 +2,7 @@ package io.gantry.scheduler;
 
 import io.gantry.api.selector.LabelSelector;
 import io.gantry.scheduler.framework.ClusterView;
+import io.gantry.scheduler.framework.Fixtures;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.ScoringStrategy;
@@ -56,6 +57,22 @@ class SchedulingAlgorithmTest {
                 .withScoringStrategy(ScoringStrategy.MOST_ALLOCATED).withRandomSeed(1L));
         assertThat(((SchedulingAlgorithm.Placed) packing.schedule(requesting("p", "500m", "1Gi"), cluster))
                 .nodeName()).isEqualTo("busy");
+    }
+
+    @Test
+    void aNodeIsReportedByTheFirstFilterItFailsInKubernetesOrder() {
+        SchedulingAlgorithm algorithm = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(1L));
+        // each node fails several filters; only the first in Kubernetes' order may be named
+        String taint = "'taints':[{'key':'key','value':'value','effect':'NoSchedule'}]";
+        NodeInfo cordoned = node("cordoned", "1", "8Gi", 110, "{}", "{'unschedulable':true," + taint + "}");
+        NodeInfo unlabeled = node("unlabeled", "1", "8Gi", 110, "{}", "{" + taint + "}");
+        NodeInfo small = node("small", "1", "8Gi", 110, "{'disk':'ssd'}", "{" + taint + "}");
+        ClusterView cluster = ClusterView.of(List.of(cordoned, unlabeled, small));
+        PodInfo pod = Fixtures.pod("p", "{}", "{'nodeSelector':{'disk':'ssd'},'containers':[{'name':'c',"
+                + "'resources':{'requests':{'cpu':'2'}}}]}");
+        var failed = (SchedulingAlgorithm.Unschedulable) algorithm.schedule(pod, cluster);
+        assertThat(failed.error().message()).startsWith("0/3 nodes are available: 1 Insufficient cpu, "
+                + "1 node(s) didn't match Pod's node affinity/selector, 1 node(s) were unschedulable.");
     }
 
     @Test
