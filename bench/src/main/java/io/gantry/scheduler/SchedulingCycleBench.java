@@ -120,9 +120,10 @@ public final class SchedulingCycleBench {
     /** The next pod of the current ReplicaSet, which is made when the previous one has all its replicas. */
     private ObjectNode nextPod() {
         int set = created / replicas;
-        String rsName = "d-" + set + "-5d8f9c7b6";
-        replicaSets.computeIfAbsent(rsName, name -> replicaSet(name, set));
-        String hash = "5d8f9c7b6";
+        // each Deployment's template, and so its pod-template-hash, is its own
+        String hash = Long.toHexString(0x5d8f9c7b6L + set);
+        String rsName = "d-" + set + "-" + hash;
+        replicaSets.computeIfAbsent(rsName, name -> replicaSet(name, set, hash));
         ObjectNode pod = parse("""
                 {"apiVersion":"v1","kind":"Pod","metadata":{"name":"%s-%d","namespace":"%s",\
                 "uid":"00000000-0000-0000-0000-%012d","labels":{"app":"d-%d","pod-template-hash":"%s"},\
@@ -137,11 +138,11 @@ public final class SchedulingCycleBench {
         return pod;
     }
 
-    private static ObjectNode replicaSet(String name, int set) {
+    private static ObjectNode replicaSet(String name, int set, String hash) {
         return parse("""
                 {"apiVersion":"apps/v1","kind":"ReplicaSet","metadata":{"name":"%s","namespace":"%s","uid":"rs-%d"},\
-                "spec":{"selector":{"matchLabels":{"app":"d-%d","pod-template-hash":"5d8f9c7b6"}}}}
-                """.formatted(name, NAMESPACE, set, set));
+                "spec":{"selector":{"matchLabels":{"app":"d-%d","pod-template-hash":"%s"}}}}
+                """.formatted(name, NAMESPACE, set, set, hash));
     }
 
     private static ObjectNode node(String name) {

@@ -147,9 +147,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
      * @param weights     per constraint, log(domains + 2), so that finer topologies count more
      * @param requireAll  a feasible node missing one of the keys is ignored (it scores 0); system defaults do not
      *                    require all, so nodes without a zone label are still spread by hostname
+     * @param byHostname  per constraint, whether its domains are the nodes themselves (asked once per pod, not once
+     *                    per node scored)
      */
     private record ScoreState(List<Constraint> constraints, List<Map<NodeInfo, Integer>> matching,
-                              List<Map<String, Integer>> perDomain, double[] weights, boolean requireAll) {
+                              List<Map<String, Integer>> perDomain, double[] weights, boolean requireAll,
+                              boolean[] byHostname) {
     }
 
     private static List<Constraint> softConstraints(PodInfo pod, ClusterView cluster) {
@@ -176,6 +179,9 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             domainsOfFeasible.add(new HashMap<>());
         }
         int ignored = 0;
+        // The value last added per constraint: neighbouring nodes mostly share their zone (or all lack one), and
+        // looking each of hundreds of nodes up in the map was a third of this loop in a profile.
+        String[] lastAdded = new String[all.size()];
         for (NodeInfo node : feasible) {
             if (requireAll && !hasAllKeys(all, node)) {
                 ignored++;
@@ -185,7 +191,11 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
                 if (!all.get(i).topologyKey().equals(HOSTNAME)) {
                     // as in Kubernetes, a node without the label is a domain of its own ("") for the weight
                     String value = node.label(all.get(i).topologyKey());
-                    domainsOfFeasible.get(i).putIfAbsent(value == null ? "" : value, 0);
+                    String domain = value == null ? "" : value;
+                    if (!domain.equals(lastAdded[i])) {
+                        domainsOfFeasible.get(i).putIfAbsent(domain, 0);
+                        lastAdded[i] = domain;
+                    }
                 }
             }
         }
@@ -210,8 +220,12 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
                 countDomains(pod, constraints, i, matching.get(i), perDomain.get(i), requireAll);
             }
         }
+        boolean[] byHostname = new boolean[constraints.size()];
+        for (int i = 0; i < byHostname.length; i++) {
+            byHostname[i] = constraints.get(i).topologyKey().equals(HOSTNAME);
+        }
         state.put(SCORE_STATE, new ScoreState(constraints, matching, perDomain,
-                weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll));
+                weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll, byHostname));
         return PreResult.RUN;
     }
 
@@ -246,7 +260,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             if (value == null) {
                 continue;
             }
-            int matching = c.topologyKey().equals(HOSTNAME) ? s.matching().get(i).getOrDefault(node, 0)
+            int matching = s.byHostname()[i] ? s.matching().get(i).getOrDefault(node, 0)
                     : s.perDomain().get(i).getOrDefault(value, 0);
             total += matching * s.weights()[i] + (c.maxSkew() - 1);
         }
