@@ -186,7 +186,7 @@ public final class Scheduler implements AutoCloseable {
                     if (!terminal(oldPod)) {
                         queue.moveAllToActive();
                     }
-                } else {
+                } else if (cachedPodChanged(oldPod, pod)) {
                     cache.addOrUpdatePod(new PodInfo(pod, priorityOf(pod)));
                 }
             } else if (responsibleFor(pod)) {
@@ -214,6 +214,22 @@ public final class Scheduler implements AutoCloseable {
                 queue.moveAllToActive();
             }
         }
+    }
+
+    /**
+     * Whether an update of an assigned, running pod changes what the cache keeps of it: its node and what it asks
+     * for and tolerates (the spec), its labels, its deletion, or the pod itself (a new uid). A status report, most
+     * updates of a bound pod, changes none of it; rebuilding the pod's entry for each one cost its requests parsed
+     * again and its label index and node sums undone and redone, partly on the scheduling thread.
+     */
+    static boolean cachedPodChanged(JsonNode oldPod, JsonNode pod) {
+        JsonNode oldMeta = oldPod.path("metadata");
+        JsonNode meta = pod.path("metadata");
+        return !assigned(oldPod) || terminal(oldPod)
+                || !oldMeta.path("uid").equals(meta.path("uid"))
+                || oldMeta.hasNonNull("deletionTimestamp") != meta.hasNonNull("deletionTimestamp")
+                || !oldMeta.path("labels").equals(meta.path("labels"))
+                || !oldPod.path("spec").equals(pod.path("spec"));
     }
 
     private final class NodeHandler implements Informer.Handler {

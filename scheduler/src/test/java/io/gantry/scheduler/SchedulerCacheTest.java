@@ -95,6 +95,37 @@ class SchedulerCacheTest {
         assertThat(Scheduler.schedulingRelevantChange(a, notReady)).isTrue();
     }
 
+    @Test
+    void onlyChangesOfWhatTheCacheKeepsRebuildABoundPodsEntry() {
+        var running = json("{'metadata':{'name':'p','namespace':'default','uid':'u1','labels':{'app':'web'}},"
+                + "'spec':{'nodeName':'n1','containers':[{'name':'c','resources':{'requests':{'cpu':'1'}}}]},"
+                + "'status':{'phase':'Pending'}}");
+        var reported = running.deepCopy();
+        reported.with("status").put("phase", "Running").put("podIP", "10.0.0.5");
+        reported.with("metadata").put("resourceVersion", "42");
+        assertThat(Scheduler.cachedPodChanged(running, reported)).isFalse();
+
+        var unbound = running.deepCopy();
+        unbound.with("spec").remove("nodeName");
+        assertThat(Scheduler.cachedPodChanged(unbound, running)).as("the binding confirms an assumed pod").isTrue();
+        var failed = running.deepCopy();
+        failed.with("status").put("phase", "Failed");
+        assertThat(Scheduler.cachedPodChanged(failed, running)).isTrue();
+        var relabelled = running.deepCopy();
+        relabelled.with("metadata").with("labels").put("app", "db");
+        assertThat(Scheduler.cachedPodChanged(running, relabelled)).isTrue();
+        var resized = running.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) resized.at("/spec/containers/0/resources/requests"))
+                .put("cpu", "2");
+        assertThat(Scheduler.cachedPodChanged(running, resized)).isTrue();
+        var deleting = running.deepCopy();
+        deleting.with("metadata").put("deletionTimestamp", "2026-01-01T00:00:00Z");
+        assertThat(Scheduler.cachedPodChanged(running, deleting)).isTrue();
+        var replaced = running.deepCopy();
+        replaced.with("metadata").put("uid", "u2");
+        assertThat(Scheduler.cachedPodChanged(running, replaced)).isTrue();
+    }
+
     private static PodInfo web(String name, String node) {
         return new PodInfo(json("{'metadata':{'name':'" + name + "','namespace':'default','labels':{'app':'web'}},"
                 + "'spec':{'nodeName':'" + node + "','containers':[{'name':'c'}]}}"), 0);
