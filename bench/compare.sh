@@ -61,7 +61,7 @@ round() {
 format() {
   awk '{ printf "%-10s", $1
          for (i = 2; i <= NF; i++) { split($i, kv, "=")
-           if (kv[1] ~ /^(bind_pods_per_s|bound_p99_ms|server_cpu_cores|server_gc_cores|server_work_ms_per_pod|agent_cpu_cores|other_cpu_cores)$/)
+           if (kv[1] ~ /^(bind_pods_per_s|bound_p99_ms|server_cpu_cores|server_gc_cores|server_work_ms_per_pod|server_scheduler_thread_ms_per_pod|agent_cpu_cores|other_cpu_cores)$/)
              printf " %s=%s", kv[1], kv[2] }
          print "" }'
 }
