@@ -32,7 +32,9 @@ args=${BENCH_CYCLE_ARGS:---nodes 5000 --warmup 10000 --pods 30000 --rounds 3}
 
 work=$(mktemp -d /tmp/gantry-cycle.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && mvn -o -q package -DskipTests -pl bench -am) >"$work/build.log" 2>&1 || {
+# offline first, as bench/run.sh does; online when something is missing from the local repository
+build() { mvn -q -B -o -DskipTests package "$@" || mvn -q -B -DskipTests package "$@"; }
+(cd "$root" && build -pl bench -am) >"$work/build.log" 2>&1 || {
   echo "bench/cycle.sh: the build failed:" >&2; tail -20 "$work/build.log" >&2; exit 1; }
 this_cp="$root/bench/target/gantry-bench.jar:$root/bench/target/lib/*"
 other_cp=""
@@ -40,7 +42,7 @@ if [ -n "$commit" ]; then
   short=$(git -C "$root" rev-parse --short "$commit")
   mkdir "$work/other"
   git -C "$root" archive "$commit" | tar -x -C "$work/other"
-  (cd "$work/other" && mvn -o -q package -DskipTests -pl scheduler -am) >"$work/build-other.log" 2>&1 || {
+  (cd "$work/other" && build -pl scheduler -am) >"$work/build-other.log" 2>&1 || {
     echo "bench/cycle.sh: building $short's scheduler failed:" >&2; tail -20 "$work/build-other.log" >&2; exit 1; }
   # the other side's scheduler and api classes come first on the class path and win
   other_cp=$(ls "$work"/other/scheduler/target/gantry-scheduler-*.jar "$work"/other/api/target/gantry-api-*.jar \
@@ -52,7 +54,7 @@ side() {
   local label=$1 cp=$2
   # shellcheck disable=SC2086 # the arguments are words on purpose
   "$java" -Xms4g -Xmx4g -XX:+AlwaysPreTouch -cp "$cp" io.gantry.scheduler.SchedulingCycleBench $args \
-    >"$work/last.log" 2>&1 || { echo "bench/cycle.sh: the $label JVM failed:" >&2; tail -20 "$work/last.log" >&2; exit 1; }
+    >"$work/last.log" 2>&1 || { echo "bench/cycle.sh: a JVM of $label failed:" >&2; tail -20 "$work/last.log" >&2; exit 1; }
   grep '^RESULT' "$work/last.log" | sed "s/^/$label /" | tee -a "$work/results" \
     | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^(round|cpu_us_per_decision)=/) printf " %s", $i; print "  (" $1 ")" }'
 }

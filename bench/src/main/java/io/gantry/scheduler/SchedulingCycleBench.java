@@ -51,7 +51,15 @@ public final class SchedulingCycleBench {
     }
 
     public static void main(String[] argv) {
-        Args args = Args.parse(argv, "nodes", "warmup", "pods", "rounds", "replicas");
+        try {
+            run(Args.parse(argv, "nodes", "warmup", "pods", "rounds", "replicas"));
+        } catch (IllegalArgumentException e) {
+            System.err.println("SchedulingCycleBench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(Args args) {
         int nodes = args.integer("nodes", 5000);
         int warmup = args.integer("warmup", 10000);
         int pods = args.integer("pods", 30000);
