@@ -188,6 +188,9 @@ public final class Scheduler implements AutoCloseable {
                     }
                 } else if (cachedPodChanged(oldPod, pod)) {
                     cache.addOrUpdatePod(new PodInfo(pod, priorityOf(pod)));
+                } else {
+                    int priority = priorityOf(pod);
+                    cache.keepPod(key, priority, () -> new PodInfo(pod, priority));
                 }
             } else if (responsibleFor(pod)) {
                 PodInfo info = new PodInfo(pod, priorityOf(pod));
@@ -220,7 +223,8 @@ public final class Scheduler implements AutoCloseable {
      * Whether an update of an assigned, running pod changes what the cache keeps of it: its node and what it asks
      * for and tolerates (the spec), its labels, its deletion, or the pod itself (a new uid). A status report, most
      * updates of a bound pod, changes none of it; rebuilding the pod's entry for each one cost its requests parsed
-     * again and its label index and node sums undone and redone, partly on the scheduling thread.
+     * again and its label index and node sums undone and redone, partly on the scheduling thread. Such an update
+     * only checks that the entry is there with the priority the pod has now ({@link SchedulerCache#keepPod}).
      */
     static boolean cachedPodChanged(JsonNode oldPod, JsonNode pod) {
         JsonNode oldMeta = oldPod.path("metadata");

@@ -170,13 +170,29 @@ final class SchedulerCache {
 
     /** An assigned pod seen by the informer; confirms an assumed pod (also if it landed elsewhere). */
     void addOrUpdatePod(PodInfo pod) {
+        post(() -> putLocked(pod));
+    }
+
+    private void putLocked(PodInfo pod) {
+        removeLocked(pod.key());
+        assumed.remove(pod.key());
+        pods.put(pod.key(), pod);
+        podsByLabel.add(pod);
+        nodes.computeIfAbsent(pod.nodeName(), NodeInfo::new).addPod(pod);
+        affinityMayChange(pod);
+    }
+
+    /**
+     * An update of an assigned pod that changes nothing the cache keeps of it (a status report): the entry stays as
+     * it is, unless there is none (a failed binding of ours forgot it after the informer had told the cache) or
+     * the pod's priority has changed since (its PriorityClass arrived later); then {@code current} is put.
+     */
+    void keepPod(String key, int priority, Supplier<PodInfo> current) {
         post(() -> {
-            removeLocked(pod.key());
-            assumed.remove(pod.key());
-            pods.put(pod.key(), pod);
-            podsByLabel.add(pod);
-            nodes.computeIfAbsent(pod.nodeName(), NodeInfo::new).addPod(pod);
-            affinityMayChange(pod);
+            PodInfo cached = pods.get(key);
+            if (cached == null || cached.priority() != priority) {
+                putLocked(current.get());
+            }
         });
     }
 

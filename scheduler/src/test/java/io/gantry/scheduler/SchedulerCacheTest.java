@@ -126,6 +126,34 @@ class SchedulerCacheTest {
         assertThat(Scheduler.cachedPodChanged(running, replaced)).isTrue();
     }
 
+    @Test
+    void aStatusReportKeepsTheEntryUnlessItIsGoneOrItsPriorityChanged() {
+        cache.upsertNode(json("{'metadata':{'name':'n1'},'status':{'allocatable':{'cpu':'4'}}}"));
+        cache.addOrUpdatePod(pod("a", "n1"));
+        java.util.concurrent.atomic.AtomicInteger built = new java.util.concurrent.atomic.AtomicInteger();
+        cache.keepPod("default/a", 0, () -> {
+            built.incrementAndGet();
+            return pod("a", "n1");
+        });
+        assertThat(cache.podCount("n1")).isEqualTo(1);
+        assertThat(built).as("an entry with the same priority stays as it is").hasValue(0);
+
+        // our binding failed after someone else's had reached the cache: the entry went with our assumption
+        cache.assume(pod("a", "").assignedTo("n1"));
+        cache.forget("default/a");
+        assertThat(cache.podCount("n1")).isZero();
+        cache.keepPod("default/a", 0, () -> pod("a", "n1"));
+        assertThat(cache.podCount("n1")).as("the next status report puts it back").isEqualTo(1);
+
+        PodInfo important = new PodInfo(pod("a", "n1").pod(), 1000);
+        cache.keepPod("default/a", 1000, () -> important);
+        cache.keepPod("default/a", 1000, () -> {
+            throw new AssertionError("rebuilt although the priority is current");
+        });
+        assertThat(cache.podCount("n1")).isEqualTo(1);
+        assertThat(cache.view.nodes().getFirst().pods()).containsExactly(important);
+    }
+
     private static PodInfo web(String name, String node) {
         return new PodInfo(json("{'metadata':{'name':'" + name + "','namespace':'default','labels':{'app':'web'}},"
                 + "'spec':{'nodeName':'" + node + "','containers':[{'name':'c'}]}}"), 0);
