@@ -5,8 +5,8 @@
 # Usage: bench/cycle.sh [REVISION [PAIRS]]
 #   without REVISION: one JVM of this checkout (working tree included);
 #   with REVISION: PAIRS (default 3) JVMs of each side in turns, this checkout first, then both sides' means. The
-#   other side runs this checkout's benchmark against REVISION's scheduler and api modules, so the benchmark
-#   itself is the same on both sides; its clone is removed at the end.
+#   other side runs this checkout's benchmark code against REVISION's scheduler and api modules (whose defaulting
+#   then shapes its pods); its clone is removed at the end.
 # Environment: BENCH_CYCLE_ARGS (default "--nodes 5000 --warmup 10000 --pods 30000 --rounds 3"), passed to every JVM.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,8 +45,13 @@ if [ -n "$commit" ]; then
   (cd "$work/other" && build -pl scheduler -am) >"$work/build-other.log" 2>&1 || {
     echo "bench/cycle.sh: building $short's scheduler failed:" >&2; tail -20 "$work/build-other.log" >&2; exit 1; }
   # the other side's scheduler and api classes come first on the class path and win
-  other_cp=$(ls "$work"/other/scheduler/target/gantry-scheduler-*.jar "$work"/other/api/target/gantry-api-*.jar \
-    | grep -v -e sources -e tests | tr '\n' ':')$this_cp
+  jars=$(ls "$work"/other/scheduler/target/gantry-scheduler-*.jar "$work"/other/api/target/gantry-api-*.jar 2>/dev/null \
+    | grep -v -e sources -e tests || true)
+  if [ "$(echo "$jars" | grep -c .)" -ne 2 ]; then
+    echo "bench/cycle.sh: building $short gave no scheduler and api jars" >&2
+    exit 1
+  fi
+  other_cp=$(echo "$jars" | tr '\n' ':')$this_cp
 fi
 
 # side LABEL CLASSPATH: one JVM of the benchmark; appends "LABEL RESULT..." lines to the results.
