@@ -24,8 +24,11 @@ final class ProcessStats {
         }
     }
 
-    /** A process's CPU seconds so far, with the shares of the JIT compiler's and the garbage collector's threads. */
-    /** @param scheduler the scheduler's decision thread (named "scheduler"), part of the rest */
+    /**
+     * A process's CPU seconds so far, with the shares of the JIT compiler's and the garbage collector's threads.
+     *
+     * @param scheduler the scheduler's decision thread (named "scheduler"), part of the rest
+     */
     record ThreadCpu(double total, double jit, double gc, double scheduler) {
         static final ThreadCpu UNKNOWN = new ThreadCpu(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 

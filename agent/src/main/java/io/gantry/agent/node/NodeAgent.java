@@ -62,8 +62,8 @@ public final class NodeAgent implements AutoCloseable {
     private NodeContext context;
     private final String clusterCaPem;
 
-    /** @param engines one per RuntimeClass handler (config names the one for pods that name no RuntimeClass) */
     /**
+     * @param engines      one per RuntimeClass handler (config names the one for pods that name no RuntimeClass)
      * @param clusterCaPem the cluster CA, which signs the API server's certificate for calling this agent (logs);
      *                     null serves nothing
      */

@@ -516,7 +516,6 @@ public final class ObjectService {
         }
     }
 
-    /** The manager a non-apply write is recorded under; the HTTP layer derives one from the User-Agent. */
     /**
      * The top-level fields a write through this endpoint never owns, as Kubernetes' strategies reset them: the
      * main resource of a kind with a status subresource keeps the stored status (on create the kind's strategy
@@ -529,6 +528,7 @@ public final class ObjectService {
         return type.hasSubresource("status") ? Set.of("status") : Set.of();
     }
 
+    /** The manager a non-apply write is recorded under; the HTTP layer derives one from the User-Agent. */
     private static String manager(WriteOptions options) {
         String manager = options.fieldManager();
         return manager == null || manager.isEmpty() ? "unknown" : manager;
@@ -538,9 +538,7 @@ public final class ObjectService {
      * The shared tail of update, patch and apply: merge server-owned fields, default, record field ownership,
      * validate, store.
      *
-     * @param applied the object comes from a server-side apply, whose managedFields are already up to date
-     */
-    /**
+     * @param applied      the object comes from a server-side apply, whose managedFields are already up to date
      * @param oldIsCurrent {@code old} was read from the store; a cached copy may be stale, so a write that would
      *                     change nothing is refused as a conflict (the caller retries from the store) instead of
      *                     answered from it
