@@ -3,6 +3,7 @@ package io.gantry.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceRegistry;
+import io.gantry.api.ResourceType;
 import io.gantry.api.defaults.DefaultTolerationSeconds;
 import io.gantry.api.defaults.Defaulter;
 import io.gantry.bench.Args;
@@ -31,6 +32,7 @@ import java.util.Optional;
  */
 public final class SchedulingCycleBench {
     private static final String NAMESPACE = "bench";
+    private static final ResourceType PODS = ResourceRegistry.builtIn().byKind("v1", "Pod").orElseThrow();
 
     private final int replicas;
     private final SchedulingAlgorithm algorithm;
@@ -140,7 +142,7 @@ public final class SchedulingCycleBench {
                 "spec":{"containers":[{"name":"pause","image":"registry.k8s.io/pause:3.10",\
                 "resources":{"requests":{"cpu":"100m","memory":"500Mi"},"limits":{"cpu":"100m","memory":"500Mi"}}}]}}
                 """.formatted(rsName, created, NAMESPACE, created, set, hash, rsName, set));
-        Defaulter.apply(ResourceRegistry.builtIn().byKind("v1", "Pod").orElseThrow(), pod);
+        Defaulter.apply(PODS, pod);
         DefaultTolerationSeconds.DEFAULTS.admit(pod);
         created++;
         return pod;
