@@ -4,7 +4,8 @@
 # runs it, and stops everything again, also when a step fails or the script is interrupted.
 #
 # Environment: BENCH_QUICK=1 shortens every run (smoke test); BENCH_KEEP=1 keeps the work directory (logs,
-# data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile);
+# data); GANTRY_JAVA_OPTS is passed to the servers (e.g. -XX:StartFlightRecording=filename=x.jfr to profile),
+# BENCH_CLIENT_JAVA_OPTS to the benchmark clients;
 # BENCH_ONLY=scheduling runs only the scheduling benchmark (4), BENCH_ONLY=api only the API server ones (1-3),
 # BENCH_ONLY=startup only pod startup on a real node with Docker Swarm beside it (5; as root, with runc, the CNI
 # plugins and busybox; the Swarm part needs docker.io's dockerd and is left out, saying so, without it);
@@ -187,7 +188,7 @@ bench() {
   echo "bench: running $class $*" >&2
   # In the background so that a signal to this script is handled at once (bash runs traps only between
   # foreground commands); the cleanup then stops the benchmark too.
-  timeout 300 "$java" -Xmx2g -cp "$bench_cp" "io.gantry.bench.$class" "$@" > >(tee -a "$results") &
+  timeout 300 "$java" -Xmx2g ${BENCH_CLIENT_JAVA_OPTS:-} -cp "$bench_cp" "io.gantry.bench.$class" "$@" > >(tee -a "$results") &
   local pid=$!
   started_pids+=("$pid")
   if ! wait "$pid"; then
