@@ -3,6 +3,7 @@ package io.gantry.scheduler;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.selector.LabelSelector;
 import io.gantry.scheduler.framework.ClusterView;
+import io.gantry.scheduler.framework.NodeColumns;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 
@@ -37,6 +38,8 @@ final class SchedulerCache {
     private final Map<String, NodeInfo> nodes = new HashMap<>();
     /** Nodes that have a Node object, in a stable order for round-robin starting points. */
     private final List<NodeInfo> nodeList = new ArrayList<>();
+    /** The values of {@link #nodeList}'s nodes in columns, slot i for node i. */
+    private final NodeColumns columns = new NodeColumns();
     private final Map<String, PodInfo> pods = new HashMap<>();
     private final Set<String> assumed = new HashSet<>();
     private final PodsByLabel podsByLabel = new PodsByLabel();
@@ -61,6 +64,11 @@ final class SchedulerCache {
         @Override
         public List<NodeInfo> nodes() {
             return nodeList;
+        }
+
+        @Override
+        public NodeColumns columns() {
+            return columns;
         }
 
         @Override
@@ -144,6 +152,7 @@ final class SchedulerCache {
             NodeInfo info = nodes.computeIfAbsent(name, NodeInfo::new);
             if (info.node() == null) {
                 nodeList.add(info);
+                columns.attach(info, nodeList.size() - 1);
                 affinityMayChange(null);
             }
             info.setNode(node);
@@ -156,7 +165,16 @@ final class SchedulerCache {
             if (info == null) {
                 return;
             }
-            nodeList.remove(info);
+            int slot = nodeList.indexOf(info);
+            if (slot >= 0) {
+                nodeList.remove(slot);
+                info.detach();
+                // the nodes after it move up one place, and their values one slot
+                for (int i = slot; i < nodeList.size(); i++) {
+                    columns.attach(nodeList.get(i), i);
+                }
+                columns.truncate(nodeList.size());
+            }
             affinityMayChange(null);
             if (info.podCount() == 0) {
                 nodes.remove(name);

@@ -4,9 +4,11 @@ import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.CycleState;
 import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
+import io.gantry.scheduler.framework.NodeColumns;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.PreResult;
+import io.gantry.scheduler.framework.Resources;
 import io.gantry.scheduler.framework.ScorePlugin;
 import io.gantry.scheduler.plugins.InterPodAffinity;
 import io.gantry.scheduler.plugins.NodeAffinity;
@@ -103,12 +105,26 @@ final class SchedulingAlgorithm {
         int wanted = numFeasibleNodesToFind(all);
         List<NodeInfo> feasible = new ArrayList<>(Math.min(wanted, all));
         List<Preemption.NodeFailure> failures = new ArrayList<>();
+        NodeColumns columns = cluster.columns();
+        if (columns != null && columns.size() != all) {
+            columns = null;
+        }
+        // the feasible nodes' slots, for the scores that read columns
+        int[] slots = columns == null ? null : new int[Math.min(wanted, all)];
+        boolean quick = columns != null && (active & ~QUICK_FILTERS) == 0 && pod.requests().scalar.isEmpty();
         int start = nextStartNodeIndex % all;
         int processed = 0;
         for (; processed < all && feasible.size() < wanted; processed++) {
-            NodeInfo node = nodes.get((start + processed) % all);
-            FilterResult result = runFilters(active, state, pod, node);
+            int index = (start + processed) % all;
+            NodeInfo node = nodes.get(index);
+            // Most nodes pass on what the columns say, without a look at the node itself; any other goes through
+            // the filters, which say whether it fits and why not.
+            FilterResult result = quick && fitsByColumns(pod, columns, index) ? FilterResult.FIT
+                    : runFilters(active, state, pod, node);
             if (result.fits()) {
+                if (slots != null) {
+                    slots[feasible.size()] = index;
+                }
                 feasible.add(node);
             } else {
                 failures.add(new Preemption.NodeFailure(node, result.reasons()));
@@ -126,8 +142,25 @@ final class SchedulingAlgorithm {
         if (feasible.size() == 1) {
             return new Placed(feasible.getFirst().name(), processed, 1);
         }
-        long[] total = score(state, pod, feasible, cluster);
+        long[] total = score(state, pod, feasible, cluster, columns, slots);
         return new Placed(feasible.get(selectHost(total)).name(), processed, feasible.size());
+    }
+
+    /** The filters {@link #fitsByColumns} stands for: unschedulable, resources and taints (bits 0, 3 and 4). */
+    private static final int QUICK_FILTERS = 1 | 1 << 3 | 1 << 4;
+
+    /**
+     * Whether the node passes the unschedulable, resource and taint filters by its columns alone: it is not
+     * cordoned, has no NoSchedule or NoExecute taint, and has room for the pod (which requests no extended
+     * resources). False means only that the filters must look at the node.
+     */
+    private static boolean fitsByColumns(PodInfo pod, NodeColumns columns, int slot) {
+        Resources want = pod.requests();
+        return (columns.flags(slot) & (NodeColumns.UNSCHEDULABLE | NodeColumns.HARD_TAINTS)) == 0
+                && columns.freePods(slot) >= 1
+                && (want.milliCpu <= 0 || want.milliCpu <= columns.freeMilliCpu(slot))
+                && (want.memory <= 0 || want.memory <= columns.freeMemory(slot))
+                && (want.ephemeralStorage <= 0 || want.ephemeralStorage <= columns.freeEphemeralStorage(slot));
     }
 
     /** The first filter in {@code active} that the node fails, or FIT. */
@@ -145,15 +178,35 @@ final class SchedulingAlgorithm {
         return FilterResult.FIT;
     }
 
-    /** Kubernetes' default score weights. */
-    private long[] score(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+    /**
+     * Kubernetes' default score weights. With columns ({@code slots} holding the feasible nodes' slots), the
+     * resource score and the taint score of nodes without PreferNoSchedule taints read them instead of the nodes.
+     */
+    private long[] score(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster,
+                         NodeColumns columns, int[] slots) {
         long[] total = new long[feasible.size()];
         long[] scores = new long[feasible.size()];
-        addScores(resources, 1, state, pod, feasible, cluster, scores, total);
+        if (columns == null) {
+            addScores(resources, 1, state, pod, feasible, cluster, scores, total);
+        } else if (resources.preScore(state, pod, feasible, cluster) != PreResult.SKIP) {
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = resources.score(pod, columns, slots[i]);
+            }
+            addWeighted(resources, 1, state, pod, scores, total);
+        }
         addScores(nodeAffinity, 2, state, pod, feasible, cluster, scores, total);
         addScores(podAffinity, 2, state, pod, feasible, cluster, scores, total);
         addScores(spread, 2, state, pod, feasible, cluster, scores, total);
-        addScores(taints, 3, state, pod, feasible, cluster, scores, total);
+        if (columns == null) {
+            addScores(taints, 3, state, pod, feasible, cluster, scores, total);
+        } else if (taints.preScore(state, pod, feasible, cluster) != PreResult.SKIP) {
+            for (int i = 0; i < scores.length; i++) {
+                // a node without PreferNoSchedule taints has none the pod does not tolerate
+                scores[i] = (columns.flags(slots[i]) & NodeColumns.SOFT_TAINTS) == 0 ? 0
+                        : taints.score(state, pod, feasible.get(i));
+            }
+            addWeighted(taints, 3, state, pod, scores, total);
+        }
         return total;
     }
 
@@ -169,6 +222,12 @@ final class SchedulingAlgorithm {
         for (int i = 0; i < scores.length; i++) {
             scores[i] = plugin.score(state, pod, feasible.get(i));
         }
+        addWeighted(plugin, weight, state, pod, scores, total);
+    }
+
+    /** Normalizes one plugin's raw scores and adds them, weighted, to the totals. */
+    private static void addWeighted(ScorePlugin plugin, int weight, CycleState state, PodInfo pod, long[] scores,
+                                    long[] total) {
         plugin.normalize(state, pod, scores);
         for (int i = 0; i < scores.length; i++) {
             total[i] += scores[i] * weight;

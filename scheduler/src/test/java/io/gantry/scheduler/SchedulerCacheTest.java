@@ -212,4 +212,36 @@ class SchedulerCacheTest {
         assertThat(seenInCycle[0]).isZero();
         assertThat(cache.podCount("n1")).isEqualTo(1);
     }
+
+    @Test
+    void slotIOfTheColumnsDescribesNodeIAcrossRemovals() {
+        for (int i = 1; i <= 4; i++) {
+            cache.upsertNode(json("{'metadata':{'name':'n" + i + "'},'status':{'allocatable':{'cpu':'" + i + "'}}}"));
+        }
+        cache.addOrUpdatePod(pod("a", "n3"));
+        cache.assume(pod("b", "").assignedTo("n4"));
+        cache.removeNode("n2");
+        cache.upsertNode(json("{'metadata':{'name':'n5'},'status':{'allocatable':{'cpu':'5'}}}"));
+        cache.removePod("default/a");
+        cache.assume(pod("c", "").assignedTo("n3"));
+        cache.removeNode("n1");
+        // a pod on a node the cache does not know yet; the node comes later
+        cache.addOrUpdatePod(pod("d", "n6"));
+        cache.upsertNode(json("{'metadata':{'name':'n6'},'status':{'allocatable':{'cpu':'6'}}}"));
+
+        cache.locked(() -> {
+            var nodes = cache.view.nodes();
+            var columns = cache.view.columns();
+            assertThat(nodes).extracting(NodeInfo::name).containsExactly("n3", "n4", "n5", "n6");
+            assertThat(columns.size()).isEqualTo(4);
+            for (int i = 0; i < nodes.size(); i++) {
+                assertThat(nodes.get(i).slot()).isEqualTo(i);
+                assertThat(columns.freeMilliCpu(i)).as(nodes.get(i).name()).isEqualTo(nodes.get(i).freeMilliCpu());
+                assertThat(columns.nonZeroMilliCpu(i)).isEqualTo(nodes.get(i).nonZeroMilliCpu());
+            }
+            assertThat(columns.freeMilliCpu(0)).isEqualTo(2000);
+            assertThat(columns.freeMilliCpu(3)).isEqualTo(5000);
+            return null;
+        });
+    }
 }

@@ -3,6 +3,7 @@ package io.gantry.scheduler;
 import io.gantry.api.selector.LabelSelector;
 import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.Fixtures;
+import io.gantry.scheduler.framework.NodeColumns;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.ScoringStrategy;
@@ -116,5 +117,101 @@ class SchedulingAlgorithmTest {
     void systemDefaultSpreadingOutweighsBinPackingForAReplicaSetsPods() {
         assertThat(replicasPerNode(false)).containsExactly(0, 0, 6);
         assertThat(replicasPerNode(true)).containsExactly(2, 2, 2);
+    }
+
+    /** A view of the nodes that also gives their values in columns, as the scheduler's cache does. */
+    private static ClusterView withColumns(List<NodeInfo> nodes) {
+        NodeColumns columns = new NodeColumns();
+        for (int i = 0; i < nodes.size(); i++) {
+            columns.attach(nodes.get(i), i);
+        }
+        return new ClusterView() {
+            @Override
+            public List<NodeInfo> nodes() {
+                return nodes;
+            }
+
+            @Override
+            public NodeColumns columns() {
+                return columns;
+            }
+
+            @Override
+            public java.util.Map<String, String> namespaceLabels(String namespace) {
+                return java.util.Map.of();
+            }
+        };
+    }
+
+    @Test
+    void decisionsFromColumnsAreTheDecisionsFromTheNodes() {
+        java.util.Random random = new java.util.Random(11);
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            StringBuilder spec = new StringBuilder("{");
+            int kind = random.nextInt(10);
+            if (kind == 0) {
+                spec.append("'unschedulable':true");
+            } else if (kind == 1) {
+                spec.append("'taints':[{'key':'dedicated','value':'db','effect':'NoSchedule'}]");
+            } else if (kind == 2) {
+                spec.append("'taints':[{'key':'spot','effect':'PreferNoSchedule'}]");
+            } else if (kind == 3) {
+                spec.append("'taints':[{'key':'evict','effect':'NoExecute'},{'key':'spot','effect':'PreferNoSchedule'}]");
+            }
+            spec.append("}");
+            String labels = "{'disk':'" + (random.nextBoolean() ? "ssd" : "hdd") + "'}";
+            String name = "n" + i;
+            NodeInfo node = kind == 4
+                    // with an extended resource
+                    ? NodeInfo.of(Fixtures.json("{'metadata':{'name':'" + name + "','labels':" + labels + "},"
+                            + "'status':{'allocatable':{'cpu':'8','memory':'16Gi','pods':'20','example.com/gpu':'2'},"
+                            + "'conditions':[{'type':'Ready','status':'True'}]}}"))
+                    : node(name, Integer.toString(1 + random.nextInt(8)), (1 + random.nextInt(16)) + "Gi",
+                            3 + random.nextInt(18), labels, spec.toString());
+            nodes.add(node);
+        }
+        ClusterView fromColumns = withColumns(nodes);
+        ClusterView fromNodes = ClusterView.of(nodes);
+        SchedulingAlgorithm columnar = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(5L));
+        SchedulingAlgorithm plain = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(5L));
+        int placed = 0;
+        int unschedulable = 0;
+        for (int i = 0; i < 1500; i++) {
+            StringBuilder container = new StringBuilder("{'name':'c'");
+            int shape = random.nextInt(10);
+            if (shape != 0) {
+                container.append(",'resources':{'requests':{'cpu':'").append(100 + random.nextInt(1900))
+                        .append("m','memory':'").append(128 + random.nextInt(4000)).append("Mi'")
+                        .append(shape == 1 ? ",'example.com/gpu':'1'" : "").append("}}");
+            }
+            container.append("}");
+            StringBuilder spec = new StringBuilder("{'containers':[" + container + "]");
+            if (shape == 2) {
+                spec.append(",'tolerations':[{'key':'dedicated','operator':'Exists'}]");
+            } else if (shape == 3) {
+                spec.append(",'tolerations':[{'operator':'Exists'}]");
+            } else if (shape == 4) {
+                spec.append(",'nodeSelector':{'disk':'ssd'}");
+            }
+            spec.append("}");
+            PodInfo pod = pod("p" + i, spec.toString());
+            SchedulingAlgorithm.Result expected = plain.schedule(pod, fromNodes);
+            SchedulingAlgorithm.Result actual = columnar.schedule(pod, fromColumns);
+            if (expected instanceof SchedulingAlgorithm.Placed p) {
+                assertThat(actual).as("pod %d", i).isEqualTo(p);
+                nodes.stream().filter(n -> n.name().equals(p.nodeName())).findFirst().orElseThrow()
+                        .addPod(pod.assignedTo(p.nodeName()));
+                placed++;
+            } else {
+                assertThat(actual).as("pod %d", i).isInstanceOf(SchedulingAlgorithm.Unschedulable.class);
+                assertThat(((SchedulingAlgorithm.Unschedulable) actual).error().message())
+                        .isEqualTo(((SchedulingAlgorithm.Unschedulable) expected).error().message());
+                unschedulable++;
+            }
+        }
+        // the cluster fills up: both ways of deciding are exercised
+        assertThat(placed).isGreaterThan(500);
+        assertThat(unschedulable).isGreaterThan(100);
     }
 }

@@ -12,6 +12,14 @@ import java.util.function.Function;
 public interface ClusterView {
     List<NodeInfo> nodes();
 
+    /**
+     * The values of {@link #nodes()} in columns, slot i for node i, or null; decisions read them instead of the
+     * nodes where they can (see {@link NodeColumns}).
+     */
+    default NodeColumns columns() {
+        return null;
+    }
+
     /** The nodes running a pod with (anti-)affinity terms: what inter-pod affinity has to look at for most pods. */
     default List<NodeInfo> nodesWithPodsWithAffinity() {
         return nodes().stream().filter(NodeInfo::hasPodsWithAffinity).toList();

@@ -52,6 +52,9 @@ public final class NodeInfo {
     private long freePods;
     private final List<HostPort> usedPorts = new ArrayList<>();
     private int podsWithAffinity;
+    /** Where this node's values are copied for filters and scores that read many nodes, if anywhere. */
+    private NodeColumns columns;
+    private int slot = -1;
 
     public NodeInfo(String name) {
         this.name = name;
@@ -87,6 +90,7 @@ public final class NodeInfo {
             t.add(new Taint(ready.equals("False") ? NOT_READY : UNREACHABLE, "", "NoSchedule"));
         }
         this.taints = List.copyOf(t);
+        publish();
     }
 
     static String readyStatus(JsonNode node) {
@@ -142,6 +146,44 @@ public final class NodeInfo {
         }
         podCount = pods.size();
         updateFree();
+        publish();
+    }
+
+    /** Called by {@link NodeColumns#attach}: from now on this node's values are copied to that slot. */
+    void attach(NodeColumns columns, int slot) {
+        this.columns = columns;
+        this.slot = slot;
+        publish();
+    }
+
+    /** Stops copying values to the slot this node had (another node may take it). */
+    public void detach() {
+        this.columns = null;
+        this.slot = -1;
+    }
+
+    /** The node's slot in the columns it is attached to, or -1. */
+    public int slot() {
+        return slot;
+    }
+
+    private void publish() {
+        if (columns != null) {
+            columns.write(slot, this);
+        }
+    }
+
+    /** The {@link NodeColumns} flags that describe this node. */
+    int columnFlags() {
+        int flags = unschedulable ? NodeColumns.UNSCHEDULABLE : 0;
+        for (Taint t : taints) {
+            switch (t.effect()) {
+                case "NoSchedule", "NoExecute" -> flags |= NodeColumns.HARD_TAINTS;
+                case "PreferNoSchedule" -> flags |= NodeColumns.SOFT_TAINTS;
+                default -> { }
+            }
+        }
+        return flags;
     }
 
     private void updateFree() {

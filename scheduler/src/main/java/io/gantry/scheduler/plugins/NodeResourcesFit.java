@@ -3,6 +3,7 @@ package io.gantry.scheduler.plugins;
 import io.gantry.scheduler.framework.CycleState;
 import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
+import io.gantry.scheduler.framework.NodeColumns;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.Resources;
@@ -73,10 +74,19 @@ public final class NodeResourcesFit implements FilterPlugin, ScorePlugin {
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        long cpuAlloc = node.allocatableMilliCpu();
-        long memAlloc = node.allocatableMemory();
-        long cpuReq = node.nonZeroMilliCpu() + pod.nonZeroMilliCpu();
-        long memReq = node.nonZeroMemory() + pod.nonZeroMemory();
+        return score(pod, node.allocatableMilliCpu(), node.allocatableMemory(), node.nonZeroMilliCpu(),
+                node.nonZeroMemory());
+    }
+
+    /** The same score from the node's columns. */
+    public long score(PodInfo pod, NodeColumns columns, int slot) {
+        return score(pod, columns.allocatableMilliCpu(slot), columns.allocatableMemory(slot),
+                columns.nonZeroMilliCpu(slot), columns.nonZeroMemory(slot));
+    }
+
+    private long score(PodInfo pod, long cpuAlloc, long memAlloc, long nodeCpu, long nodeMemory) {
+        long cpuReq = nodeCpu + pod.nonZeroMilliCpu();
+        long memReq = nodeMemory + pod.nonZeroMemory();
         return switch (strategy) {
             case LEAST_ALLOCATED -> (least(cpuReq, cpuAlloc) + least(memReq, memAlloc)) / 2;
             case MOST_ALLOCATED -> (most(cpuReq, cpuAlloc) + most(memReq, memAlloc)) / 2;
