@@ -180,7 +180,8 @@ final class SchedulingAlgorithm {
 
     /**
      * Kubernetes' default score weights. With columns ({@code slots} holding the feasible nodes' slots), the
-     * resource score and the taint score of nodes without PreferNoSchedule taints read them instead of the nodes.
+     * resource score, system-default spreading and the taint score of nodes without PreferNoSchedule taints read
+     * them instead of the nodes.
      */
     private long[] score(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster,
                          NodeColumns columns, int[] slots) {
@@ -196,7 +197,14 @@ final class SchedulingAlgorithm {
         }
         addScores(nodeAffinity, 2, state, pod, feasible, cluster, scores, total);
         addScores(podAffinity, 2, state, pod, feasible, cluster, scores, total);
-        addScores(spread, 2, state, pod, feasible, cluster, scores, total);
+        if (columns == null) {
+            addScores(spread, 2, state, pod, feasible, cluster, scores, total);
+        } else if (spread.preScore(state, pod, feasible, cluster, columns, slots) != PreResult.SKIP) {
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = spread.score(state, pod, feasible.get(i), slots[i]);
+            }
+            addWeighted(spread, 2, state, pod, scores, total);
+        }
         if (columns == null) {
             addScores(taints, 3, state, pod, feasible, cluster, scores, total);
         } else if (taints.preScore(state, pod, feasible, cluster) != PreResult.SKIP) {

@@ -121,6 +121,11 @@ class SchedulingAlgorithmTest {
 
     /** A view of the nodes that also gives their values in columns, as the scheduler's cache does. */
     private static ClusterView withColumns(List<NodeInfo> nodes) {
+        return withColumns(nodes, pod -> Optional.empty());
+    }
+
+    private static ClusterView withColumns(List<NodeInfo> nodes,
+                                           java.util.function.Function<PodInfo, Optional<LabelSelector>> owners) {
         NodeColumns columns = new NodeColumns();
         for (int i = 0; i < nodes.size(); i++) {
             columns.attach(nodes.get(i), i);
@@ -139,6 +144,11 @@ class SchedulingAlgorithmTest {
             @Override
             public java.util.Map<String, String> namespaceLabels(String namespace) {
                 return java.util.Map.of();
+            }
+
+            @Override
+            public Optional<LabelSelector> ownerSelector(PodInfo pod) {
+                return owners.apply(pod);
             }
         };
     }
@@ -213,5 +223,52 @@ class SchedulingAlgorithmTest {
         // the cluster fills up: both ways of deciding are exercised
         assertThat(placed).isGreaterThan(500);
         assertThat(unschedulable).isGreaterThan(100);
+    }
+
+    @Test
+    void spreadingFromColumnsDecidesAsSpreadingFromTheNodes() {
+        java.util.Random random = new java.util.Random(3);
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String name = "n" + i;
+            List<String> labels = new ArrayList<>();
+            if (random.nextInt(10) != 0) {
+                labels.add("'kubernetes.io/hostname':'" + name + "'");
+            }
+            int zone = random.nextInt(5);
+            if (zone < 3) {
+                labels.add("'topology.kubernetes.io/zone':'z" + zone + "'");
+            }
+            nodes.add(node(name, "8", "32Gi", 40, "{" + String.join(",", labels) + "}", "{}"));
+        }
+        // what selects a pod: its Deployment's label, as a ReplicaSet's selector would
+        java.util.function.Function<PodInfo, Optional<LabelSelector>> owners = pod -> pod.labels().containsKey("app")
+                ? Optional.of(LabelSelector.parse("app=" + pod.labels().get("app"))) : Optional.empty();
+        ClusterView fromColumns = withColumns(nodes, owners);
+        ClusterView fromNodes = ClusterView.of(nodes, owners);
+        SchedulingAlgorithm columnar = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(9L));
+        SchedulingAlgorithm plain = new SchedulingAlgorithm(SchedulerConfig.defaults().withRandomSeed(9L));
+        for (int i = 0; i < 1200; i++) {
+            int kind = random.nextInt(10);
+            String labels = kind == 0 ? "{}" : "{'app':'d" + random.nextInt(6) + "'}";
+            String spec = "{'containers':[{'name':'c','resources':{'requests':{'cpu':'100m','memory':'500Mi'}}}]"
+                    + (kind == 1 ? ",'topologySpreadConstraints':[{'maxSkew':1,'topologyKey':"
+                    + "'topology.kubernetes.io/zone','whenUnsatisfiable':'ScheduleAnyway','labelSelector':"
+                    + "{'matchLabels':" + labels + "}}]" : "") + "}";
+            PodInfo pod = pod("p" + i, labels, spec);
+            var expected = (SchedulingAlgorithm.Placed) plain.schedule(pod, fromNodes);
+            assertThat(columnar.schedule(pod, fromColumns)).as("pod %d", i).isEqualTo(expected);
+            nodes.stream().filter(n -> n.name().equals(expected.nodeName())).findFirst().orElseThrow()
+                    .addPod(pod.assignedTo(expected.nodeName()));
+        }
+        // spreading did its work: no node with a hostname holds more than a few of one Deployment's 200 pods (one
+        // without is left out of spreading by hostname)
+        for (NodeInfo node : nodes) {
+            if (node.label(NodeInfo.HOSTNAME_LABEL) != null) {
+                java.util.Map<String, Long> perApp = node.pods().stream().collect(java.util.stream.Collectors
+                        .groupingBy(p -> p.labels().getOrDefault("app", ""), java.util.stream.Collectors.counting()));
+                assertThat(perApp.values()).as(node.name()).allMatch(c -> c <= 8);
+            }
+        }
     }
 }

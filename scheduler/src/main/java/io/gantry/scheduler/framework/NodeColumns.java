@@ -20,6 +20,8 @@ public final class NodeColumns {
     public static final int HARD_TAINTS = 1 << 1;
     /** The node has a PreferNoSchedule taint. */
     public static final int SOFT_TAINTS = 1 << 2;
+    /** The node has the kubernetes.io/hostname label. */
+    public static final int HOSTNAME = 1 << 3;
 
     private int size;
     private byte[] flags = new byte[0];
@@ -31,6 +33,7 @@ public final class NodeColumns {
     private long[] allocatableMemory = new long[0];
     private long[] nonZeroMilliCpu = new long[0];
     private long[] nonZeroMemory = new long[0];
+    private String[] zone = new String[0];
 
     /** Attaches {@code node} to {@code slot} (at most one past the last) and copies its values there. */
     public void attach(NodeInfo node, int slot) {
@@ -67,6 +70,7 @@ public final class NodeColumns {
         allocatableMemory = Arrays.copyOf(allocatableMemory, capacity);
         nonZeroMilliCpu = Arrays.copyOf(nonZeroMilliCpu, capacity);
         nonZeroMemory = Arrays.copyOf(nonZeroMemory, capacity);
+        zone = Arrays.copyOf(zone, capacity);
     }
 
     /** Called by the node attached to {@code slot} whenever one of these values changes. */
@@ -80,6 +84,7 @@ public final class NodeColumns {
         allocatableMemory[slot] = node.allocatableMemory();
         nonZeroMilliCpu[slot] = node.nonZeroMilliCpu();
         nonZeroMemory[slot] = node.nonZeroMemory();
+        zone[slot] = node.label(NodeInfo.ZONE_LABEL);
     }
 
     public int flags(int slot) {
@@ -116,5 +121,10 @@ public final class NodeColumns {
 
     public long nonZeroMemory(int slot) {
         return nonZeroMemory[slot];
+    }
+
+    /** The node's topology.kubernetes.io/zone label, or null. */
+    public String zone(int slot) {
+        return zone[slot];
     }
 }

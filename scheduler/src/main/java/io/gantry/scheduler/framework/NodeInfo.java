@@ -175,7 +175,8 @@ public final class NodeInfo {
 
     /** The {@link NodeColumns} flags that describe this node. */
     int columnFlags() {
-        int flags = unschedulable ? NodeColumns.UNSCHEDULABLE : 0;
+        int flags = (unschedulable ? NodeColumns.UNSCHEDULABLE : 0)
+                | (hostnameLabel != null ? NodeColumns.HOSTNAME : 0);
         for (Taint t : taints) {
             switch (t.effect()) {
                 case "NoSchedule", "NoExecute" -> flags |= NodeColumns.HARD_TAINTS;

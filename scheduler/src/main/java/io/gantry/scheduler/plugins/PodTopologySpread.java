@@ -6,6 +6,7 @@ import io.gantry.scheduler.framework.ClusterView;
 import io.gantry.scheduler.framework.CycleState;
 import io.gantry.scheduler.framework.FilterPlugin;
 import io.gantry.scheduler.framework.FilterResult;
+import io.gantry.scheduler.framework.NodeColumns;
 import io.gantry.scheduler.framework.NodeInfo;
 import io.gantry.scheduler.framework.PodInfo;
 import io.gantry.scheduler.framework.PreResult;
@@ -152,7 +153,15 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
      */
     private record ScoreState(List<Constraint> constraints, List<Map<NodeInfo, Integer>> matching,
                               List<Map<String, Integer>> perDomain, double[] weights, boolean requireAll,
-                              boolean[] byHostname) {
+                              boolean[] byHostname, ByColumns byColumns) {
+    }
+
+    /**
+     * Scoring from columns (system defaults only, whose keys are the hostname and zone labels the columns hold).
+     *
+     * @param matchingBySlot per constraint by hostname, the matching pods per node slot (null for the others)
+     */
+    private record ByColumns(NodeColumns columns, int[][] matchingBySlot) {
     }
 
     private static List<Constraint> softConstraints(PodInfo pod, ClusterView cluster) {
@@ -169,11 +178,23 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
     @Override
     public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster) {
+        return preScore(state, pod, feasible, cluster, null, null);
+    }
+
+    /**
+     * The same, where {@code columns} (if not null) hold the feasible nodes at {@code slots}: then the system
+     * defaults read the nodes' labels from the columns, and {@link #score(CycleState, PodInfo, NodeInfo, int)}
+     * scores by slot, without a look at the nodes themselves.
+     */
+    public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster,
+                              NodeColumns columns, int[] slots) {
         List<Constraint> all = softConstraints(pod, cluster);
         if (all.isEmpty()) {
             return PreResult.SKIP;
         }
         boolean requireAll = pod.spec().path("topologySpreadConstraints").size() > 0;
+        // the system defaults' keys are the hostname and the zone, which the columns hold
+        boolean byColumns = columns != null && !requireAll;
         List<Map<String, Integer>> domainsOfFeasible = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             domainsOfFeasible.add(new HashMap<>());
@@ -182,7 +203,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         // The value last added per constraint: neighbouring nodes mostly share their zone (or all lack one), and
         // looking each of hundreds of nodes up in the map was a third of this loop in a profile.
         String[] lastAdded = new String[all.size()];
-        for (NodeInfo node : feasible) {
+        for (int n = 0; n < feasible.size(); n++) {
+            NodeInfo node = feasible.get(n);
             if (requireAll && !hasAllKeys(all, node)) {
                 ignored++;
                 continue;
@@ -190,7 +212,7 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             for (int i = 0; i < all.size(); i++) {
                 if (!all.get(i).topologyKey().equals(HOSTNAME)) {
                     // as in Kubernetes, a node without the label is a domain of its own ("") for the weight
-                    String value = node.label(all.get(i).topologyKey());
+                    String value = byColumns ? columns.zone(slots[n]) : node.label(all.get(i).topologyKey());
                     String domain = value == null ? "" : value;
                     if (!domain.equals(lastAdded[i])) {
                         domainsOfFeasible.get(i).putIfAbsent(domain, 0);
@@ -225,8 +247,28 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
             byHostname[i] = constraints.get(i).topologyKey().equals(HOSTNAME);
         }
         state.put(SCORE_STATE, new ScoreState(constraints, matching, perDomain,
-                weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll, byHostname));
+                weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll, byHostname,
+                byColumns ? new ByColumns(columns, matchingBySlot(matching, byHostname, columns)) : null));
         return PreResult.RUN;
+    }
+
+    /** Per constraint by hostname, the matching pods per slot: an array read instead of a hash lookup per node. */
+    private static int[][] matchingBySlot(List<Map<NodeInfo, Integer>> matching, boolean[] byHostname,
+                                          NodeColumns columns) {
+        int[][] bySlot = new int[byHostname.length][];
+        for (int i = 0; i < byHostname.length; i++) {
+            if (byHostname[i]) {
+                int[] counts = new int[columns.size()];
+                matching.get(i).forEach((node, count) -> {
+                    int slot = node.slot();
+                    if (slot >= 0 && slot < counts.length) {
+                        counts[slot] = count;
+                    }
+                });
+                bySlot[i] = counts;
+            }
+        }
+        return bySlot;
     }
 
     /**
@@ -245,6 +287,37 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
                 domains.merge(value, count, Integer::sum);
             }
         });
+    }
+
+    /**
+     * The score of {@code node}, at {@code slot} of the columns given to
+     * {@link #preScore(CycleState, PodInfo, List, ClusterView, NodeColumns, int[])}: read from the columns where
+     * that pre-score used them, else from the node.
+     */
+    public long score(CycleState state, PodInfo pod, NodeInfo node, int slot) {
+        ScoreState s = state.get(SCORE_STATE);
+        if (s.byColumns() == null) {
+            return score(state, pod, node);
+        }
+        NodeColumns columns = s.byColumns().columns();
+        double total = 0;
+        for (int i = 0; i < s.constraints().size(); i++) {
+            int matching;
+            if (s.byHostname()[i]) {
+                if ((columns.flags(slot) & NodeColumns.HOSTNAME) == 0) {
+                    continue;
+                }
+                matching = s.byColumns().matchingBySlot()[i][slot];
+            } else {
+                String zone = columns.zone(slot);
+                if (zone == null) {
+                    continue;
+                }
+                matching = s.perDomain().get(i).getOrDefault(zone, 0);
+            }
+            total += matching * s.weights()[i] + (s.constraints().get(i).maxSkew() - 1);
+        }
+        return Math.round(total);
     }
 
     @Override
