@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -36,6 +37,10 @@ final class KeepAliveConnection implements AutoCloseable {
     private final int port;
     private final String token;
     private SSLSocket socket;
+    /** The TCP connection under {@link #socket}. */
+    private Socket tcp;
+    /** Whether the connection carries a stream ({@link #stream}), which ends only when closed. */
+    private boolean streaming;
     private InputStream in;
     private OutputStream out;
 
@@ -76,6 +81,33 @@ final class KeepAliveConnection implements AutoCloseable {
         out.write(head);
         out.write(body);
         out.flush();
+        Head answer = readHead();
+        boolean keep = answer.status() != dropBodyOf;
+        ByteArrayOutputStream content = keep ? new ByteArrayOutputStream() : null;
+        boolean closes = answer.closes();
+        if (answer.chunked()) {
+            for (long size = chunkSize(); size > 0; size = chunkSize()) {
+                copy(size, content);
+                line();
+            }
+            skipTrailers();
+        } else if (answer.length() >= 0) {
+            copy(answer.length(), content);
+        } else {
+            closes = true;
+            copy(Long.MAX_VALUE, content);
+        }
+        if (closes) {
+            close();
+        }
+        return new Response(answer.status(), keep ? content.toByteArray() : new byte[0]);
+    }
+
+    /** An answer's status and the headers that say how its body is framed. */
+    private record Head(int status, long length, boolean chunked, boolean closes) {
+    }
+
+    private Head readHead() throws IOException {
         String statusLine = line();
         if (!statusLine.startsWith("HTTP/1.1 ") || statusLine.length() < 12) {
             throw new IOException("not an HTTP/1.1 answer: " + statusLine);
@@ -98,39 +130,100 @@ final class KeepAliveConnection implements AutoCloseable {
                 default -> { }
             }
         }
-        boolean keep = status != dropBodyOf;
-        ByteArrayOutputStream content = keep ? new ByteArrayOutputStream() : null;
-        if (chunked) {
-            for (long size = chunkSize(); size > 0; size = chunkSize()) {
-                copy(size, content);
-                line();
-            }
-            while (!line().isEmpty()) {
-                // trailers
-            }
-        } else if (length >= 0) {
-            copy(length, content);
+        return new Head(status, length, chunked, closes);
+    }
+
+    private void skipTrailers() throws IOException {
+        while (!line().isEmpty()) {
+            // trailers
+        }
+    }
+
+    /**
+     * GETs a stream that stays open, a watch: its status, and its body to read as it arrives. The JDK's HttpClient
+     * hands a stream's bytes through its selector and worker threads; read here on the caller's thread, a watch
+     * of thousands of events a second costs the machine less of what the server is measured with. The connection
+     * serves nothing else afterwards; closing it ends the stream.
+     */
+    Streamed stream(String path, java.time.Duration readTimeout) throws IOException {
+        if (socket == null) {
+            open();
+        }
+        streaming = true;
+        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis()));
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nAuthorization: Bearer " + token
+                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        Head answer = readHead();
+        InputStream body;
+        if (answer.chunked()) {
+            body = new ChunkedBody();
+        } else if (answer.length() >= 0) {
+            ByteArrayOutputStream content = new ByteArrayOutputStream();
+            copy(answer.length(), content);
+            body = new java.io.ByteArrayInputStream(content.toByteArray());
         } else {
-            closes = true;
-            copy(Long.MAX_VALUE, content);
+            body = in;
         }
-        if (closes) {
-            close();
+        return new Streamed(answer.status(), body);
+    }
+
+    /** A streamed answer: its status and its body, read from the connection as it arrives. */
+    record Streamed(int status, InputStream body) {
+    }
+
+    /** The body of a chunked answer, read chunk by chunk from the connection. */
+    private final class ChunkedBody extends InputStream {
+        private long left;
+        private boolean started;
+        private boolean done;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
         }
-        return new Response(status, keep ? content.toByteArray() : new byte[0]);
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (left == 0) {
+                if (started) {
+                    line(); // the line break after a chunk
+                }
+                started = true;
+                left = chunkSize();
+                if (left == 0) {
+                    skipTrailers();
+                    done = true;
+                    return -1;
+                }
+            }
+            int read = in.read(buffer, offset, (int) Math.min(length, left));
+            if (read < 0) {
+                throw new EOFException("the stream ended mid-chunk");
+            }
+            left -= read;
+            return read;
+        }
     }
 
     private void open() throws IOException {
-        SSLSocket s = (SSLSocket) ssl.getSocketFactory().createSocket();
+        Socket tcp = new Socket();
+        SSLSocket s;
         try {
-            s.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            tcp.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+            tcp.setTcpNoDelay(true);
+            s = (SSLSocket) ssl.getSocketFactory().createSocket(tcp, host, port, true);
             s.setSoTimeout(READ_TIMEOUT_MS);
-            s.setTcpNoDelay(true);
             s.startHandshake();
         } catch (IOException e) {
-            s.close();
+            tcp.close();
             throw e;
         }
+        this.tcp = tcp;
         socket = s;
         in = new BufferedInputStream(s.getInputStream(), 1 << 16);
         out = new BufferedOutputStream(s.getOutputStream(), 1 << 14);
@@ -179,12 +272,16 @@ final class KeepAliveConnection implements AutoCloseable {
     public void close() {
         if (socket != null) {
             try {
-                socket.close();
+                // A stream is cut off at the TCP level: closing TLS properly would wait to read the server's
+                // close_notify, which comes only after the rest of a watch it is still sending.
+                (streaming ? tcp : socket).close();
             } catch (IOException ignored) {
                 // closing a connection that is going away anyway
             }
         }
         socket = null;
+        tcp = null;
+        streaming = false;
         in = null;
         out = null;
     }

@@ -2,9 +2,7 @@ package io.gantry.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -283,11 +281,10 @@ public final class SchedulingBench {
         while (awaited.get() < expected && !Thread.currentThread().isInterrupted()) {
             String path = podsPath + "?watch=true&allowWatchBookmarks=false&timeoutSeconds=600&resourceVersion="
                     + revision;
-            try {
-                HttpResponse<InputStream> r = api.send(api.request(path).timeout(Duration.ofMinutes(15)).GET().build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                if (r.statusCode() != 200) {
-                    error.compareAndSet("", "watch answered HTTP " + r.statusCode());
+            try (KeepAliveConnection connection = api.connection()) {
+                KeepAliveConnection.Streamed r = connection.stream(path, Duration.ofMinutes(15));
+                if (r.status() != 200) {
+                    error.compareAndSet("", "watch answered HTTP " + r.status());
                     return;
                 }
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8),
@@ -329,8 +326,6 @@ public final class SchedulingBench {
                         }
                     }
                 }
-            } catch (InterruptedException e) {
-                return;
             } catch (IOException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
