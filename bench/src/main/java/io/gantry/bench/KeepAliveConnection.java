@@ -4,6 +4,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -145,7 +147,7 @@ final class KeepAliveConnection implements AutoCloseable {
      * of thousands of events a second costs the machine less of what the server is measured with. The connection
      * serves nothing else afterwards; closing it ends the stream.
      */
-    Streamed stream(String path, java.time.Duration readTimeout) throws IOException {
+    Streamed stream(String path, Duration readTimeout) throws IOException {
         if (socket == null) {
             open();
         }
@@ -161,7 +163,7 @@ final class KeepAliveConnection implements AutoCloseable {
         } else if (answer.length() >= 0) {
             ByteArrayOutputStream content = new ByteArrayOutputStream();
             copy(answer.length(), content);
-            body = new java.io.ByteArrayInputStream(content.toByteArray());
+            body = new ByteArrayInputStream(content.toByteArray());
         } else {
             body = in;
         }

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static io.gantry.scheduler.framework.Fixtures.node;
 import static io.gantry.scheduler.framework.Fixtures.pod;
@@ -125,7 +129,7 @@ class SchedulingAlgorithmTest {
     }
 
     private static ClusterView withColumns(List<NodeInfo> nodes,
-                                           java.util.function.Function<PodInfo, Optional<LabelSelector>> owners) {
+                                           Function<PodInfo, Optional<LabelSelector>> owners) {
         NodeColumns columns = new NodeColumns();
         for (int i = 0; i < nodes.size(); i++) {
             columns.attach(nodes.get(i), i);
@@ -142,8 +146,8 @@ class SchedulingAlgorithmTest {
             }
 
             @Override
-            public java.util.Map<String, String> namespaceLabels(String namespace) {
-                return java.util.Map.of();
+            public Map<String, String> namespaceLabels(String namespace) {
+                return Map.of();
             }
 
             @Override
@@ -155,7 +159,7 @@ class SchedulingAlgorithmTest {
 
     @Test
     void decisionsFromColumnsAreTheDecisionsFromTheNodes() {
-        java.util.Random random = new java.util.Random(11);
+        Random random = new Random(11);
         List<NodeInfo> nodes = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             StringBuilder spec = new StringBuilder("{");
@@ -227,7 +231,7 @@ class SchedulingAlgorithmTest {
 
     @Test
     void spreadingFromColumnsDecidesAsSpreadingFromTheNodes() {
-        java.util.Random random = new java.util.Random(3);
+        Random random = new Random(3);
         List<NodeInfo> nodes = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             String name = "n" + i;
@@ -242,7 +246,7 @@ class SchedulingAlgorithmTest {
             nodes.add(node(name, "8", "32Gi", 40, "{" + String.join(",", labels) + "}", "{}"));
         }
         // what selects a pod: its Deployment's label, as a ReplicaSet's selector would
-        java.util.function.Function<PodInfo, Optional<LabelSelector>> owners = pod -> pod.labels().containsKey("app")
+        Function<PodInfo, Optional<LabelSelector>> owners = pod -> pod.labels().containsKey("app")
                 ? Optional.of(LabelSelector.parse("app=" + pod.labels().get("app"))) : Optional.empty();
         ClusterView fromColumns = withColumns(nodes, owners);
         ClusterView fromNodes = ClusterView.of(nodes, owners);
@@ -265,8 +269,8 @@ class SchedulingAlgorithmTest {
         // without is left out of spreading by hostname)
         for (NodeInfo node : nodes) {
             if (node.label(NodeInfo.HOSTNAME_LABEL) != null) {
-                java.util.Map<String, Long> perApp = node.pods().stream().collect(java.util.stream.Collectors
-                        .groupingBy(p -> p.labels().getOrDefault("app", ""), java.util.stream.Collectors.counting()));
+                Map<String, Long> perApp = node.pods().stream().collect(Collectors
+                        .groupingBy(p -> p.labels().getOrDefault("app", ""), Collectors.counting()));
                 assertThat(perApp.values()).as(node.name()).allMatch(c -> c <= 8);
             }
         }
