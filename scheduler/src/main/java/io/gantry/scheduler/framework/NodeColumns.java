@@ -7,8 +7,8 @@ import java.util.Arrays;
  * cache's node list (its slot). A decision reads these for hundreds of nodes; reading them from each node's own
  * {@link NodeInfo} missed the CPU caches once or more per node (the objects lie wherever the heap put them, and the
  * rest of the control plane has pushed them out since the last decision looked at them): filtering 500 nodes took
- * a tenth of the control plane's work when it scheduled bare pods alone. Here the values of neighbouring nodes share cache lines and are read in
- * order.
+ * a tenth of the control plane's work when it scheduled bare pods alone. Here the values of neighbouring nodes
+ * share cache lines and are read in order.
  * <p>
  * Every {@link NodeInfo} attached to a slot writes its values here whenever they change, so the columns are never
  * behind it. Not thread-safe: the cache guards it, as it guards the nodes.
