@@ -1,5 +1,7 @@
 package io.gantry.cli;
 
+import io.gantry.apiserver.watch.SharedTreeCheck;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -50,6 +52,8 @@ final class GantryProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx1g");
+        // checks that only tests pay for, among them that nothing changes the watch cache's shared trees
+        command.add("-ea:io.gantry...");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -166,11 +170,23 @@ final class GantryProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log) : "";
     }
 
+    /** Stops the process; fails when it logged that a shared tree of its watch cache was changed. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(15, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(15, TimeUnit.SECONDS);
+        }
+        String output;
+        try {
+            output = log();
+        } catch (IOException e) {
+            return;
+        }
+        int at = output.indexOf(SharedTreeCheck.MESSAGE);
+        if (at >= 0) {
+            int end = output.indexOf('\n', at);
+            throw new AssertionError("gantry (" + log + "): " + output.substring(at, end < 0 ? output.length() : end));
         }
     }
 }

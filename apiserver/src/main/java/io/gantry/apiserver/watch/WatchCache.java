@@ -161,6 +161,10 @@ public final class WatchCache implements AutoCloseable {
     private void onStoreEvent(WatchEvent event) {
         synchronized (lock) {
             Current before = current.get(event.key());
+            if (SharedTreeCheck.ENABLED && before != null
+                    && !SharedTreeCheck.unchanged(before.tree(), before.stored().stored(), before.stored().revision())) {
+                LOG.error("{}: {} at revision {}", SharedTreeCheck.MESSAGE, event.key(), before.stored().revision());
+            }
             ObjectNode previous = before == null ? null : before.tree();
             Version previousStored = before == null ? null : before.stored();
             CacheEvent cacheEvent;
