@@ -104,6 +104,12 @@ final class LocalApiClient implements ApiClient {
         service.createWritten(type, namespace, asJson(object), writeOptions());
     }
 
+    /** Without the copy of the created object that {@link #create} makes: a pod's creator wants its name alone. */
+    @Override
+    public String createReturningName(ResourceType type, String namespace, ObjectNode object) {
+        return nameOf(service.createWritten(type, namespace, asJson(object), writeOptions()).object());
+    }
+
     @Override
     public ObjectNode update(ResourceType type, ObjectNode object) {
         return asJson(service.updateWritten(type, namespaceOf(object), nameOf(object), asJson(object), "",

@@ -85,6 +85,21 @@ class LocalApiClientTest {
     }
 
     @Test
+    void aCreateReturningTheNameGivesWhatTheGenerateNameBecame() {
+        ObjectNode generated = pod("");
+        ((ObjectNode) generated.get("metadata")).remove("name");
+        ((ObjectNode) generated.get("metadata")).put("generateName", "gen-");
+
+        String name = client.createReturningName(PODS, "default", generated);
+
+        assertThat(name).startsWith("gen-").hasSize("gen-".length() + 5);
+        assertThat(client.get(PODS, "default", name).at("/metadata/generateName").asText()).isEqualTo("gen-");
+        ObjectNode invalid = pod("bad name");
+        assertThatThrownBy(() -> client.createReturningName(PODS, "default", invalid))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+    }
+
+    @Test
     void aStatusWriteThatChangesNothingStoresNothingWhateverTheNumbersTypes() throws Exception {
         ResourceType deployments = REGISTRY.byKind("apps/v1", "Deployment").orElseThrow();
         ObjectNode deployment = (ObjectNode) Json.MAPPER.readTree("""

@@ -28,6 +28,14 @@ public interface ApiClient extends AutoCloseable {
         create(type, namespace, object);
     }
 
+    /**
+     * A create whose caller needs only the name the object got (what its generateName became), as controllers
+     * naming a new pod in an event: failures are thrown as from {@link #create}.
+     */
+    default String createReturningName(ResourceType type, String namespace, ObjectNode object) {
+        return create(type, namespace, object).path("metadata").path("name").asText();
+    }
+
     /** PUT of the whole object; its metadata.resourceVersion, when set, must be current (else 409). */
     ObjectNode update(ResourceType type, ObjectNode object);
 

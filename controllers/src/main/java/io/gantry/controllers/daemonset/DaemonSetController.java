@@ -312,9 +312,9 @@ public final class DaemonSetController extends Controller {
         expectations.expectCreations(key, changes.nodesToCreate().size());
         for (String node : changes.nodesToCreate()) {
             try {
-                ObjectNode created = client.create(SharedInformers.PODS, Meta.namespace(ds), newPod(ds, hash, node));
-                events.event(ds, EventRecorder.NORMAL, "SuccessfulCreate",
-                        "Created pod: " + Meta.name(created));
+                String created = client.createReturningName(SharedInformers.PODS, Meta.namespace(ds),
+                        newPod(ds, hash, node));
+                events.event(ds, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created);
             } catch (ApiException e) {
                 expectations.creationObserved(key);
                 events.event(ds, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());

@@ -416,8 +416,8 @@ public final class JobController extends Controller {
             }
             pod.set("spec", podSpec);
             try {
-                ObjectNode created = client.create(SharedInformers.PODS, Meta.namespace(job), pod);
-                events.event(job, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + Meta.name(created));
+                String created = client.createReturningName(SharedInformers.PODS, Meta.namespace(job), pod);
+                events.event(job, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created);
                 return true;
             } catch (ApiException e) {
                 events.event(job, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());

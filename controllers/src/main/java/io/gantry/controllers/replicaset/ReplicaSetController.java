@@ -244,8 +244,8 @@ public final class ReplicaSetController extends Controller {
         meta.putArray("ownerReferences").add(Meta.controllerRefTo(rs, SharedInformers.REPLICA_SETS));
         pod.set("spec", template.path("spec").deepCopy());
         try {
-            ObjectNode created = client.create(SharedInformers.PODS, Meta.namespace(rs), pod);
-            events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + Meta.name(created));
+            String created = client.createReturningName(SharedInformers.PODS, Meta.namespace(rs), pod);
+            events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: " + created);
             return true;
         } catch (ApiException e) {
             events.event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: " + e.getMessage());
