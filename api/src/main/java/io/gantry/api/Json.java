@@ -25,6 +25,8 @@ public final class Json {
      * Parsers and generators borrow their buffers from a pool shared by all threads. Jackson's default keeps them
      * per thread, which is no pool at all for virtual threads (one per request): every parse and every
      * serialization allocated about 20 KB of fresh buffers, most of what a small body costs.
+     * <p>
+     * Trees parsed or built through it share the nodes of short strings they have in common ({@link SharedTextNodes}).
      */
     public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
@@ -32,6 +34,7 @@ public final class Json {
             .recyclerPool(JsonRecyclerPools.sharedBoundedPool())
             .build())
             .registerModule(new JavaTimeModule())
+            .setNodeFactory(new SharedTextNodes())
             .setSerializationInclusion(JsonInclude.Include.NON_NULL)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
