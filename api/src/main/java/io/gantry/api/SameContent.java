@@ -3,7 +3,6 @@ package io.gantry.api;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -63,9 +62,7 @@ public final class SameContent {
         boolean rawA = RawJson.isRaw(a);
         boolean rawB = RawJson.isRaw(b);
         if (rawA || rawB) {
-            byte[] bytesA = RawJson.utf8(a);
-            byte[] bytesB = RawJson.utf8(b);
-            if (bytesA == null || bytesB == null || !Arrays.equals(bytesA, bytesB)) {
+            if (!RawJson.sameBytes(a, b)) {
                 if (deferred == null) {
                     deferred = new ArrayList<>();
                 }

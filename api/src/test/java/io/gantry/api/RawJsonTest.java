@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RawJsonTest {
     private static final String VALUE = "[{\"manager\":\"kubectl-ü\",\"fieldsV1\":{\"f:a\\\"b\":{}},\"n\":1}]";
@@ -36,6 +37,26 @@ class RawJsonTest {
 
         assertThat(new String(Json.bytes(tree), StandardCharsets.UTF_8)).isEqualTo("{\"a\":\"b\",\"raw\":" + big + "}");
         assertThat(Json.string(tree)).isEqualTo("{\"a\":\"b\",\"raw\":" + big + "}");
+        byte[] around = ("[" + big + "]").getBytes(StandardCharsets.UTF_8);
+        tree.set("raw", RawJson.slice(around, 1, around.length - 2));
+        assertThat(new String(Json.bytes(tree), StandardCharsets.UTF_8)).isEqualTo("{\"a\":\"b\",\"raw\":" + big + "}");
+    }
+
+    @Test
+    void aSliceIsWrittenParsedAndComparedAsItsOwnBytes() {
+        byte[] around = "{\"x\":[1,{\"k\":\"v\"}],\"y\":2}".getBytes(StandardCharsets.UTF_8);
+        JsonNode slice = RawJson.slice(around, 5, 13);
+        ObjectNode holder = Json.object().set("raw", slice);
+
+        assertThat(new String(Json.bytes(holder), StandardCharsets.UTF_8)).isEqualTo("{\"raw\":[1,{\"k\":\"v\"}]}");
+        assertThat(RawJson.parse(slice)).isEqualTo(Json.MAPPER.createArrayNode().add(1)
+                .add(Json.object().put("k", "v")));
+        assertThat(RawJson.utf8(slice)).isEqualTo("[1,{\"k\":\"v\"}]".getBytes(StandardCharsets.UTF_8));
+        assertThat(RawJson.sameBytes(slice, RawJson.node("[1,{\"k\":\"v\"}]".getBytes(StandardCharsets.UTF_8))))
+                .isTrue();
+        assertThat(RawJson.sameBytes(slice, RawJson.slice(around, 5, 12))).isFalse();
+        assertThat(RawJson.sameBytes(slice, Json.object())).isFalse();
+        assertThatThrownBy(() -> RawJson.slice(around, 20, 13)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test

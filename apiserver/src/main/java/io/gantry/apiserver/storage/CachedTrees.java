@@ -8,7 +8,6 @@ import io.gantry.api.RawJson;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,7 +15,8 @@ import java.util.List;
  * ({@link RawJson}), not as a tree. In a pod, managedFields are four fifths of the JSON nodes, and nothing that reads
  * the cache looks into them: answers and watch events are serialized (the raw JSON is written back as it was),
  * in-process informers drop them. So the cache holds a quarter of the nodes, parses faster, and leaves the garbage
- * collector less to copy. An update starts from {@link #privateCopy}, which parses them again.
+ * collector less to copy; the raw JSON is the part of the stored bytes that holds them, not a copy. An update starts
+ * from {@link #privateCopy}, which parses them again.
  */
 public final class CachedTrees {
     private CachedTrees() {
@@ -36,7 +36,7 @@ public final class CachedTrees {
         rest[start] = '0';
         System.arraycopy(stored, end, rest, start + 1, stored.length - end);
         ObjectNode object = ObjectStorage.decode(rest, revision);
-        Meta.metadata(object).set("managedFields", RawJson.node(Arrays.copyOfRange(stored, start, end)));
+        Meta.metadata(object).set("managedFields", RawJson.slice(stored, start, end - start));
         return object;
     }
 

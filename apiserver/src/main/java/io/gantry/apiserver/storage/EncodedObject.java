@@ -28,7 +28,15 @@ public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
 
     public static EncodedObject withTree(ObjectNode object) {
         ObjectNode stored = storedForm(object, true);
-        return new EncodedObject(Json.bytes(stored), ParsedCopy.of(stored, ParsedCopy.Raw.KEEP));
+        byte[] bytes = Json.bytes(stored);
+        ObjectNode tree = ParsedCopy.of(stored, ParsedCopy.Raw.KEEP);
+        // the tree's managedFields become the part of the stored bytes that holds them: one copy kept, not two
+        long range = tree == null ? -1 : StoredJson.managedFieldsRange(bytes);
+        if (range >= 0) {
+            int start = (int) (range >>> 32);
+            Meta.metadata(tree).set("managedFields", RawJson.slice(bytes, start, (int) range - start));
+        }
+        return new EncodedObject(bytes, tree);
     }
 
     /**

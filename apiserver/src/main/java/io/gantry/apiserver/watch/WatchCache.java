@@ -161,8 +161,8 @@ public final class WatchCache implements AutoCloseable {
     private void onStoreEvent(WatchEvent event) {
         synchronized (lock) {
             Current before = current.get(event.key());
-            if (SharedTreeCheck.ENABLED && before != null
-                    && !SharedTreeCheck.unchanged(before.tree(), before.stored().stored(), before.stored().revision())) {
+            if (SharedTreeCheck.ENABLED && before != null && !SharedTreeCheck.unchanged(before.tree(),
+                    before.stored().stored(), before.stored().revision())) {
                 LOG.error("{}: {} at revision {}", SharedTreeCheck.MESSAGE, event.key(), before.stored().revision());
             }
             ObjectNode previous = before == null ? null : before.tree();
@@ -186,14 +186,15 @@ public final class WatchCache implements AutoCloseable {
                 cacheEvent = new CacheEvent(CacheEvent.Type.DELETED, last, previous, event.revision(), value);
                 stored = new Version(value != null ? value : ObjectStorage.encode(last), event.revision());
             } else {
-                ObjectNode object = writtenTree(event);
-                stored = new Version(event.value(), event.revision());
-                current.put(event.key(), new Current(object, stored));
+                Current now = written(event);
+                ObjectNode object = now.tree();
+                stored = now.stored();
+                current.put(event.key(), now);
                 if (before == null) {
                     keys.add(event.key());
                 }
                 cacheEvent = new CacheEvent(previous == null ? CacheEvent.Type.ADDED : CacheEvent.Type.MODIFIED,
-                        object, previous, event.revision(), event.value());
+                        object, previous, event.revision(), stored.stored());
             }
             revision = event.revision();
             history.addLast(new PastEvent(cacheEvent.type(), event.revision(), stored,
@@ -224,23 +225,31 @@ public final class WatchCache implements AutoCloseable {
         writes.remove(key, encoded);
     }
 
+    /** The stored bytes the cache keeps of the object under {@code key}, or null. */
+    byte[] storedValue(String key) {
+        Current c = current.get(key);
+        return c == null ? null : c.stored().stored();
+    }
+
     /** How many writes this cache holds trees of, waiting for the store to report them. */
     int pendingWrites() {
         return writes.size();
     }
 
     /**
-     * The tree of a stored value: the one its write built, when this server made the write and no other write of
-     * the key came between, else decoded from the bytes (the value another server wrote, or a write racing
-     * another).
+     * The tree of a stored value and the bytes to keep: the tree its write built, when this server made the write and
+     * no other write of the key came between, with the write's own bytes (the store may report an equal copy, and
+     * the tree's managedFields are a slice of the write's bytes: keeping both arrays would keep the value twice);
+     * else the tree decoded from the reported bytes (the value another server wrote, or a write racing another).
      */
-    private ObjectNode writtenTree(WatchEvent event) {
+    private Current written(WatchEvent event) {
         EncodedObject write = writes.remove(event.key());
         if (write != null && (write.stored() == event.value() || Arrays.equals(write.stored(), event.value()))) {
             write.cacheTree().with("metadata").put("resourceVersion", Long.toString(event.revision()));
-            return write.cacheTree();
+            return new Current(write.cacheTree(), new Version(write.stored(), event.revision()));
         }
-        return CachedTrees.decode(event.value(), event.revision());
+        return new Current(CachedTrees.decode(event.value(), event.revision()),
+                new Version(event.value(), event.revision()));
     }
 
     /**

@@ -75,6 +75,21 @@ class WatchCacheWrittenTreesTest {
     }
 
     @Test
+    void theCacheKeepsTheWritesOwnBytesWhenTheStoreReportsAnEqualCopy() {
+        WatchCache cache = caches.get(PODS);
+        EncodedObject encoded = EncodedObject.withTree(pod("a"));
+        cache.expectWrite(KEY, encoded);
+
+        long revision = store.create(KEY, encoded.stored().clone());
+        ObjectNode cached = cachedAt(revision);
+
+        // one array for the value and the tree's managedFields, which are a slice of it
+        assertThat(cache.storedValue(KEY)).isSameAs(encoded.stored());
+        assertThat(cached).isSameAs(encoded.cacheTree());
+        assertCachedAsStored(cached);
+    }
+
+    @Test
     void aWrittenObjectIsCachedAsItsStoredJsonParsesAndNotSharedWithTheWriter() {
         Written created = storage.createWritten(PODS, pod("a"));
         ObjectNode cached = cachedAt(store.currentRevision());
