@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ShortNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 
 import java.math.BigInteger;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -58,9 +57,8 @@ public final class ParsedCopy {
     }
 
     private static ObjectNode copyObject(ObjectNode object, Raw raw) {
-        // sized for what it will hold: the copies are the watch cache's trees, kept while their objects live, and
-        // most of their objects have a handful of fields, for which a default map's table is twice too large
-        ObjectNode copy = new ObjectNode(Json.MAPPER.getNodeFactory(), LinkedHashMap.newLinkedHashMap(object.size()));
+        // the copies are the watch cache's trees, kept while their objects live: compact ones
+        ObjectNode copy = Json.compactObject(object.size());
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             JsonNode value = copy(field.getValue(), raw);
             if (value == null) {

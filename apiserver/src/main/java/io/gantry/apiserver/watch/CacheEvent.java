@@ -91,10 +91,12 @@ public final class CacheEvent {
 
     /** {@code object} without {@code metadata.managedFields}: a new root and metadata, the rest shared. */
     static ObjectNode withoutManagedFields(ObjectNode object) {
-        ObjectNode copy = Json.object();
+        // compact: informers keep these for as long as the objects live
+        ObjectNode copy = Json.compactObject(object.size());
         object.properties().forEach(field -> {
             if (field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode metadata) {
-                ObjectNode metadataCopy = copy.putObject("metadata");
+                ObjectNode metadataCopy = Json.compactObject(metadata.size());
+                copy.set("metadata", metadataCopy);
                 metadata.properties().forEach(m -> {
                     if (!m.getKey().equals("managedFields")) {
                         metadataCopy.set(m.getKey(), m.getValue());
