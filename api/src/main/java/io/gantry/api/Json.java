@@ -13,6 +13,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 
 /** Shared, immutable JSON and YAML mappers configured the way the Kubernetes API encodes objects. */
 public final class Json {
@@ -47,13 +48,18 @@ public final class Json {
         return MAPPER.createObjectNode();
     }
 
+    /** Objects of more fields than this are not made compact: a search through them would cost more than a hash. */
+    private static final int COMPACT_FIELDS = 32;
+
     /**
      * An empty object with room for about {@code fields} fields, kept in arrays rather than a hash map
      * ({@link FieldMap}): a third of the memory for small objects, for trees built once and then kept and read (the
-     * watch cache's). Changing it later works, but each lookup is a search through its fields.
+     * watch cache's). Changing it later works, but each lookup is a search through its fields; so an object of more
+     * than {@value #COMPACT_FIELDS} fields (a ConfigMap's data, say) gets a hash map sized for them instead.
      */
     public static ObjectNode compactObject(int fields) {
-        return new ObjectNode(MAPPER.getNodeFactory(), new FieldMap(fields));
+        return new ObjectNode(MAPPER.getNodeFactory(), fields > COMPACT_FIELDS
+                ? LinkedHashMap.newLinkedHashMap(fields) : new FieldMap(fields));
     }
 
     public static byte[] bytes(JsonNode node) {

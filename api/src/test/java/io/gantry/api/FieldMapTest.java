@@ -58,6 +58,19 @@ class FieldMapTest {
     }
 
     @Test
+    void largeObjectsCopyInOrderToo() {
+        ObjectNode data = Json.object();
+        for (int i = 100; i > 0; i--) {
+            data.put("key-" + i, "value-" + i);
+        }
+        ObjectNode copy = ParsedCopy.of(data, ParsedCopy.Raw.KEEP);
+
+        assertThat(copy).isEqualTo(data);
+        assertThat(Json.bytes(copy)).isEqualTo(Json.bytes(data));
+        assertThat(copy.get("key-57").asText()).isEqualTo("value-57");
+    }
+
+    @Test
     void aCompactObjectIsAnObjectLikeAnyOther() throws Exception {
         ObjectNode parsed = (ObjectNode) Json.MAPPER.readTree(
                 "{\"metadata\":{\"name\":\"p\",\"labels\":{\"a\":\"1\"}},\"spec\":{\"n\":3},\"x\":[1,2]}");
