@@ -14,7 +14,8 @@
 # saying so, without it); BENCH_ONLY=healing only the self-healing figures (7; as root: a crashed container
 # against Docker Swarm, which needs docker.io's dockerd, a 60 s control-plane outage, a node cut off from the network
 # with short and with default settings; BENCH_HEALING_PARTS picks some of crash, outage, cutoff and cutoff-defaults);
-# BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000"), BENCH_SCHED_MODES (pods, deployments or both) and BENCH_SCHED_WARMUP (pods created and
+# BENCH_SCHED_SIZES (nodes x pods, e.g. "1000x10000 5000x30000"), BENCH_SCHED_MODES (pods, deployments, both or
+# "pods deployments"; default both) and BENCH_SCHED_WARMUP (pods created and
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs;
 # BENCH_SCHED_SERVER_HEAP and BENCH_SCHED_AGENT_HEAP (default 6g and 3g, as GANTRY_HEAP sets them; "default" leaves
 # the JVM to size and grow its heap) give their control plane and agent a fixed, pre-touched heap;
@@ -49,6 +50,11 @@ only=${BENCH_ONLY:-all}
 sched_agent=${BENCH_SCHED_AGENT:-simulated}
 case "$sched_agent" in simulated|none) ;; *) echo "bench: BENCH_SCHED_AGENT must be simulated or none" >&2; exit 1 ;; esac
 case "$only" in all|api|scheduling|startup|services|healing) ;; *) echo "bench: BENCH_ONLY must be api, scheduling, startup, services or healing" >&2; exit 1 ;; esac
+sched_modes=${BENCH_SCHED_MODES:-both}
+[ "$sched_modes" = both ] && sched_modes="pods deployments"
+for mode in $sched_modes; do
+  case "$mode" in pods|deployments) ;; *) echo "bench: BENCH_SCHED_MODES must be pods, deployments or both, not \"$BENCH_SCHED_MODES\"" >&2; exit 1 ;; esac
+done
 clients=16
 for heap in "$sched_server_heap" "$sched_agent_heap"; do
   [ "$heap" = default ] || heap_options "$heap" >/dev/null || exit 1
@@ -315,7 +321,7 @@ if [ "$only" = all ] || [ "$only" = scheduling ]; then
   for size in $sched_sizes; do
     nodes=${size%x*}
     sched_pods=${size#*x}
-    for mode in ${BENCH_SCHED_MODES:-pods deployments}; do
+    for mode in $sched_modes; do
       name="sched-$nodes-$sched_pods-$mode"
       if [ "$sched_agent" = none ]; then
         # Nodes that never heartbeat must stay Ready for the whole run.
