@@ -32,17 +32,14 @@ final class FieldMap extends AbstractMap<String, JsonNode> {
         values = new JsonNode[keys.length];
     }
 
+    /** One pass: String.equals tests identity first, and a key of another length at once. */
     private int indexOf(Object key) {
-        for (int i = 0; i < size; i++) {
-            if (keys[i] == key) {
-                return i;
-            }
+        if (key == null) {
+            return -1;
         }
-        if (key != null) {
-            for (int i = 0; i < size; i++) {
-                if (key.equals(keys[i])) {
-                    return i;
-                }
+        for (int i = 0; i < size; i++) {
+            if (key.equals(keys[i])) {
+                return i;
             }
         }
         return -1;
@@ -73,6 +70,16 @@ final class FieldMap extends AbstractMap<String, JsonNode> {
             values[i] = value;
             return old;
         }
+        append(key, value);
+        return null;
+    }
+
+    /**
+     * Adds a field the caller knows is not there yet, without the search for it: copying an object, whose field
+     * names are distinct, would otherwise search the fields so far for each one.
+     */
+    void append(String key, JsonNode value) {
+        Objects.requireNonNull(key, "a JSON object's field name");
         if (size == keys.length) {
             int capacity = size + (size >> 1) + 1;
             keys = Arrays.copyOf(keys, capacity);
@@ -82,7 +89,6 @@ final class FieldMap extends AbstractMap<String, JsonNode> {
         values[size] = value;
         size++;
         changes++;
-        return null;
     }
 
     @Override

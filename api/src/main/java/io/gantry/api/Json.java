@@ -62,6 +62,11 @@ public final class Json {
                 ? LinkedHashMap.newLinkedHashMap(fields) : new FieldMap(fields));
     }
 
+    /** Whether an object of {@code fields} fields is made compact by {@link #compactObject}. */
+    static boolean isCompactSize(int fields) {
+        return fields <= COMPACT_FIELDS;
+    }
+
     public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);

@@ -57,16 +57,23 @@ public final class ParsedCopy {
     }
 
     private static ObjectNode copyObject(ObjectNode object, Raw raw) {
-        // the copies are the watch cache's trees, kept while their objects live: compact ones
-        ObjectNode copy = Json.compactObject(object.size());
+        // the copies are the watch cache's trees, kept while their objects live: compact ones, filled by appending,
+        // as the source's field names are distinct
+        int size = object.size();
+        FieldMap compact = Json.isCompactSize(size) ? new FieldMap(size) : null;
+        ObjectNode large = compact == null ? Json.compactObject(size) : null;
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             JsonNode value = copy(field.getValue(), raw);
             if (value == null) {
                 return null;
             }
-            copy.set(field.getKey(), value);
+            if (compact != null) {
+                compact.append(field.getKey(), value);
+            } else {
+                large.set(field.getKey(), value);
+            }
         }
-        return copy;
+        return compact != null ? new ObjectNode(Json.MAPPER.getNodeFactory(), compact) : large;
     }
 
     private static ArrayNode copyArray(ArrayNode array, Raw raw) {
