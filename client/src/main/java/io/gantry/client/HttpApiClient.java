@@ -314,7 +314,7 @@ public final class HttpApiClient implements ApiClient {
                 if (closed) {
                     return;
                 }
-                WatchEventReader events = new WatchEventReader(body, listener.wantsManagedFields());
+                WatchEventReader events = new WatchEventReader(body, listener.projection());
                 WatchEventReader.Event event;
                 while (!closed && (event = events.next()) != null) {
                     JsonNode object = event.object() == null ? Json.object() : event.object();

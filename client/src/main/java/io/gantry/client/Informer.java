@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +75,7 @@ public final class Informer implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
-    private volatile boolean withoutManagedFields;
+    private volatile Projection projection = Projection.ALL;
     private volatile boolean running;
     private volatile WatchHandle watch;
     private Thread thread;
@@ -95,15 +96,26 @@ public final class Informer implements AutoCloseable {
      * TransformStripManagedFields does for components that never read them: often the larger part of an object.
      */
     public Informer withoutManagedFields() {
-        withoutManagedFields = true;
+        projection = projection.without("metadata.managedFields");
+        return this;
+    }
+
+    /**
+     * Keeps only the fields at these dot-separated paths (before {@link #start()}; see {@link Projection#only}), for a
+     * component that keeps many objects and reads a few of their fields: a watch then skips the rest while parsing.
+     * The name, namespace and resourceVersion in metadata are always kept: the informer itself reads them.
+     */
+    public Informer keepOnly(String... paths) {
+        String[] all = Arrays.copyOf(paths, paths.length + 3);
+        all[paths.length] = "metadata.name";
+        all[paths.length + 1] = "metadata.namespace";
+        all[paths.length + 2] = "metadata.resourceVersion";
+        projection = Projection.only(all);
         return this;
     }
 
     private ObjectNode transform(ObjectNode object) {
-        if (withoutManagedFields && object.get("metadata") instanceof ObjectNode metadata) {
-            metadata.remove("managedFields");
-        }
-        return object;
+        return projection.apply(object);
     }
 
     /**
@@ -279,17 +291,17 @@ public final class Informer implements AutoCloseable {
         String[] last = {fromVersion};
         watch = client.watch(type, namespace, query.from(fromVersion), new WatchListener() {
             @Override
-            public boolean wantsManagedFields() {
-                return !withoutManagedFields;
+            public Projection projection() {
+                return projection;
             }
 
             @Override
-            public void onEvent(EventType eventType, ObjectNode object) {
-                last[0] = object.path("metadata").path("resourceVersion").asText(last[0]);
+            public void onEvent(EventType eventType, ObjectNode received) {
+                last[0] = received.path("metadata").path("resourceVersion").asText(last[0]);
                 if (eventType == EventType.BOOKMARK) {
                     return;
                 }
-                transform(object);
+                ObjectNode object = transform(received);
                 // in-process watches hand the same object to every informer of the kind: write only what differs
                 if (!type.apiVersion().equals(object.path("apiVersion").asText())) {
                     object.put("apiVersion", type.apiVersion());

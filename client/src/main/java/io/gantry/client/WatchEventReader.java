@@ -3,6 +3,7 @@ package io.gantry.client;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.Json;
@@ -13,8 +14,9 @@ import java.io.InputStream;
 
 /**
  * Reads the events of a watch response, {@code {"type":...,"object":{...}}} one after another, straight from the
- * bytes of the stream. Without managedFields the object's {@code metadata.managedFields} is skipped while parsing:
- * in a pod it is most of the JSON, and a client that drops it anyway need not build it first.
+ * bytes of the stream. The objects are built narrowed to a {@link Projection}: what it drops is skipped while
+ * parsing (a client without managedFields need not build them first; in a pod they are most of the JSON). An ERROR
+ * event's Status is always read whole.
  */
 final class WatchEventReader implements Closeable {
     /** One event; {@code object} is null when the event had none. */
@@ -22,11 +24,11 @@ final class WatchEventReader implements Closeable {
     }
 
     private final JsonParser parser;
-    private final boolean managedFields;
+    private final Projection projection;
 
-    WatchEventReader(InputStream body, boolean managedFields) throws IOException {
+    WatchEventReader(InputStream body, Projection projection) throws IOException {
         this.parser = Json.MAPPER.createParser(body);
-        this.managedFields = managedFields;
+        this.projection = projection;
     }
 
     /** The next event, or null at the end of the stream. */
@@ -38,49 +40,56 @@ final class WatchEventReader implements Closeable {
         if (start != JsonToken.START_OBJECT) {
             throw new IOException("a watch event must be a JSON object, not " + start);
         }
-        String type = "";
+        String type = null;
         ObjectNode object = null;
+        boolean narrowed = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
             if (name.equals("type") && value == JsonToken.VALUE_STRING) {
                 type = parser.getText();
             } else if (name.equals("object") && value == JsonToken.START_OBJECT) {
-                object = managedFields ? (ObjectNode) Json.MAPPER.readTree(parser) : objectWithoutManagedFields();
+                // the type usually comes first; if not, the object is read whole and narrowed afterwards
+                narrowed = type != null && !type.equals("ERROR");
+                object = (ObjectNode) (narrowed ? read(projection) : Json.MAPPER.readTree(parser));
             } else {
                 parser.skipChildren();
             }
         }
-        return new Event(type, object);
+        if (object != null && !narrowed && !"ERROR".equals(type)) {
+            object = projection.apply(object);
+        }
+        return new Event(type == null ? "" : type, object);
     }
 
-    /** The object whose START_OBJECT the parser is at, built without metadata.managedFields. */
-    private ObjectNode objectWithoutManagedFields() throws IOException {
+    /** The value the parser is at, built as far as {@code kept} keeps it. */
+    private JsonNode read(Projection kept) throws IOException {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return NullNode.getInstance();
+        }
+        if (kept.keepsAll() || token.isScalarValue()) {
+            return Json.MAPPER.readTree(parser);
+        }
+        if (token == JsonToken.START_ARRAY) {
+            ArrayNode array = Json.MAPPER.createArrayNode();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                array.add(read(kept));
+            }
+            return array;
+        }
         ObjectNode object = Json.object();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (name.equals("metadata") && value == JsonToken.START_OBJECT) {
-                ObjectNode metadata = object.putObject("metadata");
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = parser.currentName();
-                    parser.nextToken();
-                    if (field.equals("managedFields")) {
-                        parser.skipChildren();
-                    } else {
-                        metadata.set(field, value());
-                    }
-                }
+            parser.nextToken();
+            Projection field = kept.field(name);
+            if (field == null) {
+                parser.skipChildren();
             } else {
-                object.set(name, value());
+                object.set(name, read(field));
             }
         }
         return object;
-    }
-
-    /** The value the parser is at, as a tree. */
-    private JsonNode value() throws IOException {
-        return parser.currentToken() == JsonToken.VALUE_NULL ? NullNode.getInstance() : Json.MAPPER.readTree(parser);
     }
 
     @Override

@@ -10,11 +10,11 @@ public interface WatchListener {
     void onEvent(EventType type, ObjectNode object);
 
     /**
-     * False when this listener never reads {@code metadata.managedFields}: a watch may then hand over objects
-     * without them (an HTTP watch skips them while parsing).
+     * The fields this listener reads: a watch may hand over objects narrowed to them (an HTTP watch skips the rest
+     * while parsing), or whole.
      */
-    default boolean wantsManagedFields() {
-        return true;
+    default Projection projection() {
+        return Projection.ALL;
     }
 
     /**

@@ -45,7 +45,7 @@ class WatchEventReaderTest {
 
     @Test
     void readsEveryEventWithItsObjectWhole() throws IOException {
-        try (WatchEventReader reader = new WatchEventReader(trickle(STREAM), true)) {
+        try (WatchEventReader reader = new WatchEventReader(trickle(STREAM), Projection.ALL)) {
             WatchEventReader.Event added = reader.next();
             assertThat(added.type()).isEqualTo("ADDED");
             assertThat(added.object()).isEqualTo(Json.MAPPER.readTree(POD));
@@ -60,7 +60,8 @@ class WatchEventReaderTest {
     @Test
     void withoutManagedFieldsTheRestOfTheObjectIsAsSent() throws IOException {
         try (WatchEventReader reader = new WatchEventReader(
-                new ByteArrayInputStream(STREAM.getBytes(StandardCharsets.UTF_8)), false)) {
+                new ByteArrayInputStream(STREAM.getBytes(StandardCharsets.UTF_8)),
+                Projection.ALL.without("metadata.managedFields"))) {
             var expected = (ObjectNode) Json.MAPPER.readTree(POD);
             expected.withObject("/metadata").remove("managedFields");
             var object = reader.next().object();
@@ -74,8 +75,32 @@ class WatchEventReaderTest {
     @Test
     void somethingOtherThanAnObjectIsAnError() throws IOException {
         try (WatchEventReader reader = new WatchEventReader(
-                new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8)), true)) {
+                new ByteArrayInputStream("[1]".getBytes(StandardCharsets.UTF_8)), Projection.ALL)) {
             assertThatThrownBy(reader::next).isInstanceOf(IOException.class).hasMessageContaining("JSON object");
+        }
+    }
+
+    @Test
+    void aProjectionBuildsOnlyWhatItKeepsAndAnErrorWhole() throws IOException {
+        Projection kept = Projection.only("metadata.name", "spec.nodeName", "status.conditions.type");
+        try (WatchEventReader reader = new WatchEventReader(trickle(STREAM), kept)) {
+            assertThat(reader.next().object()).isEqualTo(Json.MAPPER.readTree("""
+                    {"metadata":{"name":"p"},"spec":{"nodeName":"n1"},"status":{"conditions":[{"type":"Ready"}]}}"""));
+            assertThat(reader.next().object()).isEqualTo(Json.MAPPER.readTree("{\"metadata\":{}}"));
+            // a Status says why the watch ended: none of it is dropped
+            assertThat(reader.next().object()).isEqualTo(Json.MAPPER.readTree("{\"kind\":\"Status\",\"code\":410}"));
+        }
+    }
+
+    @Test
+    void anObjectBeforeItsTypeIsNarrowedOnceTheTypeIsKnown() throws IOException {
+        String stream = "{\"object\":" + POD + ",\"type\":\"MODIFIED\"}\n"
+                + "{\"object\":{\"kind\":\"Status\",\"code\":500,\"message\":\"boom\"},\"type\":\"ERROR\"}";
+        try (WatchEventReader reader = new WatchEventReader(trickle(stream), Projection.only("spec"))) {
+            WatchEventReader.Event modified = reader.next();
+            assertThat(modified.type()).isEqualTo("MODIFIED");
+            assertThat(modified.object()).isEqualTo(Json.MAPPER.readTree("{\"spec\":{\"nodeName\":\"n1\"}}"));
+            assertThat(reader.next().object().path("message").asText()).isEqualTo("boom");
         }
     }
 }

@@ -137,7 +137,8 @@ public final class SimulatedNodes implements AutoCloseable {
             }
         };
         // Like a kubelet's spec.nodeName=<node>, but for many nodes at once: pods not yet scheduled are nobody's.
-        podInformer = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName!=")).withoutManagedFields()
+        podInformer = new Informer(client, PODS, "", ListQuery.fields("spec.nodeName!="))
+                .keepOnly(SimulatedPod.FIELDS_READ)
                 .addHandler(handler).start();
         LOG.info("{} simulated nodes started ({} registered)", nodes.size(), registeredCount());
         return this;

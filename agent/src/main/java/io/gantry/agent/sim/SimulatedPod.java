@@ -26,6 +26,14 @@ final class SimulatedPod {
     static final String EXIT_CODE = "gantry.io/simulate-exit-code";
     static final Duration FIRST_BACKOFF = Duration.ofSeconds(10);
     static final Duration MAX_BACKOFF = Duration.ofMinutes(5);
+    /**
+     * Every field of a pod that this class and {@link SimulatedNodes} read: the agent's informer keeps only these,
+     * so that thousands of pods are neither built nor kept whole.
+     */
+    static final String[] FIELDS_READ = {"metadata.uid", "metadata.deletionTimestamp", "metadata.annotations",
+            "spec.nodeName", "spec.restartPolicy", "spec.containers.name", "spec.containers.image",
+            "status.startTime", "status.podIP", "status.phase", "status.containerStatuses.restartCount",
+            "status.containerStatuses.state.running.startedAt"};
 
     private record Container(String name, String image) {
     }

@@ -110,4 +110,34 @@ class SimulatedPodTest {
         assertThat(SimulatedPod.exitCode("x")).isEqualTo(1);
         assertThat(SimulatedPod.exitCode("")).isZero();
     }
+
+    @Test
+    void aPodNarrowedToTheFieldsReadIsSimulatedAsTheWholePod() throws Exception {
+        ObjectNode whole = (ObjectNode) Json.MAPPER.readTree("""
+                {"apiVersion":"v1","kind":"Pod",
+                 "metadata":{"name":"p","namespace":"ns","uid":"u1","resourceVersion":"9","labels":{"app":"a"},
+                  "annotations":{"gantry.io/simulate-exit-after":"3s","gantry.io/simulate-exit-code":"2"},
+                  "managedFields":[{"manager":"m","fieldsV1":{"f:spec":{}}}]},
+                 "spec":{"nodeName":"sim-a-0","restartPolicy":"OnFailure","volumes":[{"name":"v","emptyDir":{}}],
+                  "containers":[{"name":"c","image":"busybox","env":[{"name":"X","value":"1"}]},
+                                {"name":"d","image":"nginx","ports":[{"containerPort":80}]}]},
+                 "status":{"phase":"Running","podIP":"10.1.0.9","startTime":"2025-12-31T23:00:00Z",
+                  "conditions":[{"type":"Ready","status":"True"}],
+                  "containerStatuses":[{"name":"c","restartCount":4,"ready":true,
+                   "state":{"running":{"startedAt":"2025-12-31T23:30:00Z"}}}]}}""");
+        String[] informerFields = java.util.stream.Stream.concat(java.util.Arrays.stream(SimulatedPod.FIELDS_READ),
+                java.util.stream.Stream.of("metadata.name", "metadata.namespace")).toArray(String[]::new);
+        ObjectNode narrowed = io.gantry.client.Projection.only(informerFields).apply(whole);
+        assertThat(narrowed.toString().length()).isLessThan(whole.toString().length() * 2 / 3);
+
+        SimulatedPod fromWhole = new SimulatedPod(whole, new SimNode("sim-a-0", 5), T0);
+        SimulatedPod fromNarrowed = new SimulatedPod(narrowed, new SimNode("sim-a-0", 5), T0);
+        assertThat(fromNarrowed.status()).isEqualTo(fromWhole.status());
+        assertThat(fromNarrowed.exitDue()).isEqualTo(fromWhole.exitDue()).isNotNull();
+        Instant exit = fromWhole.exitDue();
+        fromWhole.exit(fromWhole.incarnation(), exit);
+        fromNarrowed.exit(fromNarrowed.incarnation(), exit);
+        assertThat(fromNarrowed.status()).isEqualTo(fromWhole.status());
+        assertThat(fromWhole.status().at("/containerStatuses/1/restartCount").asInt()).isEqualTo(5);
+    }
 }
