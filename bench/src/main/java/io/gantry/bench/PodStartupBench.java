@@ -1,8 +1,8 @@
 package io.gantry.bench;
 
-import java.io.BufferedReader;
+import io.gantry.client.WatchEventReader;
+
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -160,11 +160,11 @@ public final class PodStartupBench {
                     error.compareAndSet("", "watch answered HTTP " + r.statusCode());
                     return;
                 }
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
+                try (WatchEventReader in = new WatchEventReader(r.body(), PodEvent.FIELDS)) {
+                    WatchEventReader.Event event;
+                    while ((event = in.next()) != null) {
                         long now = System.nanoTime();
-                        PodEvent e = PodEvent.parse(line);
+                        PodEvent e = PodEvent.of(event);
                         if (!e.resourceVersion().isEmpty()) {
                             revision = e.resourceVersion();
                         }

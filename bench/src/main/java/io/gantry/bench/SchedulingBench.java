@@ -1,8 +1,8 @@
 package io.gantry.bench;
 
-import java.io.BufferedReader;
+import io.gantry.client.WatchEventReader;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -287,17 +287,16 @@ public final class SchedulingBench {
                     error.compareAndSet("", "watch answered HTTP " + r.status());
                     return;
                 }
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8),
-                        1 << 16)) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
+                try (WatchEventReader in = new WatchEventReader(r.body(), PodEvent.FIELDS)) {
+                    WatchEventReader.Event event;
+                    while ((event = in.next()) != null) {
                         long now = System.nanoTime();
                         events.incrementAndGet();
-                        PodEvent e = PodEvent.parse(line);
-                        if (e.type().equals("ERROR")) {
-                            error.compareAndSet("", "watch error event: " + line);
+                        if (event.type().equals("ERROR")) {
+                            error.compareAndSet("", "watch error event: " + event.object());
                             return;
                         }
+                        PodEvent e = PodEvent.of(event);
                         if (!e.resourceVersion().isEmpty()) {
                             revision = e.resourceVersion();
                         }

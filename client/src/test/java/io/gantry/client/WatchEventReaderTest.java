@@ -103,4 +103,92 @@ class WatchEventReaderTest {
             assertThat(reader.next().object().path("message").asText()).isEqualTo("boom");
         }
     }
+
+    @Test
+    void keptValuesAreReadExactlyAsAJsonParserReadsThem() throws IOException {
+        String object = """
+                { "metadata" : { "name" : "a\\"b\\n\\u00e9ü", "f\\u006fo" : [1.5, -3, 1e2, false, true, null],
+                  "uid": "x", "skipped": {"deep": [[{"s": "]}\\\\"}]]} },
+                  "spec" : { "containers" : [ {"name": "c", "image": "i"}, {"name": null}, "odd", 7 ] } }""";
+        Projection kept = Projection.only("metadata.name", "metadata.foo", "spec.containers.name");
+        String stream = "{\"type\" : \"ADDED\" ,\n \"object\" : " + object + " }\n";
+        try (WatchEventReader reader = new WatchEventReader(trickle(stream), kept)) {
+            assertThat(reader.next().object()).isEqualTo(kept.apply(Json.MAPPER.readTree(object)));
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void anEventLargerThanTheBufferIsReadWhole() throws IOException {
+        String big = "x".repeat(300_000);
+        String stream = "{\"type\":\"ADDED\",\"object\":{\"data\":{\"a\":\"" + big + "\"},\"b\":1}}"
+                + "{\"type\":\"DELETED\",\"object\":{\"b\":2}}";
+        try (WatchEventReader reader = new WatchEventReader(
+                new ByteArrayInputStream(stream.getBytes(StandardCharsets.UTF_8)), Projection.ALL)) {
+            assertThat(reader.next().object().at("/data/a").asText()).hasSize(300_000);
+            assertThat(reader.next().object().path("b").asInt()).isEqualTo(2);
+            assertThat(reader.next()).isNull();
+        }
+    }
+
+    @Test
+    void aMalformedOrCutOffEventIsAnError() throws IOException {
+        try (WatchEventReader reader = new WatchEventReader(trickle("{\"type\":\"ADDED\" \"object\":{}}"),
+                Projection.ALL)) {
+            assertThatThrownBy(reader::next).isInstanceOf(IOException.class).hasMessageContaining("malformed");
+        }
+        try (WatchEventReader reader = new WatchEventReader(trickle("{\"type\":\"ADDED\",\"object\":{\"a\":tru}}"),
+                Projection.ALL)) {
+            assertThatThrownBy(reader::next).isInstanceOf(IOException.class);
+        }
+        try (WatchEventReader reader = new WatchEventReader(trickle("{\"type\":\"ADDED\",\"object\":{\"a\":[1"),
+                Projection.ALL)) {
+            assertThatThrownBy(reader::next).isInstanceOf(java.io.EOFException.class);
+        }
+    }
+
+    @Test
+    void randomDocumentsAreNarrowedAsProjectionApplyNarrowsThem() throws IOException {
+        java.util.Random random = new java.util.Random(42);
+        String[] names = {"a", "b", "c", "metadata", "name", "k:{\"x\":1}"};
+        for (int round = 0; round < 300; round++) {
+            ObjectNode object = Json.object();
+            fill(object, random, names, 4);
+            String[] paths = new String[1 + random.nextInt(3)];
+            for (int i = 0; i < paths.length; i++) {
+                StringBuilder path = new StringBuilder(names[random.nextInt(3)]);
+                for (int d = random.nextInt(3); d > 0; d--) {
+                    path.append('.').append(names[random.nextInt(3)]);
+                }
+                paths[i] = path.toString();
+            }
+            Projection kept = random.nextBoolean() ? Projection.only(paths) : Projection.ALL.without(paths[0]);
+            String stream = "{\"type\":\"MODIFIED\",\"object\":" + object + "}\n";
+            try (WatchEventReader reader = new WatchEventReader(trickle(stream), kept)) {
+                assertThat(reader.next().object()).as("%s of %s", kept, object).isEqualTo(kept.apply(object));
+            }
+        }
+    }
+
+    private static void fill(ObjectNode object, java.util.Random random, String[] names, int depth) {
+        for (int i = random.nextInt(4); i >= 0; i--) {
+            String name = names[random.nextInt(names.length)];
+            switch (depth == 0 ? random.nextInt(3) : random.nextInt(6)) {
+                case 0 -> object.put(name, "v\"" + random.nextInt(100) + "ü");
+                case 1 -> object.put(name, random.nextInt(1000) - 500);
+                case 2 -> object.putNull(name);
+                case 3 -> fill(object.putObject(name), random, names, depth - 1);
+                default -> {
+                    var array = object.putArray(name);
+                    for (int j = random.nextInt(3); j >= 0; j--) {
+                        if (random.nextBoolean()) {
+                            fill(array.addObject(), random, names, depth - 1);
+                        } else {
+                            array.add(random.nextBoolean());
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

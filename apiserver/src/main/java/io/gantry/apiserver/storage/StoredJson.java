@@ -1,5 +1,7 @@
 package io.gantry.apiserver.storage;
 
+import io.gantry.api.JsonBytes;
+
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -184,10 +186,7 @@ public final class StoredJson {
         }
 
         void skipSpace() {
-            while (pos < json.length && (json[pos] == ' ' || json[pos] == '\n' || json[pos] == '\r'
-                    || json[pos] == '\t')) {
-                pos++;
-            }
+            pos = JsonBytes.skipSpace(json, pos, json.length);
         }
 
         boolean consume(char c) {
@@ -214,53 +213,17 @@ public final class StoredJson {
 
         /** Moves past the closing quote of a string whose opening quote is already consumed. */
         private boolean skipStringBody() {
-            while (pos < json.length) {
-                byte b = json[pos++];
-                if (b == '\\') {
-                    pos++;
-                } else if (b == '"') {
-                    return true;
-                }
-            }
-            return false;
+            int end = JsonBytes.endOfStringBody(json, pos, json.length);
+            pos = end < 0 ? json.length : end;
+            return end >= 0;
         }
 
         /** Moves past one value of any kind. */
         boolean skipValue() {
             skipSpace();
-            if (pos >= json.length) {
-                return false;
-            }
-            byte b = json[pos];
-            if (b == '"') {
-                pos++;
-                return skipStringBody();
-            }
-            if (b == '{' || b == '[') {
-                int depth = 0;
-                while (pos < json.length) {
-                    byte c = json[pos++];
-                    if (c == '"') {
-                        if (!skipStringBody()) {
-                            return false;
-                        }
-                    } else if (c == '{' || c == '[') {
-                        depth++;
-                    } else if (c == '}' || c == ']') {
-                        if (--depth == 0) {
-                            return true;
-                        }
-                    }
-                }
-                return false;
-            }
-            // number, true, false, null
-            int start = pos;
-            while (pos < json.length && json[pos] != ',' && json[pos] != '}' && json[pos] != ']'
-                    && json[pos] != ' ' && json[pos] != '\n' && json[pos] != '\r' && json[pos] != '\t') {
-                pos++;
-            }
-            return pos > start;
+            int end = JsonBytes.endOfValue(json, pos, json.length);
+            pos = end < 0 ? json.length : end;
+            return end >= 0;
         }
     }
 }
