@@ -54,6 +54,8 @@ public final class SqliteStore implements Store {
 
     private static final String LATEST =
             "SELECT revision, create_revision, deleted, value FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1";
+    private static final String LATEST_VERSION =
+            "SELECT revision, create_revision, deleted FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1";
     private static final String INSERT =
             "INSERT INTO kv(revision, key, value, create_revision, prev_revision, deleted) VALUES (?, ?, ?, ?, ?, ?)";
     // Walks the (key, revision) index in key order so LIMIT stops early; a row is visible if it is its key's
@@ -75,6 +77,7 @@ public final class SqliteStore implements Store {
     private final FileChannel lockChannel;
     private final Connection writeConnection;
     private final PreparedStatement latest;
+    private final PreparedStatement latestVersion;
     private final PreparedStatement insert;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> allReaders = new ArrayList<>();
@@ -157,6 +160,7 @@ public final class SqliteStore implements Store {
             }
             writeConnection.setAutoCommit(false);
             this.latest = writeConnection.prepareStatement(LATEST);
+            this.latestVersion = writeConnection.prepareStatement(LATEST_VERSION);
             this.insert = writeConnection.prepareStatement(INSERT);
             for (int i = 0; i < READERS; i++) {
                 Connection reader = openReader();
@@ -600,7 +604,7 @@ public final class SqliteStore implements Store {
     private WatchEvent apply(Write write, long revision) throws SQLException {
         return switch (write) {
             case Create c -> {
-                Row row = latestRow(c.key());
+                Row row = latestRow(c.key(), false);
                 if (row != null && !row.deleted()) {
                     throw new KeyExistsException(c.key());
                 }
@@ -608,12 +612,12 @@ public final class SqliteStore implements Store {
                 yield new WatchEvent(WatchEvent.Type.CREATE, c.key(), c.value(), revision);
             }
             case Update u -> {
-                Row row = liveRow(u.key(), u.expected(), false);
+                Row row = liveRow(u.key(), u.expected(), false, false);
                 insert(revision, u.key(), u.value(), row.createRevision(), row.revision(), false);
                 yield new WatchEvent(WatchEvent.Type.UPDATE, u.key(), u.value(), revision);
             }
             case Delete d -> {
-                Row row = liveRow(d.key(), d.expected(), true);
+                Row row = liveRow(d.key(), d.expected(), true, true);
                 insert(revision, d.key(), row.value(), row.createRevision(), row.revision(), true);
                 yield new WatchEvent(WatchEvent.Type.DELETE, d.key(), row.value(), revision);
             }
@@ -626,8 +630,8 @@ public final class SqliteStore implements Store {
     }
 
     /** The key's live row if it was last modified at {@code expected} (0 matches any, if allowed). */
-    private Row liveRow(String key, long expected, boolean zeroMatchesAny) throws SQLException {
-        Row row = latestRow(key);
+    private Row liveRow(String key, long expected, boolean zeroMatchesAny, boolean withValue) throws SQLException {
+        Row row = latestRow(key, withValue);
         if (row == null || row.deleted()) {
             throw new KeyNotFoundException(key);
         }
@@ -658,13 +662,18 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private Row latestRow(String key) throws SQLException {
-        latest.setBytes(1, Keys.utf8(key));
-        try (ResultSet rs = latest.executeQuery()) {
+    /**
+     * The key's newest row; its value only if asked for. Only a deletion needs it (its event carries the deleted
+     * value): reading it for every write's compare-and-swap copied kilobytes out of the database for nothing.
+     */
+    private Row latestRow(String key, boolean withValue) throws SQLException {
+        PreparedStatement query = withValue ? latest : latestVersion;
+        query.setBytes(1, Keys.utf8(key));
+        try (ResultSet rs = query.executeQuery()) {
             if (!rs.next()) {
                 return null;
             }
-            return new Row(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, rs.getBytes(4));
+            return new Row(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, withValue ? rs.getBytes(4) : null);
         }
     }
 
