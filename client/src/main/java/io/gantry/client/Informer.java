@@ -75,6 +75,9 @@ public final class Informer implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
+    private volatile Projection kept = Projection.ALL;
+    private volatile boolean withoutManagedFields;
+    /** What is kept of each object, fixed when the informer starts. */
     private volatile Projection projection = Projection.ALL;
     private volatile boolean running;
     private volatile WatchHandle watch;
@@ -96,22 +99,30 @@ public final class Informer implements AutoCloseable {
      * TransformStripManagedFields does for components that never read them: often the larger part of an object.
      */
     public Informer withoutManagedFields() {
-        projection = projection.without("metadata.managedFields");
+        withoutManagedFields = true;
         return this;
     }
 
     /**
      * Keeps only the fields at these dot-separated paths (before {@link #start()}; see {@link Projection#only}), for a
      * component that keeps many objects and reads a few of their fields: a watch then skips the rest while parsing.
-     * The name, namespace and resourceVersion in metadata are always kept: the informer itself reads them.
+     * apiVersion, kind, and the name, namespace and resourceVersion in metadata are always kept: the informer itself
+     * reads them. Without managedFields ({@link #withoutManagedFields}) still holds, in either order.
      */
     public Informer keepOnly(String... paths) {
-        String[] all = Arrays.copyOf(paths, paths.length + 3);
-        all[paths.length] = "metadata.name";
-        all[paths.length + 1] = "metadata.namespace";
-        all[paths.length + 2] = "metadata.resourceVersion";
-        projection = Projection.only(all);
+        String[] all = Arrays.copyOf(paths, paths.length + 5);
+        all[paths.length] = "apiVersion";
+        all[paths.length + 1] = "kind";
+        all[paths.length + 2] = "metadata.name";
+        all[paths.length + 3] = "metadata.namespace";
+        all[paths.length + 4] = "metadata.resourceVersion";
+        kept = Projection.only(all);
         return this;
+    }
+
+    /** What is kept of each object. */
+    private Projection keptFields() {
+        return withoutManagedFields ? kept.without("metadata.managedFields") : kept;
     }
 
     private ObjectNode transform(ObjectNode object) {
@@ -193,6 +204,7 @@ public final class Informer implements AutoCloseable {
     }
 
     public Informer start() {
+        projection = keptFields();
         running = true;
         thread = Thread.ofVirtual().name("informer " + type.groupResource()).start(this::run);
         return this;

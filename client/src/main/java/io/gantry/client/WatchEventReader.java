@@ -31,11 +31,19 @@ public final class WatchEventReader implements Closeable {
     private final Projection projection;
     /** The bytes read and not yet consumed are {@code buffer[start, limit)}. */
     private static final int MAX_EVENT_BYTES = 64 << 20;
+    /** An event cut off while shorter than this is parsed again after the next read instead of scanned for its end. */
+    private static final int REPARSE_BELOW = 32 << 10;
     private byte[] buffer = new byte[64 * 1024];
     private int start;
     private int limit;
     /** Where the parse of the event at {@code start} is. */
     private int pos;
+    /** How far a cut-off event was scanned for its end, how deeply nested it is there, and which brackets are open. */
+    private int scanned;
+    private int depth;
+    private long openings;
+    /** How often an event was parsed, retries included. */
+    private long parses;
 
     public WatchEventReader(InputStream body, Projection projection) {
         this.body = body;
@@ -57,32 +65,99 @@ public final class WatchEventReader implements Closeable {
             throw new IOException("a watch event must be a JSON object, not one starting with '"
                     + (char) (buffer[start] & 0xff) + "'");
         }
-        while (true) {
+        for (int attempt = 0; attempt < 3 && limit - start < REPARSE_BELOW; attempt++) {
             try {
-                Event event = event();
-                start = pos;
-                return event;
+                return parsed();
             } catch (CutOff e) {
-                // the event goes on past what was read: read more and parse it again
+                // the event goes on past what was read: a short one is parsed again once more has been read
                 if (!fill()) {
                     throw new EOFException("the watch ended inside an event");
                 }
             }
         }
+        // A long event arriving in pieces, parsed again after every piece, would cost the square of its length:
+        // its end is found first, by a scan that resumes where it stopped.
+        scanned = start;
+        openings = 0;
+        depth = 0;
+        int end;
+        while ((end = scanToEventEnd()) < 0) {
+            if (!fill()) {
+                throw new EOFException("the watch ended inside an event");
+            }
+        }
+        try {
+            return parsed();
+        } catch (CutOff e) {
+            // whole by its brackets, yet a value in it has no end: an empty value, as in {"a":}
+            throw new IOException("malformed watch event: a value without an end, in the " + (end - start)
+                    + " bytes of the event");
+        }
     }
 
-    /** Reads more of the stream behind what is buffered; false at its end. */
-    private boolean fill() throws IOException {
-        if (start > 0) {
-            System.arraycopy(buffer, start, buffer, 0, limit - start);
-            limit -= start;
-            start = 0;
-        }
-        if (limit == buffer.length) {
-            if (buffer.length >= MAX_EVENT_BYTES) {
-                throw new IOException("a watch event of more than " + MAX_EVENT_BYTES + " bytes");
+    private Event parsed() throws IOException {
+        parses++;
+        Event event = event();
+        start = pos;
+        return event;
+    }
+
+    /**
+     * Continues the scan for the end of the event at {@code start}: the position after its closing bracket, or -1
+     * if that was not read yet. A string cut off by the end of what was read is scanned again from its opening
+     * quote. Brackets must match (checked for the first 64 levels of nesting).
+     */
+    private int scanToEventEnd() throws IOException {
+        byte[] b = buffer;
+        for (int i = scanned; i < limit; i++) {
+            byte c = b[i];
+            if (c == '"') {
+                int end = JsonBytes.endOfStringBody(b, i + 1, limit);
+                if (end < 0) {
+                    scanned = i;
+                    return -1;
+                }
+                i = end - 1;
+            } else if (c == '{' || c == '[') {
+                if (depth < 64) {
+                    openings = c == '{' ? openings | 1L << depth : openings & ~(1L << depth);
+                }
+                depth++;
+            } else if (c == '}' || c == ']') {
+                depth--;
+                if (depth < 64 && depth >= 0 && ((openings >>> depth & 1) == 1) != (c == '}')) {
+                    throw malformed(i);
+                }
+                if (depth == 0) {
+                    return i + 1;
+                }
             }
-            buffer = Arrays.copyOf(buffer, buffer.length * 2);
+        }
+        scanned = limit;
+        return -1;
+    }
+
+    /**
+     * Reads more of the stream behind what is buffered; false at its end. When less than a quarter of the buffer is
+     * free, the unread bytes move to the front if they fill at most half of it, and the buffer doubles once it is
+     * full otherwise: each move is followed by at least half a buffer of new bytes, so a long event read in small
+     * pieces is not copied again for each piece.
+     */
+    private boolean fill() throws IOException {
+        int free = buffer.length - limit;
+        if (free < buffer.length / 4) {
+            int unread = limit - start;
+            if (unread <= buffer.length / 2) {
+                System.arraycopy(buffer, start, buffer, 0, unread);
+                limit = unread;
+                scanned -= start;
+                start = 0;
+            } else if (free == 0) {
+                if (buffer.length >= MAX_EVENT_BYTES) {
+                    throw new IOException("a watch event of more than " + MAX_EVENT_BYTES + " bytes");
+                }
+                buffer = Arrays.copyOf(buffer, buffer.length * 2);
+            }
         }
         int n = body.read(buffer, limit, buffer.length - limit);
         if (n < 0) {
@@ -273,6 +348,11 @@ public final class WatchEventReader implements Closeable {
         public synchronized Throwable fillInStackTrace() {
             return this;
         }
+    }
+
+    /** How often events were parsed so far, retries of cut-off ones included (at most four per event). */
+    long parses() {
+        return parses;
     }
 
     @Override

@@ -151,6 +151,33 @@ class HttpApiClientTest {
     }
 
     @Test
+    void anInformerKeepingSomeFieldsHoldsListedAndWatchedObjectsAlike() throws Exception {
+        client.create(CONFIG_MAPS, "default", configMap("kept-listed"));
+        // either order of the two narrowings gives the same objects
+        try (Informer informer = new Informer(client, CONFIG_MAPS, "default", ListQuery.labels("app=client-test"))
+                .withoutManagedFields().keepOnly("metadata", "data.k")) {
+            informer.start();
+            assertThat(informer.awaitSynced(Duration.ofSeconds(10))).isTrue();
+            client.create(CONFIG_MAPS, "default", configMap("kept-watched"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> informer.get("default", "kept-watched").isPresent());
+            for (String name : List.of("kept-listed", "kept-watched")) {
+                ObjectNode held = informer.get("default", name).orElseThrow();
+                List<String> fields = new java.util.ArrayList<>();
+                held.fieldNames().forEachRemaining(fields::add);
+                assertThat(fields).as(name).containsExactlyInAnyOrder("apiVersion", "kind", "metadata", "data");
+                assertThat(held.path("apiVersion").asText()).isEqualTo("v1");
+                assertThat(held.path("kind").asText()).isEqualTo("ConfigMap");
+                assertThat(held.at("/metadata/managedFields").isMissingNode()).as(name).isTrue();
+                assertThat(held.at("/metadata/labels/app").asText()).isEqualTo("client-test");
+                assertThat(held.at("/data/k").asText()).isEqualTo("v");
+            }
+        } finally {
+            client.delete(CONFIG_MAPS, "default", "kept-listed", DeleteRequest.DEFAULT);
+            client.delete(CONFIG_MAPS, "default", "kept-watched", DeleteRequest.DEFAULT);
+        }
+    }
+
+    @Test
     void informerFollowsAddsUpdatesAndDeletes() throws Exception {
         client.create(CONFIG_MAPS, "default", configMap("inf-before"));
         List<String> seen = new CopyOnWriteArrayList<>();

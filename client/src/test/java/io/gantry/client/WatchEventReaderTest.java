@@ -8,6 +8,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,11 @@ class WatchEventReaderTest {
 
     /** Hands out one byte per read, as a slow network would. */
     private static InputStream trickle(String s) {
-        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        return pieces(s.getBytes(StandardCharsets.UTF_8), 1);
+    }
+
+    /** Hands out at most {@code size} bytes per read. */
+    private static InputStream pieces(byte[] bytes, int size) {
         return new InputStream() {
             int next;
 
@@ -37,8 +42,10 @@ class WatchEventReaderTest {
                 if (next >= bytes.length) {
                     return -1;
                 }
-                b[off] = bytes[next++];
-                return 1;
+                int n = Math.min(Math.min(len, size), bytes.length - next);
+                System.arraycopy(bytes, next, b, off, n);
+                next += n;
+                return n;
             }
         };
     }
@@ -144,6 +151,35 @@ class WatchEventReaderTest {
         try (WatchEventReader reader = new WatchEventReader(trickle("{\"type\":\"ADDED\",\"object\":{\"a\":[1"),
                 Projection.ALL)) {
             assertThatThrownBy(reader::next).isInstanceOf(java.io.EOFException.class);
+        }
+    }
+
+    @Test
+    void aLongEventReadInSmallPiecesIsParsedAFewTimesNotOncePerPiece() throws IOException {
+        String big = "{\"type\":\"ADDED\",\"object\":{\"data\":{" + "\"k\":\"v\",".repeat(200_000)
+                + "\"end\":[1,{\"x\":\"}]\\\"\"}]}}}\n";
+        String stream = big + big;
+        try (WatchEventReader reader = new WatchEventReader(pieces(stream.getBytes(StandardCharsets.UTF_8), 1000),
+                Projection.only("data.end"))) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(reader.next().object().at("/data/end/1/x").asText()).isEqualTo("}]\"");
+            }
+            assertThat(reader.next()).isNull();
+            assertThat(reader.parses()).isLessThanOrEqualTo(8);
+        }
+    }
+
+    @Test
+    void aValueWithoutAnEndOrBracketsThatDoNotMatchAreMalformedNotWaitedFor() throws IOException {
+        String rest = "{\"type\":\"ADDED\",\"object\":{\"a\":1}}\n".repeat(100);
+        for (String bad : List.of("{\"type\":\"ADDED\",\"object\":{\"a\":}}", "{\"type\":,\"object\":{}}",
+                "{\"type\":\"ADDED\",\"object\":{\"a\":[1}}")) {
+            for (Projection kept : List.of(Projection.ALL, Projection.only("a"))) {
+                try (WatchEventReader reader = new WatchEventReader(trickle(bad + "\n" + rest), kept)) {
+                    assertThatThrownBy(reader::next).as(bad).isInstanceOf(IOException.class)
+                            .isNotInstanceOf(java.io.EOFException.class);
+                }
+            }
         }
     }
 
