@@ -75,6 +75,7 @@ public final class Informer implements AutoCloseable {
     private final Map<String, Map<String, Set<String>>> indexes = new ConcurrentHashMap<>();
     private final List<Handler> handlers = new CopyOnWriteArrayList<>();
     private final CountDownLatch synced = new CountDownLatch(1);
+    /** The fields {@link #keepOnly} chose, and whether managedFields go too. */
     private volatile Projection kept = Projection.ALL;
     private volatile boolean withoutManagedFields;
     /** What is kept of each object, fixed when the informer starts. */

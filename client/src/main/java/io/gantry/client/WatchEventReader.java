@@ -27,12 +27,13 @@ public final class WatchEventReader implements Closeable {
     public record Event(String type, ObjectNode object) {
     }
 
-    private final InputStream body;
-    private final Projection projection;
-    /** The bytes read and not yet consumed are {@code buffer[start, limit)}. */
     private static final int MAX_EVENT_BYTES = 64 << 20;
     /** An event cut off while shorter than this is parsed again after the next read instead of scanned for its end. */
     private static final int REPARSE_BELOW = 32 << 10;
+
+    private final InputStream body;
+    private final Projection projection;
+    /** The bytes read and not yet consumed are {@code buffer[start, limit)}. */
     private byte[] buffer = new byte[64 * 1024];
     private int start;
     private int limit;
