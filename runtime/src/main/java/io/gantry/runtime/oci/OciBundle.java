@@ -40,6 +40,9 @@ public final class OciBundle {
     /** Where an overlay root filesystem is mounted, relative to the bundle directory. */
     public static final String ROOTFS_DIRECTORY = "rootfs";
     public static final String CONFIG_FILE = "config.json";
+    /** A terminal's size until a client sends its own: programs cope badly with 0 x 0. */
+    public static final int CONSOLE_ROWS = 24;
+    public static final int CONSOLE_COLUMNS = 80;
 
     /** Paths hidden from the container (bind-mounted over with /dev/null or an empty tmpfs), as Docker does. */
     public static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys",
@@ -109,8 +112,7 @@ public final class OciBundle {
         ObjectNode node = NODES.objectNode();
         node.put("terminal", config.terminal());
         if (config.terminal()) {
-            // the size until a client attaches and sends its own; programs cope badly with 0 x 0
-            node.putObject("consoleSize").put("height", 24).put("width", 80);
+            putConsoleSize(node);
         }
         ObjectNode user = node.putObject("user");
         user.put("uid", process.uid());
@@ -243,6 +245,13 @@ public final class OciBundle {
                                          boolean terminal) {
         ObjectNode process = ((ObjectNode) containerSpec.get("process")).deepCopy();
         process.put("terminal", terminal);
+        if (terminal) {
+            // runc sizes the exec's terminal from its own only after the process started: one that asks at once
+            // (stty size) would see 0 x 0
+            putConsoleSize(process);
+        } else {
+            process.remove("consoleSize");
+        }
         ArrayNode argNodes = process.putArray("args");
         args.forEach(argNodes::add);
         Map<String, String> env = new LinkedHashMap<>();
@@ -259,6 +268,10 @@ public final class OciBundle {
         }
         process.remove("oomScoreAdj");
         return process;
+    }
+
+    private static void putConsoleSize(ObjectNode process) {
+        process.putObject("consoleSize").put("height", CONSOLE_ROWS).put("width", CONSOLE_COLUMNS);
     }
 
     private static void putEnv(Map<String, String> env, String entry) {

@@ -91,8 +91,6 @@ public final class RuncRuntime implements ContainerRuntime {
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final int LOCK_STRIPES = 64;
     /** A terminal's size until the client tells its own (kubectl does so at once). */
-    private static final int DEFAULT_COLUMNS = 80;
-    private static final int DEFAULT_ROWS = 24;
 
     private final Path bundlesRoot;
     private final RuncCommand runc;
@@ -771,7 +769,8 @@ public final class RuncRuntime implements ContainerRuntime {
             JSON.writeValue(processFile.toFile(),
                     OciBundle.execProcess(spec, request.args(), request.env(), request.cwd(), request.tty()));
             List<String> command = runc.commandLine(List.of("exec", "--process", processFile.toString(), id));
-            Process process = request.tty() ? TerminalProcess.start(command, DEFAULT_COLUMNS, DEFAULT_ROWS)
+            Process process = request.tty() ? TerminalProcess.start(command, OciBundle.CONSOLE_COLUMNS,
+                    OciBundle.CONSOLE_ROWS)
                     : new ProcessBuilder(command).start();
             process.onExit().whenComplete((ended, error) -> deleteQuietly(processFile));
             return process;

@@ -253,6 +253,21 @@ class OciBundleTest {
         assertThat(spec.at("/process/cwd").asText()).as("the container's spec is untouched").isEqualTo("/srv");
     }
 
+    @Test
+    void aTerminalExecStartsWithTheDefaultSizeAndOtherExecsHaveNone() {
+        ObjectNode spec = bundle.spec(podContainer());
+        spec.with("process").putObject("consoleSize").put("height", 50).put("width", 200);
+
+        ObjectNode onTerminal = OciBundle.execProcess(spec, List.of("sh"), List.of(), null, true);
+        assertThat(onTerminal.get("terminal").asBoolean()).isTrue();
+        assertThat(onTerminal.at("/consoleSize/height").asInt()).isEqualTo(OciBundle.CONSOLE_ROWS);
+        assertThat(onTerminal.at("/consoleSize/width").asInt()).isEqualTo(OciBundle.CONSOLE_COLUMNS);
+
+        ObjectNode plain = OciBundle.execProcess(spec, List.of("sh"), List.of(), null, false);
+        assertThat(plain.get("terminal").asBoolean()).isFalse();
+        assertThat(plain.has("consoleSize")).isFalse();
+    }
+
     private static JsonNode namespace(JsonNode namespaces, String type) {
         for (JsonNode namespace : namespaces) {
             if (namespace.get("type").asText().equals(type)) {
