@@ -309,13 +309,24 @@ public final class ObjectService {
         checkUnknownFields(type, object, options);
         String precondition = Meta.metadata(object).path("resourceVersion").asText("");
         for (int attempt = 0; ; attempt++) {
-            StoredObject old = storage.get(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
-            if (!precondition.isEmpty() && !precondition.equals(Long.toString(old.revision()))) {
-                throw ApiException.conflict(type, name);
-            }
+            // As a patch does: the first attempt starts from the watch cache's copy, and any failure of it (a
+            // stale copy fails the precondition, loses the compare-and-swap or looks like a no-op) is retried from
+            // the store, whose answer is final. Controllers write status with the resourceVersion they read, which
+            // the cache has almost always seen.
+            boolean fromCache = attempt == 0 && !options.dryRun();
+            int warnings = options.warnings().size();
             try {
-                return write(type, old, true, object.deepCopy(), subresource, options, false);
+                StoredObject old = (fromCache ? storage.getForUpdate(type, namespace, name)
+                        : storage.get(type, namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+                if (!precondition.isEmpty() && !precondition.equals(Long.toString(old.revision()))) {
+                    throw ApiException.conflict(type, name);
+                }
+                return write(type, old, !fromCache, object.deepCopy(), subresource, options, false);
             } catch (ApiException e) {
+                options.warnings().subList(warnings, options.warnings().size()).clear();
+                if (fromCache) {
+                    continue;
+                }
                 if (e.code() != 409 || !precondition.isEmpty() || !"Conflict".equals(e.reason())
                         || attempt >= MAX_PATCH_ATTEMPTS) {
                     throw e;
