@@ -14,7 +14,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -32,7 +34,9 @@ import java.util.function.Consumer;
  * <p>Every write appends a row (revision, key, value, create_revision, prev_revision, deleted), so a listing
  * can be read at an older revision and a watch can replay history; {@link #compact} drops rows that no
  * reader at or after the compact revision can see. A deletion row keeps the deleted value so DELETE events
- * carry it without a second lookup.
+ * carry it without a second lookup. The rows are found by revision, their primary key; which revisions a key
+ * has is kept in memory ({@link KeyIndex}, read from the table at start), as etcd does, rather than in an index
+ * of the table, whose page each write would change in a random place.
  *
  * <p>Writes go through one writer thread doing group commit: it drains the queue, applies the whole batch
  * (each compare-and-swap checked in order inside the transaction, so each caller gets its own answer) in
@@ -52,33 +56,26 @@ public final class SqliteStore implements Store {
     /** No valid UTF-8 key contains 0xff, so this bounds an open-ended range. */
     private static final byte[] AFTER_ALL_KEYS = {(byte) 0xff};
 
-    private static final String LATEST =
-            "SELECT revision, create_revision, deleted, value FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1";
-    private static final String LATEST_VERSION =
-            "SELECT revision, create_revision, deleted FROM kv WHERE key = ? ORDER BY revision DESC LIMIT 1";
+    private static final String VALUE = "SELECT value FROM kv WHERE revision = ?";
     private static final String INSERT =
             "INSERT INTO kv(revision, key, value, create_revision, prev_revision, deleted) VALUES (?, ?, ?, ?, ?, ?)";
-    // Walks the (key, revision) index in key order so LIMIT stops early; a row is visible if it is its key's
-    // newest version at the read revision and not a deletion.
-    private static final String LIST = """
-            SELECT k.key, k.value, k.create_revision, k.revision FROM kv k
-            WHERE k.key >= ? AND k.key < ? AND k.revision <= ? AND k.deleted = 0
-              AND k.revision = (SELECT MAX(v.revision) FROM kv v WHERE v.key = k.key AND v.revision <= ?)
-            ORDER BY k.key LIMIT ?""";
     private static final String HISTORY = """
             SELECT revision, key, value, create_revision, deleted FROM kv
             WHERE revision > ? AND revision <= ? AND key >= ? AND key < ? ORDER BY revision""";
-    // Keeps, for every key, its newest version at or before the compact revision unless that is a deletion.
-    private static final String COMPACT = """
-            DELETE FROM kv WHERE revision <= ?1 AND (deleted = 1 OR revision <
-              (SELECT MAX(v.revision) FROM kv v WHERE v.key = kv.key AND v.revision <= ?1))""";
+    private static final String VERSIONS = "SELECT revision, key, create_revision, deleted FROM kv ORDER BY revision";
+    private static final String REMOVE = "DELETE FROM kv WHERE revision = ?";
 
     private final String url;
     private final FileChannel lockChannel;
     private final Connection writeConnection;
-    private final PreparedStatement latest;
-    private final PreparedStatement latestVersion;
+    private final PreparedStatement value;
     private final PreparedStatement insert;
+    private final KeyIndex index = new KeyIndex();
+    /** The versions the writer's open transaction added, in order, and the newest of each key among them. */
+    private final List<Map.Entry<String, KeyIndex.Version>> written = new ArrayList<>();
+    private final Map<String, KeyIndex.Version> writtenNewest = new HashMap<>();
+    /** A compaction in the open transaction: its revision, dropped from the index once the rows are gone. */
+    private long compactedInBatch;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> allReaders = new ArrayList<>();
     private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
@@ -112,9 +109,6 @@ public final class SqliteStore implements Store {
     private record Subscriber(String prefix, EventPump pump) {
     }
 
-    /** The newest row of a key as seen inside the writer's transaction. */
-    private record Row(long revision, long createRevision, boolean deleted, byte[] value) {
-    }
 
     private SqliteStore(Path file) throws IOException, SQLException {
         Path absolute = file.toAbsolutePath();
@@ -140,7 +134,8 @@ public final class SqliteStore implements Store {
                           create_revision INTEGER NOT NULL,
                           prev_revision INTEGER NOT NULL,
                           deleted INTEGER NOT NULL)""");
-                s.execute("CREATE INDEX IF NOT EXISTS kv_key_revision ON kv(key, revision)");
+                // the key index lives in memory now (KeyIndex); a database written before keeps no index of its own
+                s.execute("DROP INDEX IF EXISTS kv_key_revision");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
                 long compacted = 0;
                 try (ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE name = 'compact_revision'")) {
@@ -149,9 +144,11 @@ public final class SqliteStore implements Store {
                     }
                 }
                 long newest = 0;
-                try (ResultSet rs = s.executeQuery("SELECT MAX(revision) FROM kv")) {
-                    if (rs.next()) {
+                try (ResultSet rs = s.executeQuery(VERSIONS)) {
+                    while (rs.next()) {
                         newest = rs.getLong(1);
+                        index.add(Keys.string(rs.getBytes(2)),
+                                new KeyIndex.Version(newest, rs.getLong(3), rs.getInt(4) != 0));
                     }
                 }
                 // Compaction may have removed a trailing deletion row, but never a revision above it.
@@ -159,8 +156,7 @@ public final class SqliteStore implements Store {
                 this.currentRevision = Math.max(newest, compacted);
             }
             writeConnection.setAutoCommit(false);
-            this.latest = writeConnection.prepareStatement(LATEST);
-            this.latestVersion = writeConnection.prepareStatement(LATEST_VERSION);
+            this.value = writeConnection.prepareStatement(VALUE);
             this.insert = writeConnection.prepareStatement(INSERT);
             for (int i = 0; i < READERS; i++) {
                 Connection reader = openReader();
@@ -217,17 +213,30 @@ public final class SqliteStore implements Store {
 
     @Override
     public Optional<KeyValue> get(String key) {
-        return read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(LATEST)) {
-                ps.setBytes(1, Keys.utf8(key));
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || rs.getInt(3) != 0) {
-                        return Optional.empty();
-                    }
-                    return Optional.of(new KeyValue(key, rs.getBytes(4), rs.getLong(2), rs.getLong(1)));
-                }
+        for (int attempt = 0; ; attempt++) {
+            KeyIndex.Version version = index.at(key, currentRevision);
+            if (version == null || version.deleted()) {
+                return Optional.empty();
             }
-        });
+            // Gone only if newer versions came and a compaction took this one meanwhile: read the newest again.
+            byte[] found = read(c -> value(c, version.revision()));
+            if (found != null) {
+                return Optional.of(new KeyValue(key, found, version.createRevision(), version.revision()));
+            }
+            if (attempt == 100) {
+                throw new StoreUnavailableException("the row of " + key + " at revision " + version.revision()
+                        + " is missing", null);
+            }
+        }
+    }
+
+    private static byte[] value(Connection c, long revision) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(VALUE)) {
+            ps.setLong(1, revision);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBytes(1) : null;
+            }
+        }
     }
 
     @Override
@@ -241,27 +250,12 @@ public final class SqliteStore implements Store {
                 throw new IllegalArgumentException("revision " + revision + " is in the future");
             }
             checkNotCompacted(at);
-            byte[] end = Keys.prefixEnd(Keys.utf8(prefix));
-            List<KeyValue> items = read(c -> {
-                try (PreparedStatement ps = c.prepareStatement(LIST)) {
-                    ps.setBytes(1, Keys.rangeStart(prefix, startAfter));
-                    ps.setBytes(2, end == null ? AFTER_ALL_KEYS : end);
-                    ps.setLong(3, at);
-                    ps.setLong(4, at);
-                    ps.setLong(5, limit == 0 ? -1 : limit + 1L);
-                    List<KeyValue> found = new ArrayList<>();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            found.add(new KeyValue(Keys.string(rs.getBytes(1)), rs.getBytes(2), rs.getLong(3),
-                                    rs.getLong(4)));
-                        }
-                    }
-                    return found;
-                }
-            });
+            List<Map.Entry<String, KeyIndex.Version>> versions =
+                    index.live(prefix, startAfter, at, limit == 0 ? 0 : limit + 1);
+            List<KeyValue> items = read(c -> values(c, versions));
             // A compaction that started while we read may have removed rows we needed (it raises
             // compactedRevision before deleting). The newest revision is always readable, so just retry.
-            if (at < compactedRevision) {
+            if (items == null || at < compactedRevision) {
                 if (revision == 0) {
                     continue;
                 }
@@ -269,6 +263,36 @@ public final class SqliteStore implements Store {
             }
             boolean more = limit > 0 && items.size() > limit;
             return new ListResult(more ? List.copyOf(items.subList(0, limit)) : List.copyOf(items), at, more);
+        }
+    }
+
+    /**
+     * The values of {@code versions}, read in one transaction; null if one is gone, which only a compaction
+     * past the revision they were chosen at does.
+     */
+    private static List<KeyValue> values(Connection c, List<Map.Entry<String, KeyIndex.Version>> versions)
+            throws SQLException {
+        List<KeyValue> found = new ArrayList<>(versions.size());
+        if (versions.isEmpty()) {
+            return found;
+        }
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement(VALUE)) {
+            for (Map.Entry<String, KeyIndex.Version> entry : versions) {
+                KeyIndex.Version version = entry.getValue();
+                ps.setLong(1, version.revision());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    found.add(new KeyValue(entry.getKey(), rs.getBytes(1), version.createRevision(),
+                            version.revision()));
+                }
+            }
+            return found;
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
         }
     }
 
@@ -561,6 +585,7 @@ public final class SqliteStore implements Store {
             }
             writeConnection.commit();
         } catch (SQLException | RuntimeException e) {
+            forgetBatch();
             try {
                 writeConnection.rollback();
             } catch (SQLException ignored) {
@@ -573,6 +598,7 @@ public final class SqliteStore implements Store {
             }
             return;
         }
+        indexBatch();
         publish(events, revision);
         for (int i = 0; i < batch.size(); i++) {
             Object outcome = outcomes.get(i);
@@ -582,6 +608,23 @@ public final class SqliteStore implements Store {
                 resultOf(batch.get(i)).completeExceptionally((Throwable) outcome);
             }
         }
+    }
+
+    /** The committed batch's versions go into the index before its revisions become current. */
+    private void indexBatch() {
+        for (Map.Entry<String, KeyIndex.Version> version : written) {
+            index.add(version.getKey(), version.getValue());
+        }
+        if (compactedInBatch > 0) {
+            index.compact(compactedInBatch);
+        }
+        forgetBatch();
+    }
+
+    private void forgetBatch() {
+        written.clear();
+        writtenNewest.clear();
+        compactedInBatch = 0;
     }
 
     private void publish(List<WatchEvent> events, long revision) {
@@ -604,22 +647,24 @@ public final class SqliteStore implements Store {
     private WatchEvent apply(Write write, long revision) throws SQLException {
         return switch (write) {
             case Create c -> {
-                Row row = latestRow(c.key(), false);
-                if (row != null && !row.deleted()) {
+                KeyIndex.Version newest = newest(c.key());
+                if (newest != null && !newest.deleted()) {
                     throw new KeyExistsException(c.key());
                 }
-                insert(revision, c.key(), c.value(), revision, row == null ? 0 : row.revision(), false);
+                insert(revision, c.key(), c.value(), revision, newest == null ? 0 : newest.revision(), false);
                 yield new WatchEvent(WatchEvent.Type.CREATE, c.key(), c.value(), revision);
             }
             case Update u -> {
-                Row row = liveRow(u.key(), u.expected(), false, false);
-                insert(revision, u.key(), u.value(), row.createRevision(), row.revision(), false);
+                KeyIndex.Version live = live(u.key(), u.expected(), false);
+                insert(revision, u.key(), u.value(), live.createRevision(), live.revision(), false);
                 yield new WatchEvent(WatchEvent.Type.UPDATE, u.key(), u.value(), revision);
             }
             case Delete d -> {
-                Row row = liveRow(d.key(), d.expected(), true, true);
-                insert(revision, d.key(), row.value(), row.createRevision(), row.revision(), true);
-                yield new WatchEvent(WatchEvent.Type.DELETE, d.key(), row.value(), revision);
+                KeyIndex.Version live = live(d.key(), d.expected(), true);
+                // the deletion row keeps the value, which its event carries
+                byte[] deleted = storedValue(live.revision());
+                insert(revision, d.key(), deleted, live.createRevision(), live.revision(), true);
+                yield new WatchEvent(WatchEvent.Type.DELETE, d.key(), deleted, revision);
             }
             case Compact c -> {
                 compactAt(c.revision(), revision - 1);
@@ -629,16 +674,32 @@ public final class SqliteStore implements Store {
         };
     }
 
-    /** The key's live row if it was last modified at {@code expected} (0 matches any, if allowed). */
-    private Row liveRow(String key, long expected, boolean zeroMatchesAny, boolean withValue) throws SQLException {
-        Row row = latestRow(key, withValue);
-        if (row == null || row.deleted()) {
+    /** The key's newest version, if it was last modified at {@code expected} (0 matches any, if allowed). */
+    private KeyIndex.Version live(String key, long expected, boolean zeroMatchesAny) {
+        KeyIndex.Version newest = newest(key);
+        if (newest == null || newest.deleted()) {
             throw new KeyNotFoundException(key);
         }
-        if (!(expected == 0 && zeroMatchesAny) && row.revision() != expected) {
+        if (!(expected == 0 && zeroMatchesAny) && newest.revision() != expected) {
             throw new ConflictException(key);
         }
-        return row;
+        return newest;
+    }
+
+    /** The key's newest version as the open transaction sees it: written in this batch, or committed before. */
+    private KeyIndex.Version newest(String key) {
+        KeyIndex.Version inBatch = writtenNewest.get(key);
+        return inBatch != null ? inBatch : index.at(key, Long.MAX_VALUE);
+    }
+
+    private byte[] storedValue(long revision) throws SQLException {
+        value.setLong(1, revision);
+        try (ResultSet rs = value.executeQuery()) {
+            if (!rs.next()) {
+                throw new IllegalStateException("the row of revision " + revision + " is missing");
+            }
+            return rs.getBytes(1);
+        }
     }
 
     private void compactAt(long target, long newest) throws SQLException {
@@ -651,10 +712,19 @@ public final class SqliteStore implements Store {
         }
         // Raised before rows disappear so readers that raced with us notice and retry or fail.
         compactedRevision = target;
-        try (PreparedStatement ps = writeConnection.prepareStatement(COMPACT)) {
-            ps.setLong(1, target);
-            ps.executeUpdate();
+        // Keeps, for every key, its newest version at or before the target unless that is a deletion. Versions
+        // written earlier in this transaction are not in the index yet and stay until the next compaction.
+        try (PreparedStatement ps = writeConnection.prepareStatement(REMOVE)) {
+            long[] removed = index.compactable(target);
+            for (int i = 0; i < removed.length; i++) {
+                ps.setLong(1, removed[i]);
+                ps.addBatch();
+                if (i % 500 == 499 || i == removed.length - 1) {
+                    ps.executeBatch();
+                }
+            }
         }
+        compactedInBatch = target;
         try (PreparedStatement ps = writeConnection.prepareStatement(
                 "INSERT OR REPLACE INTO meta(name, value) VALUES ('compact_revision', ?)")) {
             ps.setLong(1, target);
@@ -662,20 +732,6 @@ public final class SqliteStore implements Store {
         }
     }
 
-    /**
-     * The key's newest row; its value only if asked for. Only a deletion needs it (its event carries the deleted
-     * value): reading it for every write's compare-and-swap copied kilobytes out of the database for nothing.
-     */
-    private Row latestRow(String key, boolean withValue) throws SQLException {
-        PreparedStatement query = withValue ? latest : latestVersion;
-        query.setBytes(1, Keys.utf8(key));
-        try (ResultSet rs = query.executeQuery()) {
-            if (!rs.next()) {
-                return null;
-            }
-            return new Row(rs.getLong(1), rs.getLong(2), rs.getInt(3) != 0, withValue ? rs.getBytes(4) : null);
-        }
-    }
 
     private void insert(long revision, String key, byte[] value, long createRevision, long prevRevision,
                         boolean deleted) throws SQLException {
@@ -686,5 +742,8 @@ public final class SqliteStore implements Store {
         insert.setLong(5, prevRevision);
         insert.setInt(6, deleted ? 1 : 0);
         insert.executeUpdate();
+        KeyIndex.Version version = new KeyIndex.Version(revision, createRevision, deleted);
+        written.add(Map.entry(key, version));
+        writtenNewest.put(key, version);
     }
 }

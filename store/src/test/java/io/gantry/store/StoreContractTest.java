@@ -151,6 +151,18 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void keysAreListedInTheOrderOfTheirUtf8Bytes() {
+        // U+FFFD is three bytes starting 0xEF, U+1F600 four starting 0xF0: UTF-16 would order them the other way
+        List<String> names = List.of("z", "\u00e9", "\ufffd", "\ud83d\ude00", "a");
+        for (String name : names) {
+            store.create(p + name, b(name));
+        }
+        assertThat(keys(store.list(p, 0, null, 0)))
+                .containsExactly(p + "a", p + "z", p + "\u00e9", p + "\ufffd", p + "\ud83d\ude00");
+        assertThat(keys(store.list(p, 0, p + "\ufffd", 0))).containsExactly(p + "\ud83d\ude00");
+    }
+
+    @Test
     void listAtAnOlderRevisionSeesThatRevision() {
         long r1 = store.create(p + "a", b("1"));
         store.create(p + "b", b("1"));
