@@ -2,10 +2,10 @@ package io.gantry.store;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
@@ -17,23 +17,32 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>One writer changes it, after its transaction committed and before it makes the new revision current; any
  * number of readers read it without locks. A reader looks only at versions at or below a revision that was
  * current when it started, all of which are here by then. A key's versions are an immutable array that a
- * change replaces.
+ * change replaces. A key is found by its name in a hash map, and the key order (UTF-8 bytes, compared as such)
+ * is a skip list that changes only when a key comes or goes: most writes change a key that exists.
  */
 final class KeyIndex {
-    /** Code point order, which is the UTF-8 byte order both stores promise. */
-    static final Comparator<String> UTF8_ORDER = KeyIndex::compareUtf8;
-
     /** One version of a key: its revision, the revision that created the key, and whether it deleted it. */
     record Version(long revision, long createRevision, boolean deleted) {
     }
 
-    /** Pairs of (revision, create revision), negated for a deletion, oldest first. */
-    private final ConcurrentSkipListMap<String, long[]> keys = new ConcurrentSkipListMap<>(UTF8_ORDER);
+    /** One key's versions: pairs of (revision, create revision), negated for a deletion, oldest first. */
+    private static final class Versions {
+        final String key;
+        volatile long[] pairs;
+
+        Versions(String key, long[] pairs) {
+            this.key = key;
+            this.pairs = pairs;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Versions> byName = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<byte[], Versions> inOrder = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
 
     /** The key's newest version at or below {@code revision}, or null if it had none then. */
     Version at(String key, long revision) {
-        long[] versions = keys.get(key);
-        return versions == null ? null : at(versions, revision);
+        Versions versions = byName.get(key);
+        return versions == null ? null : at(versions.pairs, revision);
     }
 
     private static Version at(long[] versions, long revision) {
@@ -51,17 +60,20 @@ final class KeyIndex {
      * with its newest version at or below {@code revision} that is not a deletion; at most {@code limit} (0: all).
      */
     List<Map.Entry<String, Version>> live(String prefix, String startAfter, long revision, int limit) {
-        NavigableMap<String, long[]> from = startAfter != null && !startAfter.isEmpty()
-                && UTF8_ORDER.compare(startAfter, prefix) >= 0
-                ? keys.tailMap(startAfter, false) : keys.tailMap(prefix, true);
+        byte[] first = Keys.utf8(prefix);
+        byte[] after = startAfter == null || startAfter.isEmpty() ? null : Keys.utf8(startAfter);
+        NavigableMap<byte[], Versions> from = after != null && Arrays.compareUnsigned(after, first) >= 0
+                ? inOrder.tailMap(after, false) : inOrder.tailMap(first, true);
         List<Map.Entry<String, Version>> found = new ArrayList<>();
-        for (Map.Entry<String, long[]> entry : from.entrySet()) {
-            if (!entry.getKey().startsWith(prefix) || limit > 0 && found.size() >= limit) {
+        for (Map.Entry<byte[], Versions> entry : from.entrySet()) {
+            byte[] key = entry.getKey();
+            if (key.length < first.length || Arrays.mismatch(key, 0, first.length, first, 0, first.length) >= 0
+                    || limit > 0 && found.size() >= limit) {
                 break;
             }
-            Version version = at(entry.getValue(), revision);
+            Version version = at(entry.getValue().pairs, revision);
             if (version != null && !version.deleted()) {
-                found.add(Map.entry(entry.getKey(), version));
+                found.add(Map.entry(entry.getValue().key, version));
             }
         }
         return found;
@@ -69,12 +81,19 @@ final class KeyIndex {
 
     /** Adds the key's newest version; only the writer calls this, in revision order. */
     void add(String key, Version version) {
-        long[] old = keys.get(key);
-        int length = old == null ? 0 : old.length;
-        long[] versions = old == null ? new long[2] : Arrays.copyOf(old, length + 2);
-        versions[length] = version.revision();
-        versions[length + 1] = version.deleted() ? -version.createRevision() : version.createRevision();
-        keys.put(key, versions);
+        long created = version.deleted() ? -version.createRevision() : version.createRevision();
+        Versions versions = byName.get(key);
+        if (versions == null) {
+            versions = new Versions(key, new long[] {version.revision(), created});
+            inOrder.put(Keys.utf8(key), versions);
+            byName.put(key, versions);
+            return;
+        }
+        long[] old = versions.pairs;
+        long[] pairs = Arrays.copyOf(old, old.length + 2);
+        pairs[old.length] = version.revision();
+        pairs[old.length + 1] = created;
+        versions.pairs = pairs;
     }
 
     /**
@@ -85,7 +104,8 @@ final class KeyIndex {
     long[] compactable(long target) {
         long[] removed = new long[64];
         int count = 0;
-        for (long[] versions : keys.values()) {
+        for (Versions key : byName.values()) {
+            long[] versions = key.pairs;
             int keep = keepFrom(versions, target);
             for (int i = 0; i < keep; i += 2) {
                 if (count == removed.length) {
@@ -99,13 +119,15 @@ final class KeyIndex {
 
     /** Drops what {@link #compactable} named for {@code target}; a key with no version left goes. */
     void compact(long target) {
-        for (Map.Entry<String, long[]> entry : keys.entrySet()) {
-            long[] versions = entry.getValue();
+        for (Versions key : byName.values()) {
+            long[] versions = key.pairs;
             int keep = keepFrom(versions, target);
             if (keep == versions.length) {
-                keys.remove(entry.getKey());
+                // readers that found it keep reading its versions, all older than any revision they may read at
+                byName.remove(key.key);
+                inOrder.remove(Keys.utf8(key.key));
             } else if (keep > 0) {
-                keys.put(entry.getKey(), Arrays.copyOfRange(versions, keep, versions.length));
+                key.pairs = Arrays.copyOfRange(versions, keep, versions.length);
             }
         }
     }
@@ -120,25 +142,5 @@ final class KeyIndex {
             return 0;
         }
         return versions[newest + 1] < 0 ? newest + 2 : newest;
-    }
-
-    private static int compareUtf8(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                // UTF-16 puts U+E000..U+FFFF above the surrogates of supplementary characters; code points do not
-                if (x >= 0xD800 && y >= 0xD800) {
-                    return codePointRank(x) - codePointRank(y);
-                }
-                return x - y;
-            }
-        }
-        return a.length() - b.length();
-    }
-
-    private static int codePointRank(char c) {
-        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 }
