@@ -19,6 +19,24 @@ final class Keys {
     }
 
     /**
+     * The key as its UTF-8 bytes read back: itself, unless it holds a surrogate without its pair, which UTF-8 has
+     * no bytes for (it is written as '?'). Keys are their bytes, so two strings with the same bytes are one key.
+     */
+    static String canonical(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return string(utf8(key));
+                }
+            }
+        }
+        return key;
+    }
+
+    /**
      * The smallest key greater than every key starting with {@code prefix}, or null if there is none
      * (empty prefix or all 0xff bytes), mirroring etcd's range_end convention.
      */

@@ -212,7 +212,8 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
+    public Optional<KeyValue> get(String name) {
+        String key = Keys.canonical(name);
         for (int attempt = 0; ; attempt++) {
             KeyIndex.Version version = index.at(key, currentRevision);
             if (version == null || version.deleted()) {
@@ -240,7 +241,9 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public ListResult list(String prefix, long revision, String startAfter, int limit) {
+    public ListResult list(String rangePrefix, long revision, String rangeStartAfter, int limit) {
+        String prefix = Keys.canonical(rangePrefix);
+        String startAfter = rangeStartAfter == null ? null : Keys.canonical(rangeStartAfter);
         if (revision < 0 || limit < 0) {
             throw new IllegalArgumentException("negative revision or limit");
         }
@@ -298,17 +301,17 @@ public final class SqliteStore implements Store {
 
     @Override
     public long create(String key, byte[] value) {
-        return submit(new Create(key, value.clone(), new CompletableFuture<>()));
+        return submit(new Create(Keys.canonical(key), value.clone(), new CompletableFuture<>()));
     }
 
     @Override
     public long update(String key, byte[] value, long expectedModRevision) {
-        return submit(new Update(key, value.clone(), expectedModRevision, new CompletableFuture<>()));
+        return submit(new Update(Keys.canonical(key), value.clone(), expectedModRevision, new CompletableFuture<>()));
     }
 
     @Override
     public long delete(String key, long expectedModRevision) {
-        return submit(new Delete(key, expectedModRevision, new CompletableFuture<>()));
+        return submit(new Delete(Keys.canonical(key), expectedModRevision, new CompletableFuture<>()));
     }
 
     @Override
@@ -322,8 +325,9 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Watch watch(String prefix, long afterRevision, Consumer<WatchEvent> listener,
+    public Watch watch(String watchedPrefix, long afterRevision, Consumer<WatchEvent> listener,
                        Consumer<Throwable> onFailure) {
+        String prefix = Keys.canonical(watchedPrefix);
         checkNotCompacted(afterRevision);
         EventPump pump = new EventPump("sqlite-watch " + prefix, afterRevision, listener, onFailure);
         Subscriber subscriber = new Subscriber(prefix, pump);
@@ -566,6 +570,7 @@ public final class SqliteStore implements Store {
 
     private void applyBatch(List<Write> batch) {
         long revision = currentRevision;
+        long compactedBefore = compactedRevision;
         List<Object> outcomes = new ArrayList<>(batch.size()); // Long revision or StoreException
         List<WatchEvent> events = new ArrayList<>(batch.size());
         try {
@@ -586,6 +591,8 @@ public final class SqliteStore implements Store {
             writeConnection.commit();
         } catch (SQLException | RuntimeException e) {
             forgetBatch();
+            // a compaction of the batch raised it, and no rows went
+            compactedRevision = compactedBefore;
             try {
                 writeConnection.rollback();
             } catch (SQLException ignored) {
@@ -667,7 +674,7 @@ public final class SqliteStore implements Store {
                 yield new WatchEvent(WatchEvent.Type.DELETE, d.key(), deleted, revision);
             }
             case Compact c -> {
-                compactAt(c.revision(), revision - 1);
+                compactAt(c.revision());
                 yield null;
             }
             case Shutdown s -> throw new IllegalStateException("shutdown is not a write");
@@ -702,7 +709,13 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private void compactAt(long target, long newest) throws SQLException {
+    /**
+     * Compacts at {@code target}, which must have been current before this batch: a revision only this batch
+     * writes did not exist when the compaction was asked for, and its rows are not in the key index yet, which
+     * is what a compaction removes rows by.
+     */
+    private void compactAt(long target) throws SQLException {
+        long newest = currentRevision;
         if (target > newest) {
             throw new IllegalArgumentException("cannot compact at future revision " + target + " (newest: "
                     + newest + ")");
@@ -712,8 +725,7 @@ public final class SqliteStore implements Store {
         }
         // Raised before rows disappear so readers that raced with us notice and retry or fail.
         compactedRevision = target;
-        // Keeps, for every key, its newest version at or before the target unless that is a deletion. Versions
-        // written earlier in this transaction are not in the index yet and stay until the next compaction.
+        // Keeps, for every key, its newest version at or before the target unless that is a deletion.
         try (PreparedStatement ps = writeConnection.prepareStatement(REMOVE)) {
             long[] removed = index.compactable(target);
             for (int i = 0; i < removed.length; i++) {
