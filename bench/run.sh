@@ -19,7 +19,7 @@
 # scheduled first, not measured, so that the measured round runs on compiled code) shape the scheduling runs;
 # BENCH_SCHED_SERVER_HEAP and BENCH_SCHED_AGENT_HEAP (default 6g and 3g, as GANTRY_HEAP sets them; "default" leaves
 # the JVM to size and grow its heap) give their control plane and agent a fixed, pre-touched heap;
-# BENCH_SCHED_SERVER_JIT and BENCH_SCHED_AGENT_JIT (tiered or c2, as GANTRY_JIT sets them; default c2 and tiered)
+# BENCH_SCHED_SERVER_JIT and BENCH_SCHED_AGENT_JIT (tiered or c2, as GANTRY_JIT sets them; default c2 for both)
 # choose how their control plane and agent compile;
 # BENCH_SCHED_CLIENTS (default 16) is how many clients create the bare pods at once; BENCH_SCHED_AGENT=none runs
 # the scheduling benchmark without an agent, on nodes the benchmark registers as API objects (as Kubernetes'
@@ -43,7 +43,7 @@ else
   sched_sizes="${BENCH_SCHED_SIZES:-1000x10000 5000x10000 5000x30000}"; sched_timeout=${BENCH_SCHED_TIMEOUT:-180}
   sched_warmup=${BENCH_SCHED_WARMUP:-10000}; startup_pods=${BENCH_STARTUP_PODS:-100}
   sched_server_heap=${BENCH_SCHED_SERVER_HEAP:-6g}; sched_agent_heap=${BENCH_SCHED_AGENT_HEAP:-3g}
-  sched_server_jit=${BENCH_SCHED_SERVER_JIT:-c2}; sched_agent_jit=${BENCH_SCHED_AGENT_JIT:-tiered}
+  sched_server_jit=${BENCH_SCHED_SERVER_JIT:-c2}; sched_agent_jit=${BENCH_SCHED_AGENT_JIT:-c2}
   healing_pods=${BENCH_HEALING_PODS:-20}; healing_runs=${BENCH_HEALING_RUNS:-10}
 fi
 only=${BENCH_ONLY:-all}
