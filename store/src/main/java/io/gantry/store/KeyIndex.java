@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -37,7 +36,8 @@ final class KeyIndex {
     }
 
     private final ConcurrentHashMap<String, Versions> byName = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListMap<byte[], Versions> inOrder = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final ConcurrentSkipListMap<byte[], Versions> inOrder =
+            new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
 
     /** The key's newest version at or below {@code revision}, or null if it had none then. */
     Version at(String key, long revision) {
@@ -61,11 +61,8 @@ final class KeyIndex {
      */
     List<Map.Entry<String, Version>> live(String prefix, String startAfter, long revision, int limit) {
         byte[] first = Keys.utf8(prefix);
-        byte[] after = startAfter == null || startAfter.isEmpty() ? null : Keys.utf8(startAfter);
-        NavigableMap<byte[], Versions> from = after != null && Arrays.compareUnsigned(after, first) >= 0
-                ? inOrder.tailMap(after, false) : inOrder.tailMap(first, true);
         List<Map.Entry<String, Version>> found = new ArrayList<>();
-        for (Map.Entry<byte[], Versions> entry : from.entrySet()) {
+        for (Map.Entry<byte[], Versions> entry : inOrder.tailMap(Keys.rangeStart(prefix, startAfter)).entrySet()) {
             byte[] key = entry.getKey();
             if (key.length < first.length || Arrays.mismatch(key, 0, first.length, first, 0, first.length) >= 0
                     || limit > 0 && found.size() >= limit) {

@@ -25,13 +25,15 @@ final class Keys {
     static String canonical(String key) {
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < key.length() && Character.isLowSurrogate(key.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return string(utf8(key));
-                }
+            if (!Character.isSurrogate(c)) {
+                continue;
             }
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < key.length()
+                    && Character.isLowSurrogate(key.charAt(i + 1));
+            if (!paired) {
+                return string(utf8(key));
+            }
+            i++;
         }
         return key;
     }

@@ -109,7 +109,6 @@ public final class SqliteStore implements Store {
     private record Subscriber(String prefix, EventPump pump) {
     }
 
-
     private SqliteStore(Path file) throws IOException, SQLException {
         Path absolute = file.toAbsolutePath();
         if (absolute.getParent() != null) {
