@@ -159,10 +159,19 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     /**
      * Scoring from columns (system defaults only, whose keys are the hostname and zone labels the columns hold).
      *
-     * @param matchingBySlot per constraint by hostname, the matching pods per node slot (null for the others)
+     * @param slots           the feasible nodes' slots in the columns, in the order of the feasible list
+     * @param matchingByIndex per constraint by hostname, the matching pods of each feasible node, by its index in
+     *                        the feasible list (null for the others)
      */
-    private record ByColumns(NodeColumns columns, int[][] matchingBySlot) {
+    private record ByColumns(NodeColumns columns, int[] slots, int[][] matchingByIndex) {
     }
+
+    /**
+     * All zeros between uses: one entry per node slot, for spreading the few nodes that hold matching pods over the
+     * feasible list without a hash lookup per feasible node. A new array of every slot per decision was the largest
+     * allocation of the control plane at 5,000 nodes. The algorithm that owns this plugin decides one pod at a time.
+     */
+    private int[] bySlotScratch = new int[0];
 
     private static List<Constraint> softConstraints(PodInfo pod, ClusterView cluster) {
         if (pod.spec().path("topologySpreadConstraints").size() > 0) {
@@ -203,14 +212,20 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         // The value last added per constraint: neighbouring nodes mostly share their zone (or all lack one), and
         // looking each of hundreds of nodes up in the map was a third of this loop in a profile.
         String[] lastAdded = new String[all.size()];
-        for (int n = 0; n < feasible.size(); n++) {
+        boolean[] domainKeys = new boolean[all.size()];
+        boolean anyDomainKey = false;
+        for (int i = 0; i < all.size(); i++) {
+            domainKeys[i] = !all.get(i).topologyKey().equals(HOSTNAME);
+            anyDomainKey |= domainKeys[i];
+        }
+        for (int n = 0; n < feasible.size() && (anyDomainKey || requireAll); n++) {
             NodeInfo node = feasible.get(n);
             if (requireAll && !hasAllKeys(all, node)) {
                 ignored++;
                 continue;
             }
             for (int i = 0; i < all.size(); i++) {
-                if (!all.get(i).topologyKey().equals(HOSTNAME)) {
+                if (domainKeys[i]) {
                     // as in Kubernetes, a node without the label is a domain of its own ("") for the weight
                     String value = byColumns ? columns.zone(slots[n]) : node.label(all.get(i).topologyKey());
                     String domain = value == null ? "" : value;
@@ -248,27 +263,52 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
         }
         state.put(SCORE_STATE, new ScoreState(constraints, matching, perDomain,
                 weights.stream().mapToDouble(Double::doubleValue).toArray(), requireAll, byHostname,
-                byColumns ? new ByColumns(columns, matchingBySlot(matching, byHostname, columns)) : null));
+                byColumns ? new ByColumns(columns, slots, matchingByIndex(matching, byHostname, columns, slots,
+                        feasible.size())) : null));
         return PreResult.RUN;
     }
 
-    /** Per constraint by hostname, the matching pods per slot: an array read instead of a hash lookup per node. */
-    private static int[][] matchingBySlot(List<Map<NodeInfo, Integer>> matching, boolean[] byHostname,
-                                          NodeColumns columns) {
-        int[][] bySlot = new int[byHostname.length][];
+    /**
+     * Per constraint by hostname, the matching pods of each feasible node by its index: an array read instead of a
+     * hash lookup per node. The nodes holding matching pods are marked in the scratch array by slot, read once per
+     * feasible node, and cleared again.
+     */
+    private int[][] matchingByIndex(List<Map<NodeInfo, Integer>> matching, boolean[] byHostname,
+                                    NodeColumns columns, int[] slots, int feasible) {
+        int[][] byIndex = new int[byHostname.length][];
         for (int i = 0; i < byHostname.length; i++) {
-            if (byHostname[i]) {
-                int[] counts = new int[columns.size()];
-                matching.get(i).forEach((node, count) -> {
-                    int slot = node.slot();
-                    if (slot >= 0 && slot < counts.length) {
-                        counts[slot] = count;
-                    }
-                });
-                bySlot[i] = counts;
+            if (!byHostname[i]) {
+                continue;
             }
+            int[] counts = new int[feasible];
+            Map<NodeInfo, Integer> nodes = matching.get(i);
+            if (!nodes.isEmpty()) {
+                if (bySlotScratch.length < columns.size()) {
+                    bySlotScratch = new int[columns.size()];
+                }
+                int[] bySlot = bySlotScratch;
+                try {
+                    for (Map.Entry<NodeInfo, Integer> e : nodes.entrySet()) {
+                        int slot = e.getKey().slot();
+                        if (slot >= 0 && slot < bySlot.length) {
+                            bySlot[slot] = e.getValue();
+                        }
+                    }
+                    for (int n = 0; n < feasible; n++) {
+                        counts[n] = bySlot[slots[n]];
+                    }
+                } finally {
+                    for (NodeInfo node : nodes.keySet()) {
+                        int slot = node.slot();
+                        if (slot >= 0 && slot < bySlot.length) {
+                            bySlot[slot] = 0;
+                        }
+                    }
+                }
+            }
+            byIndex[i] = counts;
         }
-        return bySlot;
+        return byIndex;
     }
 
     /**
@@ -290,39 +330,59 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
     }
 
     /**
-     * The score of {@code node}, at {@code slot} of the columns given to
-     * {@link #preScore(CycleState, PodInfo, List, ClusterView, NodeColumns, int[])}: read from the columns where
-     * that pre-score used them, else from the node.
+     * The scores of all feasible nodes (as given to
+     * {@link #preScore(CycleState, PodInfo, List, ClusterView, NodeColumns, int[])}) into {@code scores}, in one pass
+     * with the decision's state looked up once: read from the columns where that pre-score used them, else from the
+     * nodes.
      */
-    public long score(CycleState state, PodInfo pod, NodeInfo node, int slot) {
+    public void scoreAll(CycleState state, List<NodeInfo> feasible, long[] scores) {
         ScoreState s = state.get(SCORE_STATE);
-        if (s.byColumns() == null) {
-            return score(state, pod, node);
-        }
-        NodeColumns columns = s.byColumns().columns();
-        double total = 0;
-        for (int i = 0; i < s.constraints().size(); i++) {
-            int matching;
-            if (s.byHostname()[i]) {
-                if ((columns.flags(slot) & NodeColumns.HOSTNAME) == 0) {
-                    continue;
-                }
-                matching = s.byColumns().matchingBySlot()[i][slot];
-            } else {
-                String zone = columns.zone(slot);
-                if (zone == null) {
-                    continue;
-                }
-                matching = s.perDomain().get(i).getOrDefault(zone, 0);
+        ByColumns byColumns = s.byColumns();
+        if (byColumns == null) {
+            for (int n = 0; n < scores.length; n++) {
+                scores[n] = score(s, feasible.get(n));
             }
-            total += matching * s.weights()[i] + (s.constraints().get(i).maxSkew() - 1);
+            return;
         }
-        return Math.round(total);
+        NodeColumns columns = byColumns.columns();
+        int[] slots = byColumns.slots();
+        int[][] matchingByIndex = byColumns.matchingByIndex();
+        boolean[] byHostname = s.byHostname();
+        double[] weights = s.weights();
+        int count = byHostname.length;
+        int[] skewBonus = new int[count];
+        for (int i = 0; i < count; i++) {
+            skewBonus[i] = s.constraints().get(i).maxSkew() - 1;
+        }
+        for (int n = 0; n < scores.length; n++) {
+            int slot = slots[n];
+            double total = 0;
+            for (int i = 0; i < count; i++) {
+                int matching;
+                if (byHostname[i]) {
+                    if ((columns.flags(slot) & NodeColumns.HOSTNAME) == 0) {
+                        continue;
+                    }
+                    matching = matchingByIndex[i][n];
+                } else {
+                    String zone = columns.zone(slot);
+                    if (zone == null) {
+                        continue;
+                    }
+                    matching = s.perDomain().get(i).getOrDefault(zone, 0);
+                }
+                total += matching * weights[i] + skewBonus[i];
+            }
+            scores[n] = Math.round(total);
+        }
     }
 
     @Override
     public long score(CycleState state, PodInfo pod, NodeInfo node) {
-        ScoreState s = state.get(SCORE_STATE);
+        return score(state.<ScoreState>get(SCORE_STATE), node);
+    }
+
+    private static long score(ScoreState s, NodeInfo node) {
         if (s.requireAll() && !hasAllKeys(s.constraints(), node)) {
             return IGNORED;
         }
