@@ -47,7 +47,38 @@ public final class UnknownFields {
         }
     }
 
-    private record Unknown(String path, ObjectNode parent, String field) {
+    private record Unknown(Path at, ObjectNode parent, String field) {
+        String path() {
+            return at == null ? field : at.render() + "." + field;
+        }
+    }
+
+    /**
+     * Where a value lies, rendered only for an unknown field: building every field's path as a string (most
+     * requests have none unknown) was most of this check's work and allocation.
+     *
+     * @param field the field name below {@code parent}, or null for the array item at {@code index}
+     */
+    private record Path(Path parent, String field, int index) {
+        String render() {
+            StringBuilder out = new StringBuilder();
+            append(out);
+            return out.toString();
+        }
+
+        private void append(StringBuilder out) {
+            if (parent != null) {
+                parent.append(out);
+            }
+            if (field == null) {
+                out.append('[').append(index).append(']');
+            } else {
+                if (parent != null) {
+                    out.append('.');
+                }
+                out.append(field);
+            }
+        }
     }
 
     private List<Unknown> unknown(JsonNode object, Class<?> modelClass) {
@@ -55,42 +86,50 @@ public final class UnknownFields {
                 () -> new IllegalArgumentException("Not in the type graph: " + modelClass.getName()));
         List<Unknown> found = new ArrayList<>();
         if (object != null && object.isObject()) {
-            checkObject(object, type, "", true, found);
+            checkObject(object, type, null, true, found);
         }
         return found;
     }
 
-    private void checkObject(JsonNode object, ObjectType type, String path, boolean topLevel, List<Unknown> found) {
+    private void checkObject(JsonNode object, ObjectType type, Path path, boolean topLevel, List<Unknown> found) {
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             SchemaNode node = type.properties().get(field.getKey());
             if (node != null) {
-                check(field.getValue(), node, fieldPath, found);
+                check(field.getValue(), node, path, field.getKey(), 0, found);
             } else if (!(topLevel && TOP_LEVEL.contains(field.getKey()))) {
-                found.add(new Unknown(fieldPath, (ObjectNode) object, field.getKey()));
+                found.add(new Unknown(path, (ObjectNode) object, field.getKey()));
             }
         }
     }
 
-    private void check(JsonNode value, SchemaNode node, String path, List<Unknown> found) {
+    /**
+     * Checks the value at {@code field} of the object at {@code parent}, or (with a null field) at {@code index} of
+     * the array at {@code parent}; its own path is made only when there is something below it to check.
+     */
+    private void check(JsonNode value, SchemaNode node, Path parent, String field, int index, List<Unknown> found) {
         switch (node) {
             case SchemaNode.Ref ref -> {
                 if (value.isObject()) {
-                    checkObject(value, graph.named(ref.name()).orElseThrow(), path, false, found);
+                    checkObject(value, graph.named(ref.name()).orElseThrow(), new Path(parent, field, index), false,
+                            found);
                 }
             }
             case SchemaNode.ArrayOf array -> {
-                if (value.isArray()) {
+                if (value.isArray() && !value.isEmpty()) {
+                    Path list = new Path(parent, field, index);
                     for (int i = 0; i < value.size(); i++) {
-                        check(value.get(i), array.items(), path + "[" + i + "]", found);
+                        check(value.get(i), array.items(), list, null, i, found);
                     }
                 }
             }
             case SchemaNode.MapOf map -> {
-                if (value.isObject()) {
-                    value.fields().forEachRemaining(e -> check(e.getValue(), map.values(), path + "." + e.getKey(), found));
+                if (value.isObject() && !value.isEmpty()) {
+                    Path object = new Path(parent, field, index);
+                    for (Map.Entry<String, JsonNode> e : value.properties()) {
+                        check(e.getValue(), map.values(), object, e.getKey(), 0, found);
+                    }
                 }
             }
             case SchemaNode.Scalar ignored -> { }
