@@ -13,6 +13,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -21,15 +22,18 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import javax.net.ssl.SSLContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -252,9 +256,51 @@ public final class HttpApiClient implements ApiClient {
     }
 
     private void sendWithoutResult(Request request) {
-        ContentResponse response = exchange(request);
-        if (response.getStatus() / 100 != 2) {
-            throw error(response.getStatus(), parse(response.getContent()), response.getContent());
+        request.timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        StatusOnly listener = new StatusOnly();
+        request.send(listener);
+        int status;
+        try {
+            status = listener.done.get();
+        } catch (ExecutionException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            request.abort(e);
+            Thread.currentThread().interrupt();
+            throw unreachable(e);
+        }
+        if (status / 100 != 2) {
+            byte[] body = listener.errorBody.toByteArray();
+            throw error(status, parse(body), body);
+        }
+    }
+
+    /**
+     * Waits for a response's status alone: the body of a success (the written object, which the caller does not
+     * want) is passed over as it arrives instead of being gathered into an array; an error's body, a Status, is
+     * kept (up to a mebibyte) for its message.
+     */
+    private static final class StatusOnly implements Response.Listener {
+        private static final int MAX_ERROR_BYTES = 1 << 20;
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        final ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
+
+        @Override
+        public void onContent(Response response, ByteBuffer content) {
+            if (response.getStatus() / 100 != 2) {
+                byte[] chunk = new byte[Math.min(content.remaining(), MAX_ERROR_BYTES - errorBody.size())];
+                content.get(chunk);
+                errorBody.writeBytes(chunk);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            if (result.isFailed()) {
+                done.completeExceptionally(result.getFailure());
+            } else {
+                done.complete(result.getResponse().getStatus());
+            }
         }
     }
 

@@ -45,6 +45,8 @@ public final class WatchEventReader implements Closeable {
     private long openings;
     /** How often an event was parsed, retries included. */
     private long parses;
+    /** ASCII member names seen before, by a hash of their bytes (see {@link #plainName}). */
+    private final String[] names = new String[256];
 
     public WatchEventReader(InputStream body, Projection projection) {
         this.body = body;
@@ -225,7 +227,7 @@ public final class WatchEventReader implements Closeable {
             } while (!endOf(']'));
             return array;
         }
-        ObjectNode object = Json.object();
+        ObjectNode object = Json.compactObject(4);
         if (closes('}')) {
             return object;
         }
@@ -276,7 +278,7 @@ public final class WatchEventReader implements Closeable {
         if (end < 0) {
             throw CutOff.INSTANCE;
         }
-        String name = plain(pos + 1, end - 1) ? new String(buffer, pos + 1, end - pos - 2, StandardCharsets.UTF_8)
+        String name = plain(pos + 1, end - 1) ? plainName(pos + 1, end - 1)
                 : Json.MAPPER.readTree(buffer, pos, end - pos).textValue();
         pos = JsonBytes.skipSpace(buffer, end, limit);
         if (at(pos) != ':') {
@@ -284,6 +286,37 @@ public final class WatchEventReader implements Closeable {
         }
         pos = JsonBytes.skipSpace(buffer, pos + 1, limit);
         at(pos);
+        return name;
+    }
+
+    /**
+     * The name in {@code buffer[from, to)} (no escapes), the same String as the last time these bytes came when they
+     * are ASCII: the same few dozen names recur in every event, and a new String for each was a tenth of what a
+     * watching agent allocated.
+     */
+    private String plainName(int from, int to) {
+        int hash = 0;
+        boolean ascii = true;
+        for (int i = from; i < to; i++) {
+            hash = 31 * hash + buffer[i];
+            ascii &= buffer[i] >= 0;
+        }
+        if (!ascii) {
+            return new String(buffer, from, to - from, StandardCharsets.UTF_8);
+        }
+        int slot = (hash ^ hash >>> 16) & (names.length - 1);
+        String known = names[slot];
+        if (known != null && known.length() == to - from) {
+            int i = 0;
+            while (i < to - from && known.charAt(i) == buffer[from + i]) {
+                i++;
+            }
+            if (i == to - from) {
+                return known;
+            }
+        }
+        String name = new String(buffer, from, to - from, StandardCharsets.US_ASCII);
+        names[slot] = name;
         return name;
     }
 

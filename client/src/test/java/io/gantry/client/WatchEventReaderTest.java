@@ -112,6 +112,35 @@ class WatchEventReaderTest {
     }
 
     @Test
+    void namesThatRecurAreOneStringAndEveryNameReadsAsSent() throws IOException {
+        // the top level is walked (one member is dropped), so its names go through the reader's name cache: many
+        // distinct ones, so that some share a slot, and some not ASCII
+        StringBuilder stream = new StringBuilder();
+        for (int n = 0; n < 1800; n++) {
+            stream.append("{\"type\":\"ADDED\",\"object\":").append(object(n)).append("}\n");
+        }
+        try (WatchEventReader reader = new WatchEventReader(trickle(stream.toString()),
+                Projection.ALL.without("dropped"))) {
+            for (int n = 0; n < 1800; n++) {
+                assertThat(reader.next().object())
+                        .isEqualTo(Json.MAPPER.readTree(object(n).replace(",\"dropped\":1", "")));
+            }
+            assertThat(reader.next()).isNull();
+        }
+        String twice = ("{\"type\":\"ADDED\",\"object\":" + object(1) + "}\n").repeat(2);
+        try (WatchEventReader reader = new WatchEventReader(trickle(twice), Projection.ALL.without("dropped"))) {
+            String first = reader.next().object().properties().iterator().next().getKey();
+            assertThat(reader.next().object().properties().iterator().next().getKey()).isEqualTo("apiVersion")
+                    .isSameAs(first);
+        }
+    }
+
+    private static String object(int n) {
+        return "{\"apiVersion\":\"v1\",\"k" + n % 600 + "\":\"v\",\"ké" + n % 7 + "\":\"w\",\"Ã©\":\"x\","
+                + "\"dropped\":1}";
+    }
+
+    @Test
     void keptValuesAreReadExactlyAsAJsonParserReadsThem() throws IOException {
         String object = """
                 { "metadata" : { "name" : "a\\"b\\n\\u00e9ü", "f\\u006fo" : [1.5, -3, 1e2, false, true, null],
