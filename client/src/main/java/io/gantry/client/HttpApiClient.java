@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,8 +137,13 @@ public final class HttpApiClient implements ApiClient {
 
     private ContentResponse exchange(Request request) {
         request.timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        return await(request, new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send());
+    }
+
+    /** The outcome of a sent request; an interrupted wait aborts it. */
+    private <T> T await(Request request, Future<T> outcome) {
         try {
-            return new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
+            return outcome.get();
         } catch (ExecutionException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
@@ -259,16 +265,7 @@ public final class HttpApiClient implements ApiClient {
         request.timeout(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         StatusOnly listener = new StatusOnly();
         request.send(listener);
-        int status;
-        try {
-            status = listener.done.get();
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            request.abort(e);
-            Thread.currentThread().interrupt();
-            throw unreachable(e);
-        }
+        int status = await(request, listener.done);
         if (status / 100 != 2) {
             byte[] body = listener.errorBody.toByteArray();
             throw error(status, parse(body), body);
