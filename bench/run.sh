@@ -31,6 +31,7 @@ cd "$root"
 source "$root/scripts/find-java.sh"
 source "$root/scripts/jvm-heap.sh"
 source "$root/scripts/jvm-jit.sh"
+source "$root/scripts/jvm-base.sh"
 java="$JAVA_HOME/bin/java"
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
@@ -128,7 +129,7 @@ start_server() {
   server_data="$work/$name"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
-  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
+  "$java" $(base_options) ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$server_data" --port 0 \
     --bind-address 127.0.0.1 "$@" >"$work/$name.log" 2>&1 &
   server_pid=$!
   started_pids+=("$server_pid")
@@ -265,7 +266,7 @@ heap_or_default() {
 start_cluster() {
   local name=$1 port i heap
   shift
-  heap="$(heap_or_default "$sched_server_heap") $(jit_options "$sched_server_jit")"
+  heap="$(base_options) $(heap_or_default "$sched_server_heap") $(jit_options "$sched_server_jit")"
   server_data="$work/$name/server"
   mkdir -p "$server_data"
   # shellcheck disable=SC2086
@@ -291,7 +292,7 @@ start_cluster() {
 # start_agent NAME NODES: joins one agent process with NODES simulated nodes; sets agent_pid.
 start_agent() {
   local name=$1 nodes=$2 token i t0 heap
-  heap="$(heap_or_default "$sched_agent_heap") $(jit_options "$sched_agent_jit")"
+  heap="$(base_options) $(heap_or_default "$sched_agent_heap") $(jit_options "$sched_agent_jit")"
   token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$server_data")
   t0=$(date +%s.%N)
   # Nodes of 8 cores and 32 GiB hold 64 of the benchmark's pods (100m, 500Mi) each: 1,000 of them take the

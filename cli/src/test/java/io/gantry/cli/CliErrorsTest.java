@@ -145,6 +145,13 @@ class CliErrorsTest {
                 .isEqualTo("[-XX:-TieredCompilation] []");
     }
 
+    /** Every process the launcher starts exits when its heap runs out, rather than running on without a thread. */
+    @Test
+    void launcherProcessesExitWhenTheirHeapRunsOut() throws Exception {
+        assertThat(sourced("source scripts/jvm-base.sh && base_options")).isEqualTo("-XX:+ExitOnOutOfMemoryError");
+        assertThat(Files.readString(projectRoot().resolve("gantry"))).contains("$(base_options) $heap $jit");
+    }
+
     private static Path projectRoot() {
         return Path.of("").toAbsolutePath().getParent();
     }
