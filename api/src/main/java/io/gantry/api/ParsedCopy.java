@@ -40,15 +40,20 @@ public final class ParsedCopy {
     }
 
     /** The parsed-looking copy of {@code tree}, or null when it holds a value this cannot reproduce exactly. */
-    @SuppressWarnings("unchecked")
     public static <T extends JsonNode> T of(T tree, Raw raw) {
-        return (T) copy(tree, raw);
+        return of(tree, raw, null);
     }
 
-    private static JsonNode copy(JsonNode node, Raw raw) {
+    /** The same, its field names the canonical ones of {@code names} (when not null). */
+    @SuppressWarnings("unchecked")
+    public static <T extends JsonNode> T of(T tree, Raw raw, FieldNames names) {
+        return (T) copy(tree, raw, names);
+    }
+
+    private static JsonNode copy(JsonNode node, Raw raw, FieldNames names) {
         return switch (node.getNodeType()) {
-            case OBJECT -> copyObject((ObjectNode) node, raw);
-            case ARRAY -> copyArray((ArrayNode) node, raw);
+            case OBJECT -> copyObject((ObjectNode) node, raw, names);
+            case ARRAY -> copyArray((ArrayNode) node, raw, names);
             case STRING, BOOLEAN, NULL -> node;
             case NUMBER -> number(node);
             case POJO -> rawJson((POJONode) node, raw);
@@ -56,30 +61,31 @@ public final class ParsedCopy {
         };
     }
 
-    private static ObjectNode copyObject(ObjectNode object, Raw raw) {
+    private static ObjectNode copyObject(ObjectNode object, Raw raw, FieldNames names) {
         // the copies are the watch cache's trees, kept while their objects live: compact ones, filled by appending,
         // as the source's field names are distinct
         int size = object.size();
         FieldMap compact = Json.isCompactSize(size) ? new FieldMap(size) : null;
         ObjectNode large = compact == null ? Json.compactObject(size) : null;
         for (Map.Entry<String, JsonNode> field : object.properties()) {
-            JsonNode value = copy(field.getValue(), raw);
+            JsonNode value = copy(field.getValue(), raw, names);
             if (value == null) {
                 return null;
             }
+            String name = names == null ? field.getKey() : names.canonical(field.getKey());
             if (compact != null) {
-                compact.append(field.getKey(), value);
+                compact.append(name, value);
             } else {
-                large.set(field.getKey(), value);
+                large.set(name, value);
             }
         }
         return compact != null ? new ObjectNode(Json.MAPPER.getNodeFactory(), compact) : large;
     }
 
-    private static ArrayNode copyArray(ArrayNode array, Raw raw) {
+    private static ArrayNode copyArray(ArrayNode array, Raw raw, FieldNames names) {
         ArrayNode copy = Json.MAPPER.createArrayNode();
         for (JsonNode item : array) {
-            JsonNode value = copy(item, raw);
+            JsonNode value = copy(item, raw, names);
             if (value == null) {
                 return null;
             }

@@ -2,6 +2,7 @@ package io.gantry.apiserver.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.FieldNames;
 import io.gantry.api.Json;
 import io.gantry.api.ParsedCopy;
 import io.gantry.api.RawJson;
@@ -26,10 +27,11 @@ public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
         return new EncodedObject(ObjectStorage.encode(object), null);
     }
 
-    public static EncodedObject withTree(ObjectNode object) {
+    /** With the cache's tree, its field names the canonical ones of {@code names}. */
+    public static EncodedObject withTree(ObjectNode object, FieldNames names) {
         ObjectNode stored = storedForm(object, true);
         byte[] bytes = Json.bytes(stored);
-        ObjectNode tree = ParsedCopy.of(stored, ParsedCopy.Raw.KEEP);
+        ObjectNode tree = ParsedCopy.of(stored, ParsedCopy.Raw.KEEP, names);
         // the tree's managedFields become the part of the stored bytes that holds them: one copy kept, not two
         long range = tree == null ? -1 : StoredJson.managedFieldsRange(bytes);
         if (range >= 0) {

@@ -2,6 +2,7 @@ package io.gantry.apiserver.storage;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gantry.api.ApiException;
+import io.gantry.api.FieldNames;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceType;
 import io.gantry.store.ConflictException;
@@ -22,8 +23,14 @@ import java.util.function.UnaryOperator;
  */
 public final class ObjectStorage {
     private static final int MAX_UPDATE_ATTEMPTS = 32;
+    /**
+     * The names of the cache's trees, shared by all of them. Bounded by what a cluster's kinds name (a few
+     * thousand schema fields) with room for the keys that come as data.
+     */
+    private static final int FIELD_NAMES = 32_768;
     private final Store store;
     private final CachedObjects cached;
+    private final FieldNames fieldNames = new FieldNames(FIELD_NAMES);
 
     public ObjectStorage(Store store) {
         this(store, CachedObjects.NONE);
@@ -104,7 +111,8 @@ public final class ObjectStorage {
     }
 
     private EncodedObject encodeForCache(ObjectNode object) {
-        return cached.takesWrittenTrees() ? EncodedObject.withTree(object) : EncodedObject.withoutTree(object);
+        return cached.takesWrittenTrees() ? EncodedObject.withTree(object, fieldNames)
+                : EncodedObject.withoutTree(object);
     }
 
     /** One store write, announced to the cache first: the store may report it before the write returns. */

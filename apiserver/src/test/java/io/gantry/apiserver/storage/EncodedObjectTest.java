@@ -2,6 +2,7 @@ package io.gantry.apiserver.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.FieldNames;
 import io.gantry.api.Json;
 import io.gantry.api.RawJson;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ class EncodedObjectTest {
         // numbers as code builds them, where a parse gives ints
         object.with("status").put("restartCount", 2L);
 
-        EncodedObject encoded = EncodedObject.withTree(object);
+        EncodedObject encoded = EncodedObject.withTree(object, new FieldNames(1_000));
         ObjectNode tree = encoded.cacheTree();
         tree.with("metadata").put("resourceVersion", "42");
         ObjectNode decoded = CachedTrees.decode(encoded.stored(), 42);
@@ -60,7 +61,7 @@ class EncodedObjectTest {
     })
     void theTreeSharesNoContainerWithTheWrittenObject(String json) {
         ObjectNode object = Json.parseObject(json.getBytes(StandardCharsets.UTF_8));
-        EncodedObject encoded = EncodedObject.withTree(object);
+        EncodedObject encoded = EncodedObject.withTree(object, new FieldNames(1_000));
         String before = new String(Json.bytes(encoded.cacheTree()), StandardCharsets.UTF_8);
 
         object.with("metadata").put("resourceVersion", "7").put("name", "changed");
@@ -77,7 +78,7 @@ class EncodedObjectTest {
         ObjectNode fromCache = CachedTrees.decode(stored, 3).deepCopy();
         fromCache.with("spec").put("nodeName", "n");
 
-        EncodedObject encoded = EncodedObject.withTree(fromCache);
+        EncodedObject encoded = EncodedObject.withTree(fromCache, new FieldNames(1_000));
 
         assertThat(encoded.stored()).isEqualTo(ObjectStorage.encode(fromCache));
         // the cache's tree keeps them as the part of the stored bytes that holds them

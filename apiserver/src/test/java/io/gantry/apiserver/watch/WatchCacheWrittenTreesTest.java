@@ -1,6 +1,7 @@
 package io.gantry.apiserver.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.gantry.api.FieldNames;
 import io.gantry.api.ApiException;
 import io.gantry.api.Json;
 import io.gantry.api.ResourceRegistry;
@@ -77,7 +78,7 @@ class WatchCacheWrittenTreesTest {
     @Test
     void theCacheKeepsTheWritesOwnBytesWhenTheStoreReportsAnEqualCopy() {
         WatchCache cache = caches.get(PODS);
-        EncodedObject encoded = EncodedObject.withTree(pod("a"));
+        EncodedObject encoded = EncodedObject.withTree(pod("a"), new FieldNames(1_000));
         cache.expectWrite(KEY, encoded);
 
         long revision = store.create(KEY, encoded.stored().clone());
@@ -127,7 +128,7 @@ class WatchCacheWrittenTreesTest {
     @Test
     void aStoredValueOtherThanTheAnnouncedWriteIsDecodedFromTheStore() {
         // another server's write, or one racing this server's, reaches the store instead of the announced one
-        caches.expectWrite(PODS, KEY, EncodedObject.withTree(pod("announced")));
+        caches.expectWrite(PODS, KEY, EncodedObject.withTree(pod("announced"), new FieldNames(1_000)));
         long revision = store.create(KEY, ObjectStorage.encode(pod("stored")));
 
         ObjectNode cached = cachedAt(revision);
