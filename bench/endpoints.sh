@@ -8,6 +8,7 @@
 # namespace). The agents run no pods. Everything started or made is stopped or removed at the end.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/hosts.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/jvm-base.sh"
 work=$1 nodes=$2 changes=$3 services=$4 endpoints=$5 proxy_mode=$6 gantry_cp=$7 bench_cp=$8 java=$9
 rm -rf "$work" && mkdir -p "$work"
 suffix=$(printf '%04x' $((RANDOM % 65536)))
@@ -30,7 +31,7 @@ command -v nft >/dev/null || { say "nft is missing (apt-get install nftables)"; 
 
 hosts_up "$bridge" "$prefix" "$nodes"
 
-"$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$work/server" --port 0 \
+"$java" $(base_options) ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$work/server" --port 0 \
   --bind-address "${prefix}1" --tls-san "${prefix}1" >"$work/server.log" 2>&1 &
 pids+=($!)
 port=""
@@ -43,7 +44,7 @@ done
 url="https://${prefix}1:$port"
 token=$("$java" -cp "$gantry_cp" io.gantry.cli.Main token --data-dir "$work/server")
 for i in $(seq 1 "$nodes"); do
-  nsenter --net="/run/netns/$bridge-$i" "$java" -Xmx256m -cp "$gantry_cp" io.gantry.cli.Main agent --server "$url" \
+  nsenter --net="/run/netns/$bridge-$i" "$java" $(base_options) -Xmx256m -cp "$gantry_cp" io.gantry.cli.Main agent --server "$url" \
     --token "$token" --data-dir "$work/agent$i" --node-name "bench-$i" --node-ip "$prefix$((10 + i))" \
     --run-dir "$work/run$i" --proxy-mode "$proxy_mode" >"$work/agent$i.log" 2>&1 &
   pids+=($!)

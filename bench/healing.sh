@@ -22,6 +22,7 @@
 # mounts, pod cgroups, namespaces, the bridge and its FORWARD rule, and dockerd with what it made.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/hosts.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/jvm-base.sh"
 work=$1 pods=$2 runs=$3 gantry_cp=$4 bench_cp=$5 java=$6
 parts=${BENCH_HEALING_PARTS:-crash outage cutoff cutoff-defaults}
 cutoff_runs=${BENCH_HEALING_CUTOFF_RUNS:-3}
@@ -55,7 +56,7 @@ wait_for() {
 
 start_server() {
   local log="$cluster/server-$(now_ms).log"
-  "$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$cluster/server" \
+  "$java" $(base_options) ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main server --data-dir "$cluster/server" \
     --port "${port:-0}" --bind-address "${prefix}1" --tls-san "${prefix}1" "${server_args[@]}" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 900); do
@@ -83,7 +84,7 @@ cluster_up() {
   start_server
   token=$(gantry token --data-dir "$cluster/server")
   for i in $(seq 1 "$nodes"); do
-    nsenter --net="/run/netns/$bridge-$i" "$java" -Xmx512m -cp "$gantry_cp" io.gantry.cli.Main agent \
+    nsenter --net="/run/netns/$bridge-$i" "$java" $(base_options) -Xmx512m -cp "$gantry_cp" io.gantry.cli.Main agent \
       --server "$url" --token "$token" --data-dir "$cluster/agent$i" --node-name "n$i" \
       --node-ip "$prefix$((10 + i))" --run-dir "$cluster/run$i" "${agent_args[@]}" >"$cluster/agent$i.log" 2>&1 &
     agent_pids+=($!)

@@ -10,6 +10,7 @@
 # a step fails: containers, the pod bridge and namespaces, cgroups, Docker's bridges and iptables chains.
 set -euo pipefail
 work=$1 pods=$2 gantry_cp=$3 bench_cp=$4 java=$5
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/jvm-base.sh"
 interval_ms=${BENCH_STARTUP_INTERVAL_MS:-100}
 mkdir -p "$work"
 bridge="gbench$((RANDOM % 1000))"
@@ -105,7 +106,7 @@ done
 [ "$(id -u)" = 0 ] || { say "a node runs containers as root: run as root"; exit 1; }
 
 # --- Gantry ---
-"$java" ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main up --sample --data-dir "$work/gantry" --port 0 \
+"$java" $(base_options) ${GANTRY_JAVA_OPTS:-} -cp "$gantry_cp" io.gantry.cli.Main up --sample --data-dir "$work/gantry" --port 0 \
   --bind-address 127.0.0.1 --node-name startup-bench --pod-bridge "$bridge" --run-dir "$run_dir" \
   --cluster-cidr "$cidr" --agent-port 0 >"$work/up.log" 2>&1 &
 up_pid=$!

@@ -16,6 +16,8 @@ public final class FieldNames {
     private static final int MAX_LENGTH = 63;
     private final int capacity;
     private final ConcurrentHashMap<String, String> names = new ConcurrentHashMap<>();
+    /** Set once the table holds {@code capacity} names: a name it lacks is then not counted against it again. */
+    private volatile boolean full;
 
     public FieldNames(int capacity) {
         this.capacity = capacity;
@@ -27,7 +29,11 @@ public final class FieldNames {
         if (known != null) {
             return known;
         }
-        if (name.length() > MAX_LENGTH || names.size() >= capacity) {
+        if (full || name.length() > MAX_LENGTH) {
+            return name;
+        }
+        if (names.size() >= capacity) {
+            full = true;
             return name;
         }
         String interned = name.intern();

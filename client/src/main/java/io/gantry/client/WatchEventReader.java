@@ -45,6 +45,8 @@ public final class WatchEventReader implements Closeable {
     private long openings;
     /** How often an event was parsed, retries included. */
     private long parses;
+    /** Objects of more fields than this are built with a hash map rather than compact. */
+    private static final int LARGE_OBJECT = 33;
     /** ASCII member names seen before, by a hash of their bytes (see {@link #plainName}). */
     private final String[] names = new String[256];
 
@@ -231,12 +233,17 @@ public final class WatchEventReader implements Closeable {
         if (closes('}')) {
             return object;
         }
+        int fields = 0;
         do {
             String name = name();
             Projection field = kept.field(name);
             if (field == null) {
                 pos = valueEnd(pos);
             } else {
+                if (++fields == LARGE_OBJECT) {
+                    // a compact object is searched field by field: a large one gets a hash map, as Json's do
+                    object = Json.object().setAll(object);
+                }
                 object.set(name, readValue(field));
             }
         } while (!endOf('}'));

@@ -135,6 +135,22 @@ class WatchEventReaderTest {
         }
     }
 
+    @Test
+    void aLargeWalkedObjectKeepsEveryFieldInOrder() throws IOException {
+        StringBuilder object = new StringBuilder("{\"dropped\":0");
+        for (int i = 0; i < 100; i++) {
+            object.append(",\"f").append(i).append("\":").append(i);
+        }
+        object.append("}");
+        String stream = "{\"type\":\"ADDED\",\"object\":" + object + "}\n";
+        try (WatchEventReader reader = new WatchEventReader(trickle(stream), Projection.ALL.without("dropped"))) {
+            ObjectNode read = reader.next().object();
+            assertThat(read).isEqualTo(Json.MAPPER.readTree(object.toString().replace("\"dropped\":0,", "")));
+            assertThat(read.properties().iterator().next().getKey()).isEqualTo("f0");
+            assertThat(read.get("f99").asInt()).isEqualTo(99);
+        }
+    }
+
     private static String object(int n) {
         return "{\"apiVersion\":\"v1\",\"k" + n % 600 + "\":\"v\",\"ké" + n % 7 + "\":\"w\",\"Ã©\":\"x\","
                 + "\"dropped\":1}";

@@ -192,8 +192,8 @@ public final class PodTopologySpread implements FilterPlugin, ScorePlugin {
 
     /**
      * The same, where {@code columns} (if not null) hold the feasible nodes at {@code slots}: then the system
-     * defaults read the nodes' labels from the columns, and {@link #score(CycleState, PodInfo, NodeInfo, int)}
-     * scores by slot, without a look at the nodes themselves.
+     * defaults read the nodes' labels from the columns, and {@link #scoreAll(CycleState, List, long[])} scores
+     * by slot, without a look at the nodes themselves.
      */
     public PreResult preScore(CycleState state, PodInfo pod, List<NodeInfo> feasible, ClusterView cluster,
                               NodeColumns columns, int[] slots) {
