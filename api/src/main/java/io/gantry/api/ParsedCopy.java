@@ -50,9 +50,20 @@ public final class ParsedCopy {
         return (T) copy(tree, raw, names);
     }
 
+    /**
+     * The same for an object, except that a value at the top level, or one level below, that is the very node
+     * {@code kept} has at that place stays that node, not copied: {@code kept} is a tree that already looks parsed,
+     * with canonical names, and that nobody changes (the watch cache's), so a new version may share its unchanged
+     * parts with it. Deeper values are not looked up in {@code kept}: a write that copied its object shares
+     * nothing, and would pay for the lookups in every node.
+     */
+    public static ObjectNode of(ObjectNode tree, Raw raw, FieldNames names, ObjectNode kept) {
+        return copyObject(tree, raw, names, kept, 1);
+    }
+
     private static JsonNode copy(JsonNode node, Raw raw, FieldNames names) {
         return switch (node.getNodeType()) {
-            case OBJECT -> copyObject((ObjectNode) node, raw, names);
+            case OBJECT -> copyObject((ObjectNode) node, raw, names, null, 0);
             case ARRAY -> copyArray((ArrayNode) node, raw, names);
             case STRING, BOOLEAN, NULL -> node;
             case NUMBER -> number(node);
@@ -61,16 +72,26 @@ public final class ParsedCopy {
         };
     }
 
-    private static ObjectNode copyObject(ObjectNode object, Raw raw, FieldNames names) {
+    /**
+     * {@code kept}: null, or a tree whose nodes are taken as they are where {@code object} has them too, looked for
+     * {@code keptLevels} levels below this one.
+     */
+    private static ObjectNode copyObject(ObjectNode object, Raw raw, FieldNames names, ObjectNode kept,
+                                         int keptLevels) {
         // the copies are the watch cache's trees, kept while their objects live: compact ones, filled by appending,
         // as the source's field names are distinct
         int size = object.size();
         FieldMap compact = Json.isCompactSize(size) ? new FieldMap(size) : null;
         ObjectNode large = compact == null ? Json.compactObject(size) : null;
         for (Map.Entry<String, JsonNode> field : object.properties()) {
-            JsonNode value = copy(field.getValue(), raw, names);
-            if (value == null) {
-                return null;
+            JsonNode value = field.getValue();
+            JsonNode keptValue = kept == null ? null : kept.get(field.getKey());
+            if (value != keptValue) {
+                value = keptLevels > 0 && value instanceof ObjectNode o && keptValue instanceof ObjectNode k
+                        ? copyObject(o, raw, names, k, keptLevels - 1) : copy(value, raw, names);
+                if (value == null) {
+                    return null;
+                }
             }
             String name = names == null ? field.getKey() : names.canonical(field.getKey());
             if (compact != null) {

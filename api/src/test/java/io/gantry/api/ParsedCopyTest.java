@@ -79,4 +79,53 @@ class ParsedCopyTest {
         deep.putArray("a").addObject().put("f", 0.5f);
         assertThat(ParsedCopy.of(deep, ParsedCopy.Raw.PARSE)).isNull();
     }
+
+    @Test
+    void aNewVersionKeepsTheNodesItSharesWithTheKeptTreeTwoLevelsDeep() {
+        ObjectNode kept = Json.parseObject(Json.bytes(Json.object().put("kind", "Pod")));
+        ObjectNode labels = kept.putObject("metadata").putObject("labels").put("app", "web");
+        ObjectNode spec = kept.putObject("spec");
+        ArrayNode containers = spec.putArray("containers");
+        containers.addObject().put("name", "c").put("port", 80);
+        ObjectNode securityContext = spec.putObject("securityContext");
+        ObjectNode status = kept.putObject("status").put("phase", "Pending");
+
+        // the next version: spec shared whole, metadata and status new; a new spec's fields shared one by one
+        ObjectNode next = Json.object().put("kind", "Pod");
+        next.putObject("metadata").set("labels", labels);
+        next.set("spec", spec);
+        next.putObject("status").put("phase", "Running").put("restartCount", 0L);
+        ObjectNode copy = ParsedCopy.of(next, ParsedCopy.Raw.KEEP, null, kept);
+
+        assertThat(copy).isEqualTo(reparsed(next));
+        assertThat(copy.get("spec")).isSameAs(spec);
+        assertThat(copy.get("metadata")).isNotSameAs(next.get("metadata"));
+        assertThat(copy.at("/metadata/labels")).isSameAs(labels);
+        assertThat(copy.get("status")).isNotSameAs(status).isNotSameAs(next.get("status"));
+
+        ObjectNode bound = Json.object().put("kind", "Pod");
+        ObjectNode boundSpec = bound.putObject("spec");
+        boundSpec.set("containers", containers);
+        boundSpec.set("securityContext", Json.object());
+        boundSpec.put("nodeName", "n1");
+        ObjectNode boundCopy = ParsedCopy.of(bound, ParsedCopy.Raw.KEEP, null, kept);
+
+        assertThat(boundCopy).isEqualTo(reparsed(bound));
+        assertThat(boundCopy.at("/spec/containers")).isSameAs(containers);
+        assertThat(boundCopy.at("/spec/securityContext")).as("equal is not the same node")
+                .isNotSameAs(securityContext).isNotSameAs(boundSpec.get("securityContext"));
+    }
+
+    @Test
+    void nodesBelowTheSecondLevelAreCopiedEvenWhenShared() {
+        ObjectNode kept = Json.parseObject(Json.bytes(Json.object()));
+        ObjectNode resources = kept.putObject("spec").putObject("template").putObject("resources");
+        ObjectNode next = Json.object();
+        next.putObject("spec").putObject("template").set("resources", resources);
+
+        ObjectNode copy = ParsedCopy.of(next, ParsedCopy.Raw.KEEP, null, kept);
+
+        assertThat(copy).isEqualTo(next);
+        assertThat(copy.at("/spec/template/resources")).isNotSameAs(resources);
+    }
 }

@@ -316,7 +316,7 @@ public final class ObjectService {
             boolean fromCache = attempt == 0 && !options.dryRun();
             int warnings = options.warnings().size();
             try {
-                StoredObject old = (fromCache ? storage.getForUpdate(type, namespace, name)
+                StoredObject old = (fromCache ? startingPoint(type, namespace, name, subresource)
                         : storage.get(type, namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
                 if (!precondition.isEmpty() && !precondition.equals(Long.toString(old.revision()))) {
                     throw ApiException.conflict(type, name);
@@ -391,9 +391,20 @@ public final class ObjectService {
         }
     }
 
+    /**
+     * The cached state a write starts from. A status write changes only the root, metadata and status of what it
+     * starts from ({@link #write} builds the new object from them), so the rest stays the cache's own, neither
+     * copied nor changed.
+     */
+    private Optional<StoredObject> startingPoint(ResourceType type, String namespace, String name,
+                                                 String subresource) {
+        return "status".equals(subresource) ? storage.getForStatusWrite(type, namespace, name)
+                : storage.getForUpdate(type, namespace, name);
+    }
+
     private Written patchOnce(ResourceType type, String namespace, String name, PatchType patchType,
                                  JsonNode patch, String subresource, WriteOptions options, boolean fromCache) {
-        Optional<StoredObject> current = fromCache ? storage.getForUpdate(type, namespace, name)
+        Optional<StoredObject> current = fromCache ? startingPoint(type, namespace, name, subresource)
                 : storage.get(type, namespace, name);
         if (current.isEmpty()) {
             throw ApiException.notFound(type, name);
@@ -561,10 +572,11 @@ public final class ObjectService {
         ObjectNode meta = Meta.metadata(object);
         ObjectNode oldMeta = Meta.metadata(oldObject);
         if ("status".equals(subresource)) {
-            // A status write changes only status; everything else stays as it was. Only metadata (which the write
-            // sets) is copied; the rest, and managedFields (replaced, never changed in place, when ownership
-            // moves), stay the old object's own, a private copy: a pod's spec is neither copied nor walked when
-            // the two are compared (equal by identity).
+            // A status write changes only status; everything else stays as it was. Only metadata's top level
+            // (which the write sets) is copied; the rest, and managedFields (replaced, never changed in place, when
+            // ownership moves), stay the old object's own, usually the watch cache's nodes, only read: a pod's spec
+            // is neither copied nor walked when the two are compared (equal by identity), and the cache's tree of
+            // the new version keeps the same nodes.
             ObjectNode merged = Json.object();
             for (Map.Entry<String, JsonNode> field : oldObject.properties()) {
                 merged.set(field.getKey(), field.getKey().equals("metadata") && field.getValue() instanceof ObjectNode m
@@ -642,14 +654,13 @@ public final class ObjectService {
         }
     }
 
-    /** A copy of metadata that shares its managedFields with the original. */
+    /**
+     * A copy of metadata that shares its values (labels, owner references, managedFields) with the original: a
+     * status write sets fields of metadata, never anything inside them, and the values may be the cache's own
+     * ({@link ObjectStorage#getForStatusWrite}).
+     */
     private static ObjectNode metadataCopy(ObjectNode metadata) {
-        ObjectNode copy = Json.object();
-        for (Map.Entry<String, JsonNode> field : metadata.properties()) {
-            copy.set(field.getKey(), field.getKey().equals("managedFields") ? field.getValue()
-                    : field.getValue().deepCopy());
-        }
-        return copy;
+        return Json.object().setAll(metadata);
     }
 
     /** Whether anything but metadata and status differs (compared in place: this runs on every write). */

@@ -53,6 +53,28 @@ public final class CachedTrees {
         return copy;
     }
 
+    /**
+     * A copy of a cached tree for a write that changes only metadata and status (a status write): its root and
+     * metadata are the caller's own, managedFields parsed as in {@link #privateCopy}; everything below them (a pod's
+     * spec, status, labels) is the cache's tree itself, to be read and never changed. A status write replaces the
+     * status and copies the metadata it writes; the spec it stores is the cache's own node, which the tree built
+     * for the cache keeps instead of copying it again ({@link EncodedObject#withTree}).
+     */
+    public static ObjectNode statusWriteCopy(ObjectNode cached) {
+        ObjectNode copy = Json.object().setAll(cached);
+        if (cached.get("metadata") instanceof ObjectNode metadata) {
+            ObjectNode ownMetadata = Json.object().setAll(metadata);
+            JsonNode managedFields = metadata.get("managedFields");
+            if (RawJson.isRaw(managedFields)) {
+                ownMetadata.set("managedFields", entries(managedFields));
+            } else if (managedFields != null) {
+                ownMetadata.set("managedFields", managedFields.deepCopy());
+            }
+            copy.set("metadata", ownMetadata);
+        }
+        return copy;
+    }
+
     /** Raw managedFields as a list of entries whose fieldsV1 stay raw, or wholly parsed when not so shaped. */
     private static JsonNode entries(JsonNode managedFields) {
         byte[] bytes = RawJson.utf8(managedFields);

@@ -29,9 +29,17 @@ public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
 
     /** With the cache's tree, its field names the canonical ones of {@code names}. */
     public static EncodedObject withTree(ObjectNode object, FieldNames names) {
+        return withTree(object, names, null);
+    }
+
+    /**
+     * The same, where a top-level field whose value is {@code previous}'s own node (the cached version the write
+     * started from, shared with it and never changed) keeps that node instead of a copy.
+     */
+    public static EncodedObject withTree(ObjectNode object, FieldNames names, ObjectNode previous) {
         ObjectNode stored = storedForm(object, true);
         byte[] bytes = Json.bytes(stored);
-        ObjectNode tree = ParsedCopy.of(stored, ParsedCopy.Raw.KEEP, names);
+        ObjectNode tree = ParsedCopy.of(stored, ParsedCopy.Raw.KEEP, names, previous);
         // the tree's managedFields become the part of the stored bytes that holds them: one copy kept, not two
         long range = tree == null ? -1 : StoredJson.managedFieldsRange(bytes);
         if (range >= 0) {

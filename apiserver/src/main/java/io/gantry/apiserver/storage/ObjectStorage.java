@@ -58,12 +58,21 @@ public final class ObjectStorage {
     }
 
     /**
+     * Like {@link #getForUpdate}, for a status write: only the root and metadata of a cached copy are the caller's
+     * own, the rest is the cache's and must not be changed ({@link CachedTrees#statusWriteCopy}).
+     */
+    public Optional<StoredObject> getForStatusWrite(ResourceType type, String namespace, String name) {
+        return getFromCache(type, namespace, name, CachedTrees::statusWriteCopy);
+    }
+
+    /**
      * Like {@link #getForUpdate}, for changes that never look at managedFields (a binding, a finalizer removed):
-     * a cached copy keeps them as the raw JSON the cache holds, which is copied and written back as it is. In a
-     * pod they are most of the tree, so this spares parsing, copying, comparing and serializing them again.
+     * the cached tree itself, which the caller reads and copies before changing, so that managedFields stay the
+     * raw JSON the cache holds, copied and written back as they are. In a pod they are most of the tree, so this
+     * spares parsing, copying, comparing and serializing them again.
      */
     private Optional<StoredObject> getForMutation(ResourceType type, String namespace, String name) {
-        return getFromCache(type, namespace, name, ObjectNode::deepCopy);
+        return getFromCache(type, namespace, name, UnaryOperator.identity());
     }
 
     private Optional<StoredObject> getFromCache(ResourceType type, String namespace, String name,
@@ -84,7 +93,7 @@ public final class ObjectStorage {
     public Written createWritten(ResourceType type, ObjectNode object) {
         String key = keyOf(type, object);
         try {
-            EncodedObject encoded = encodeForCache(object);
+            EncodedObject encoded = encodeForCache(type, key, object, false);
             long revision = write(type, key, encoded, () -> store.create(key, encoded.stored()));
             return Written.stored(withVersion(object, revision), encoded.stored(), revision);
         } catch (KeyExistsException e) {
@@ -100,7 +109,7 @@ public final class ObjectStorage {
     public Written updateWritten(ResourceType type, ObjectNode object, long expectedRevision) {
         String key = keyOf(type, object);
         try {
-            EncodedObject encoded = encodeForCache(object);
+            EncodedObject encoded = encodeForCache(type, key, object, true);
             long revision = write(type, key, encoded, () -> store.update(key, encoded.stored(), expectedRevision));
             return Written.stored(withVersion(object, revision), encoded.stored(), revision);
         } catch (ConflictException e) {
@@ -110,9 +119,17 @@ public final class ObjectStorage {
         }
     }
 
-    private EncodedObject encodeForCache(ObjectNode object) {
-        return cached.takesWrittenTrees() ? EncodedObject.withTree(object, fieldNames)
-                : EncodedObject.withoutTree(object);
+    /**
+     * The stored JSON, and the cache's tree when the cache takes one. An update's tree keeps the parts that are the
+     * cached version's own nodes (a status write's spec): they are read only, and copying them again was most of
+     * the copy.
+     */
+    private EncodedObject encodeForCache(ResourceType type, String key, ObjectNode object, boolean update) {
+        if (!cached.takesWrittenTrees()) {
+            return EncodedObject.withoutTree(object);
+        }
+        ObjectNode previous = update ? cached.get(type, key).orElse(null) : null;
+        return EncodedObject.withTree(object, fieldNames, previous);
     }
 
     /** One store write, announced to the cache first: the store may report it before the write returns. */
@@ -156,12 +173,24 @@ public final class ObjectStorage {
      * {@link #getForMutation}), and this write records no field ownership.
      */
     public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> mutation) {
+        return guaranteedUpdate(type, namespace, name, ObjectNode::deepCopy, mutation);
+    }
+
+    /**
+     * Like {@link #guaranteedUpdate(ResourceType, String, String, UnaryOperator)}, where the mutation changes only
+     * what {@code copy} makes its own of the current object and leaves the rest, shared with the current object
+     * (possibly the watch cache's tree), as it is: the cache's tree of the new version keeps those nodes instead of
+     * copies. A binding, which sets a field of spec and a condition, needs the root, spec's top level and the
+     * status of its own.
+     */
+    public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> copy,
+                                       UnaryOperator<ObjectNode> mutation) {
         for (int attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
             StoredObject current = (attempt == 0 ? getForMutation(type, namespace, name) : get(type, namespace, name))
                     .orElseThrow(() -> ApiException.notFound(type, name));
-            // current is a private copy already (see getForUpdate): it stays as read, the mutation gets another
+            // current may be the cache's own tree (see getForMutation): it stays as read, the mutation gets a copy
             ObjectNode before = current.object();
-            ObjectNode changed = mutation.apply(before.deepCopy());
+            ObjectNode changed = mutation.apply(copy.apply(before));
             if (changed.equals(before)) {
                 if (attempt == 0) {
                     continue; // "nothing to do" may come from a stale cached copy: ask the store

@@ -142,7 +142,7 @@ public final class Subresources {
             throw ApiException.invalid(type, name, java.util.List.of(io.gantry.api.StatusCause.field("target.name",
                     "FieldValueRequired", "Required value")));
         }
-        service.storage().guaranteedUpdate(type, namespace, name, pod -> {
+        service.storage().guaranteedUpdate(type, namespace, name, Subresources::bindingCopy, pod -> {
             if (Meta.deleting(pod)) {
                 throw ApiException.conflict(type, name, "pod " + name + " is being deleted, cannot be assigned to a host");
             }
@@ -155,6 +155,21 @@ public final class Subresources {
             return pod;
         });
         return success();
+    }
+
+    /**
+     * What a binding changes of a pod made its own: the root, spec's top level (nodeName) and the status (a
+     * condition). Metadata and everything inside spec's fields stay the current object's nodes, only read.
+     */
+    private static ObjectNode bindingCopy(ObjectNode pod) {
+        ObjectNode copy = Json.object().setAll(pod);
+        if (pod.get("spec") instanceof ObjectNode spec) {
+            copy.set("spec", Json.object().setAll(spec));
+        }
+        if (pod.get("status") instanceof ObjectNode status) {
+            copy.set("status", status.deepCopy());
+        }
+        return copy;
     }
 
     // ---- pods/eviction ----

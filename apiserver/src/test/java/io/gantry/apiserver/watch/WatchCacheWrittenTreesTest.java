@@ -137,4 +137,50 @@ class WatchCacheWrittenTreesTest {
         assertCachedAsStored(cached);
         assertThat(caches.get(PODS).pendingWrites()).isZero();
     }
+
+    @Test
+    void aStatusWriteSharesTheCachedSpecWithTheNewVersionAndChangesNeitherTree() {
+        storage.createWritten(PODS, pod("a"));
+        long created = store.currentRevision();
+        ObjectNode first = cachedAt(created);
+        byte[] firstStored = store.get(KEY).orElseThrow().value();
+
+        ObjectNode copy = storage.getForStatusWrite(PODS, "ns", "p").orElseThrow().object();
+        assertThat(copy).isNotSameAs(first);
+        assertThat(copy.get("metadata")).isNotSameAs(first.get("metadata"));
+        assertThat(copy.at("/metadata/managedFields").isArray()).as("parsed, for the write to change").isTrue();
+        assertThat(copy.get("spec")).isSameAs(first.get("spec"));
+
+        ObjectNode written = Json.object().setAll(copy);
+        written.set("metadata", Json.object().setAll((ObjectNode) copy.get("metadata")));
+        written.putObject("status").put("phase", "Running").put("restartCount", 1L);
+        storage.updateWritten(PODS, written, created);
+        ObjectNode second = cachedAt(store.currentRevision());
+
+        assertThat(second.get("spec")).isSameAs(first.get("spec"));
+        assertCachedAsStored(second);
+        assertThat(second.at("/status/restartCount").isInt()).isTrue();
+        assertThat(SharedTreeCheck.unchanged(first, firstStored, created)).isTrue();
+    }
+
+    @Test
+    void anUpdateThatCopiesOnlyWhatItChangesSharesTheRestWithTheCachedVersion() {
+        storage.createWritten(PODS, pod("a"));
+        ObjectNode first = cachedAt(store.currentRevision());
+
+        storage.guaranteedUpdate(PODS, "ns", "p", pod -> {
+            ObjectNode copy = Json.object().setAll(pod);
+            copy.set("spec", Json.object().setAll((ObjectNode) pod.get("spec")));
+            return copy;
+        }, pod -> {
+            ((ObjectNode) pod.get("spec")).put("nodeName", "n1");
+            return pod;
+        });
+        ObjectNode second = cachedAt(store.currentRevision());
+
+        assertThat(second.at("/spec/nodeName").asText()).isEqualTo("n1");
+        assertThat(second.at("/spec/containers")).isSameAs(first.at("/spec/containers"));
+        assertThat(first.at("/spec/nodeName").isMissingNode()).isTrue();
+        assertCachedAsStored(second);
+    }
 }
