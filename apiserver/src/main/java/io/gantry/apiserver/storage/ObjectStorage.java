@@ -180,8 +180,9 @@ public final class ObjectStorage {
      * Like {@link #guaranteedUpdate(ResourceType, String, String, UnaryOperator)}, where the mutation changes only
      * what {@code copy} makes its own of the current object and leaves the rest, shared with the current object
      * (possibly the watch cache's tree), as it is: the cache's tree of the new version keeps those nodes instead of
-     * copies. A binding, which sets a field of spec and a condition, needs the root, spec's top level and the
-     * status of its own.
+     * copies. The copy's root and metadata must be its own, whatever the mutation does: the write sets the
+     * resourceVersion there. A binding, which sets a field of spec and a condition, also needs spec's top level and
+     * the status of its own.
      */
     public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> copy,
                                        UnaryOperator<ObjectNode> mutation) {

@@ -158,11 +158,15 @@ public final class Subresources {
     }
 
     /**
-     * What a binding changes of a pod made its own: the root, spec's top level (nodeName) and the status (a
-     * condition). Metadata and everything inside spec's fields stay the current object's nodes, only read.
+     * What a binding changes of a pod made its own: the root, metadata's top level (where the write sets the
+     * resourceVersion), spec's top level (nodeName) and the status (a condition). The values inside metadata and
+     * inside spec's fields stay the current object's nodes, only read.
      */
     private static ObjectNode bindingCopy(ObjectNode pod) {
         ObjectNode copy = Json.object().setAll(pod);
+        if (pod.get("metadata") instanceof ObjectNode metadata) {
+            copy.set("metadata", Json.object().setAll(metadata));
+        }
         if (pod.get("spec") instanceof ObjectNode spec) {
             copy.set("spec", Json.object().setAll(spec));
         }

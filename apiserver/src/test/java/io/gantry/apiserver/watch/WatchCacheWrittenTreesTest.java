@@ -166,10 +166,13 @@ class WatchCacheWrittenTreesTest {
     @Test
     void anUpdateThatCopiesOnlyWhatItChangesSharesTheRestWithTheCachedVersion() {
         storage.createWritten(PODS, pod("a"));
-        ObjectNode first = cachedAt(store.currentRevision());
+        long created = store.currentRevision();
+        ObjectNode first = cachedAt(created);
+        byte[] firstStored = store.get(KEY).orElseThrow().value();
 
         storage.guaranteedUpdate(PODS, "ns", "p", pod -> {
             ObjectNode copy = Json.object().setAll(pod);
+            copy.set("metadata", Json.object().setAll((ObjectNode) pod.get("metadata")));
             copy.set("spec", Json.object().setAll((ObjectNode) pod.get("spec")));
             return copy;
         }, pod -> {
@@ -181,6 +184,7 @@ class WatchCacheWrittenTreesTest {
         assertThat(second.at("/spec/nodeName").asText()).isEqualTo("n1");
         assertThat(second.at("/spec/containers")).isSameAs(first.at("/spec/containers"));
         assertThat(first.at("/spec/nodeName").isMissingNode()).isTrue();
+        assertThat(SharedTreeCheck.unchanged(first, firstStored, created)).as("its resourceVersion too").isTrue();
         assertCachedAsStored(second);
     }
 }
