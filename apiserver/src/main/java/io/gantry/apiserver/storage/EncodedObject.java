@@ -33,8 +33,9 @@ public record EncodedObject(byte[] stored, ObjectNode cacheTree) {
     }
 
     /**
-     * The same, where a top-level field whose value is {@code previous}'s own node (the cached version the write
-     * started from, shared with it and never changed) keeps that node instead of a copy.
+     * The same, where a value at the top level, or one level below, that is {@code previous}'s own node at that
+     * place (the cached version the write started from, shared with it and never changed) keeps that node instead
+     * of a copy ({@link ParsedCopy#of(ObjectNode, ParsedCopy.Raw, FieldNames, ObjectNode)}).
      */
     public static EncodedObject withTree(ObjectNode object, FieldNames names, ObjectNode previous) {
         ObjectNode stored = storedForm(object, true);
